@@ -1,0 +1,1 @@
+"""OneTeam: the working system of an integrated neighbourhood team."""

@@ -1,0 +1,77 @@
+"""The Jinja2 environment: our templates first, then the NHS.UK component macros.
+
+Also the small helpers that turn Django form fields into the parameters the
+NHS.UK macros expect, so templates stay free of logic.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.contrib.messages import get_messages
+from django.forms import BaseForm, BoundField
+from django.templatetags.static import static
+from django.urls import reverse
+from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+
+from oneteam.people.nhs_number import format_nhs_number
+
+
+def nhs_date(value: datetime.date | None) -> str:
+    """Dates as the NHS.UK style guide writes them: 3 March 2026."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def field(bound: BoundField, **extra: Any) -> dict[str, Any]:
+    """Parameters for an NHS.UK input/select/radios macro from a bound Django form field."""
+    params: dict[str, Any] = {
+        "id": bound.id_for_label,
+        "name": bound.html_name,
+        "label": {"text": bound.label},
+        "value": bound.value() or "",
+    }
+    if bound.help_text:
+        params["hint"] = {"text": str(bound.help_text)}
+    if bound.errors:
+        params["errorMessage"] = {"text": bound.errors[0]}
+    params.update(extra)
+    return params
+
+
+def error_summary(form: BaseForm) -> list[dict[str, str]]:
+    """The error summary list: each problem links to the field it is about."""
+    items = []
+    for name, errors in form.errors.items():
+        href = f"#{form[name].id_for_label}" if name in form.fields else "#maincontent"
+        items.extend({"text": str(error), "href": href} for error in errors)
+    return items
+
+
+def _app_template_dirs() -> list[str]:
+    """Each OneTeam app keeps its templates in `<app>/templates/<app>/`."""
+    folders = (Path(config.path) / "templates" for config in apps.get_app_configs() if config.name.startswith("oneteam."))
+    return [str(folder) for folder in folders if folder.is_dir()]
+
+
+def environment(**options: Any) -> Environment:
+    """Build the Jinja2 environment Django's template backend uses."""
+    django_loader = options.pop("loader", None)
+    loaders = [django_loader] if django_loader else []
+    loaders += [FileSystemLoader(_app_template_dirs()), PackageLoader("nhsuk_frontend_jinja")]
+    # The NHS.UK macros read optional nested parameters (params.hint.text), which needs ChainableUndefined.
+    options["undefined"] = ChainableUndefined
+    env = Environment(loader=ChoiceLoader(loaders), **options)
+    env.globals.update(
+        {
+            "url": reverse,
+            "static": static,
+            "get_messages": get_messages,
+            "field": field,
+            "error_summary": error_summary,
+        }
+    )
+    env.filters.update({"nhs_number": format_nhs_number, "nhs_date": nhs_date})
+    return env

@@ -1,0 +1,1 @@
+"""Organisation map: localities, neighbourhoods, organisations, wards, LSOAs, teams and staff."""

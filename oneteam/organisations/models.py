@@ -1,0 +1,155 @@
+"""The organisation map of the city and the staff who work in it.
+
+Health and social care use different boundaries: a GP practice belongs to one
+neighbourhood (the health boundary) while council wards make up neighbourhoods
+for social care. Both are kept, because they do not line up.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Locality(models.Model):
+    """One of the city's three localities (North, Central, South)."""
+
+    name = models.CharField(max_length=50, unique=True)
+
+    class Meta:
+        verbose_name_plural = "localities"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Neighbourhood(models.Model):
+    """A neighbourhood of 30–50k residents served by one integrated neighbourhood team."""
+
+    code = models.CharField(max_length=10, unique=True)
+    name = models.CharField(max_length=50, unique=True)
+    locality = models.ForeignKey(Locality, on_delete=models.PROTECT, related_name="neighbourhoods")
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sector(models.TextChoices):
+    NHS_COMMUNITY = "nhs_community", "NHS community health"
+    ADULT_SOCIAL_CARE = "adult_social_care", "Local authority adult social care"
+    GP_PRACTICE = "gp_practice", "GP practice"
+    MENTAL_HEALTH = "mental_health", "Mental health trust"
+    ACUTE_HOSPITAL = "acute_hospital", "Acute hospital"
+    VCSE = "vcse", "Voluntary, community and social enterprise"
+
+
+class Organisation(models.Model):
+    """A partner organisation, identified by its ODS code."""
+
+    name = models.CharField(max_length=200)
+    ods_code = models.CharField("ODS code", max_length=10, unique=True)
+    sector = models.CharField(max_length=30, choices=Sector.choices)
+    # Set for GP practices: the neighbourhood the practice belongs to (the health boundary).
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.PROTECT, null=True, blank=True, related_name="gp_practices"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(sector="gp_practice") | models.Q(neighbourhood__isnull=False),
+                name="gp_practice_has_neighbourhood",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ward(models.Model):
+    """A council ward: the social-care boundary. Each ward is assigned to one neighbourhood."""
+
+    code = models.CharField(max_length=9, unique=True)
+    name = models.CharField(max_length=100)
+    neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.PROTECT, related_name="wards")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LSOA(models.Model):
+    """A lower-layer super output area, with its index-of-deprivation decile (1 = most deprived)."""
+
+    code = models.CharField(max_length=9, unique=True)
+    name = models.CharField(max_length=100)
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="lsoas")
+    imd_decile = models.PositiveSmallIntegerField("deprivation decile")
+    latitude = models.FloatField()
+    longitude = models.FloatField()
+
+    class Meta:
+        verbose_name = "LSOA"
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(imd_decile__gte=1, imd_decile__lte=10), name="imd_decile_1_to_10")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Team(models.Model):
+    """A team staff belong to; an integrated neighbourhood team serves one neighbourhood."""
+
+    name = models.CharField(max_length=100, unique=True)
+    neighbourhood = models.ForeignKey(
+        Neighbourhood, on_delete=models.PROTECT, null=True, blank=True, related_name="teams"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Profession(models.TextChoices):
+    DISTRICT_NURSE = "district_nurse", "District nurse"
+    COMMUNITY_MATRON = "community_matron", "Community matron"
+    OCCUPATIONAL_THERAPIST = "occupational_therapist", "Occupational therapist"
+    PHYSIOTHERAPIST = "physiotherapist", "Physiotherapist"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    SOCIAL_CARE_ASSESSOR = "social_care_assessor", "Social care assessor"
+    GP = "gp", "GP"
+    CARE_COORDINATOR = "care_coordinator", "Care coordinator"
+    MENTAL_HEALTH_NURSE = "mental_health_nurse", "Mental health nurse"
+    VCSE_LINK_WORKER = "vcse_link_worker", "VCSE link worker"
+    TEAM_LEAD = "team_lead", "Team lead"
+    ANALYST = "analyst", "Analyst"
+    INFORMATION_GOVERNANCE_OFFICER = "information_governance_officer", "Information governance officer"
+    ADMINISTRATOR = "administrator", "Administrator"
+
+
+class Staff(AbstractUser):
+    """A member of staff who signs in to OneTeam. Replaces Django's default user."""
+
+    profession = models.CharField(max_length=40, choices=Profession.choices)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
+    )
+    teams = models.ManyToManyField(Team, blank=True, related_name="members")
+
+    class Meta:
+        verbose_name = "staff member"
+        verbose_name_plural = "staff"
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username

@@ -1,0 +1,1 @@
+"""The shared person record: identity, address, GP practice, carers, safety alerts and coded history."""

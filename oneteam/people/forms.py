@@ -1,0 +1,73 @@
+"""Person search forms. Each method of finding a person is its own small form."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from . import nhs_number
+from .postcodes import normalise_postcode
+
+
+class NhsNumberSearchForm(forms.Form):
+    nhs_number = forms.CharField(
+        label="NHS number", max_length=20, help_text="For example, 485 777 3456", error_messages={"required": "Enter an NHS number"}
+    )
+
+    def clean_nhs_number(self) -> str:
+        value = nhs_number.normalise(self.cleaned_data["nhs_number"])
+        if not nhs_number.is_valid(value):
+            raise forms.ValidationError("This is not a valid NHS number")
+        return value
+
+
+class NameSearchForm(forms.Form):
+    """Last name and date of birth, the way staff identify someone over the phone."""
+
+    family_name = forms.CharField(
+        label="Last name", max_length=100, error_messages={"required": "Enter the person's last name"}
+    )
+    given_name = forms.CharField(label="First name (optional)", max_length=100, required=False)
+    dob_day = forms.CharField(max_length=2, required=False)
+    dob_month = forms.CharField(max_length=2, required=False)
+    dob_year = forms.CharField(max_length=4, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        parts = [cleaned.get("dob_day", ""), cleaned.get("dob_month", ""), cleaned.get("dob_year", "")]
+        if not all(parts):
+            self.add_error("dob_day", "Enter the person's date of birth, including day, month and year")
+            return cleaned
+        try:
+            day, month, year = (int(part) for part in parts)
+            born = datetime.date(year, month, day)
+        except ValueError:
+            self.add_error("dob_day", "Date of birth must be a real date, like 27 3 1946")
+            return cleaned
+        if born > timezone.localdate() or year < 1880:
+            self.add_error("dob_day", "Date of birth must be in the past")
+            return cleaned
+        cleaned["date_of_birth"] = born
+        return cleaned
+
+
+class PostcodeSearchForm(forms.Form):
+    postcode = forms.CharField(
+        label="Postcode", max_length=10, help_text="For example, OT1 2AB", error_messages={"required": "Enter a postcode"}
+    )
+
+    def clean_postcode(self) -> str:
+        value = normalise_postcode(self.cleaned_data["postcode"])
+        if value is None:
+            raise forms.ValidationError("Enter a real postcode, like OT1 2AB")
+        return value
+
+
+SEARCH_FORMS: dict[str, type[forms.Form]] = {
+    "nhs_number": NhsNumberSearchForm,
+    "name": NameSearchForm,
+    "postcode": PostcodeSearchForm,
+}

@@ -1,0 +1,59 @@
+"""Finding a person and reading their summary."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from oneteam.access.decorators import reads_personal_data
+from oneteam.access.services import AccessDenied
+from oneteam.jinja2 import error_summary
+from oneteam.organisations.models import Staff
+
+from . import queries
+from .forms import SEARCH_FORMS
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    """Find a person by NHS number, by name and date of birth, or by postcode."""
+    assert isinstance(request.user, Staff)
+    method = request.GET.get("by", "")
+    forms = {name: form_class(request.GET if name == method else None) for name, form_class in SEARCH_FORMS.items()}
+    results = None
+    errors: list[dict[str, str]] = []
+    if method in forms:
+        form = forms[method]
+        if form.is_valid():
+            results = queries.search_people(staff=request.user, method=method, **_criteria(form.cleaned_data))
+        else:
+            errors = error_summary(form)
+    return render(
+        request,
+        "people/search.jinja",
+        {"forms": forms, "method": method, "results": results, "errors": errors, "active_nav": "people"},
+        status=400 if errors else 200,
+    )
+
+
+def _criteria(cleaned: dict[str, object]) -> dict[str, object]:
+    keep = ("nhs_number", "family_name", "given_name", "date_of_birth", "postcode")
+    return {key: cleaned[key] for key in keep if key in cleaned}
+
+
+@require_GET
+@reads_personal_data
+def summary(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The person summary page."""
+    assert isinstance(request.user, Staff)
+    try:
+        person_summary = queries.person_summary(staff=request.user, person_id=person_id)
+    except AccessDenied as denied:
+        return render(request, "access/denied.jinja", {"reason": denied.reason}, status=403)
+    return render(
+        request,
+        "people/summary.jinja",
+        {"summary": person_summary, "today": timezone.localdate(), "active_nav": "people"},
+    )

@@ -1,0 +1,1 @@
+"""Deterministic synthetic city for the demo, the tests and the benchmarks."""
