@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -56,14 +55,14 @@ def record_event(
     )
 
 
-@transaction.atomic
 def authorise_read(
     *, staff: Staff, person: Person, categories: Iterable[DataCategory], purpose: Purpose
 ) -> dict[DataCategory, Decision]:
     """Ask the policy about each category of `person`'s record and audit every answer in one write.
 
     Raises AccessDenied when not even the person's demographics may be seen, so
-    callers cannot show a record the policy refused.
+    callers cannot show a record the policy refused. The refusal is audited first
+    (one insert, so no transaction is needed to keep it whole).
     """
     decisions = {category: decide(staff, person, category, purpose) for category in categories}
     AuditEvent.objects.bulk_create(
@@ -83,11 +82,12 @@ def authorise_read(
     return decisions
 
 
-@dataclass(frozen=True)
 class SignInRefused(Exception):
     """Sign-in did not succeed; `message` is safe to show to the person at the keyboard."""
 
-    message: str
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def _lockout_message(until: datetime.datetime) -> str:
@@ -102,37 +102,45 @@ def sign_in(*, request: HttpRequest, username: str, password: str) -> Staff:
     """Check the credentials, count failures towards a temporary lockout, and start a session.
 
     Failures are counted per username whether or not an account exists, so the
-    messages do not reveal which usernames are real.
+    messages do not reveal which usernames are real. Raises SignInRefused.
     """
     key = username.strip().lower()
-    now = timezone.now()
     with transaction.atomic():
-        attempt, _ = SignInAttempt.objects.select_for_update().get_or_create(username=key)
-        if attempt.locked_until and attempt.locked_until > now:
-            record_event(staff=None, username=key, action=AuditAction.SIGN_IN_LOCKED)
-            raise SignInRefused(_lockout_message(attempt.locked_until))
-        staff = authenticate(request, username=key, password=password)
-        if not isinstance(staff, Staff):
-            attempt.consecutive_failures += 1
-            message = "The username or password is not correct."
-            if attempt.consecutive_failures >= settings.SIGN_IN_MAX_FAILURES:
-                attempt.locked_until = now + datetime.timedelta(minutes=settings.SIGN_IN_LOCKOUT_MINUTES)
-                attempt.consecutive_failures = 0
-                message = _lockout_message(attempt.locked_until)
-            else:
-                left = settings.SIGN_IN_MAX_FAILURES - attempt.consecutive_failures
-                if left <= 2:
-                    message += (
-                        f" You have {left} more {'try' if left == 1 else 'tries'} before the account is locked "
-                        f"for {settings.SIGN_IN_LOCKOUT_MINUTES} minutes."
-                    )
-            attempt.save()
-            record_event(staff=None, username=key, action=AuditAction.SIGN_IN_FAILED)
-            raise SignInRefused(message)
-        attempt.delete()
-        login(request, staff)
-        record_event(staff=staff, action=AuditAction.SIGN_IN)
+        # The refusal is decided inside the transaction but raised after it
+        # commits, so the failure count and its audit event are kept.
+        staff, refusal = _check_credentials(request, key, password)
+    if refusal:
+        raise SignInRefused(refusal)
+    assert staff is not None
+    login(request, staff)
+    record_event(staff=staff, action=AuditAction.SIGN_IN)
     return staff
+
+
+def _check_credentials(request: HttpRequest, key: str, password: str) -> tuple[Staff | None, str]:
+    now = timezone.now()
+    attempt, _ = SignInAttempt.objects.select_for_update().get_or_create(username=key)
+    if attempt.locked_until and attempt.locked_until > now:
+        record_event(staff=None, username=key, action=AuditAction.SIGN_IN_LOCKED)
+        return None, _lockout_message(attempt.locked_until)
+    staff = authenticate(request, username=key, password=password)
+    if isinstance(staff, Staff):
+        attempt.delete()
+        return staff, ""
+    attempt.consecutive_failures += 1
+    message = "The username or password is not correct."
+    if attempt.consecutive_failures >= settings.SIGN_IN_MAX_FAILURES:
+        attempt.locked_until = now + datetime.timedelta(minutes=settings.SIGN_IN_LOCKOUT_MINUTES)
+        attempt.consecutive_failures = 0
+        message = _lockout_message(attempt.locked_until)
+    elif (left := settings.SIGN_IN_MAX_FAILURES - attempt.consecutive_failures) <= 2:
+        message += (
+            f" You have {left} more {'try' if left == 1 else 'tries'} before the account is locked "
+            f"for {settings.SIGN_IN_LOCKOUT_MINUTES} minutes."
+        )
+    attempt.save()
+    record_event(staff=None, username=key, action=AuditAction.SIGN_IN_FAILED)
+    return None, message
 
 
 def sign_out(*, request: HttpRequest, timed_out: bool = False) -> None:

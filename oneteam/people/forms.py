@@ -56,7 +56,7 @@ class NameSearchForm(forms.Form):
 
 class PostcodeSearchForm(forms.Form):
     postcode = forms.CharField(
-        label="Postcode", max_length=10, help_text="For example, OT1 2AB", error_messages={"required": "Enter a postcode"}
+        label="Postcode", max_length=20, help_text="For example, OT1 2AB", error_messages={"required": "Enter a postcode"}
     )
 
     def clean_postcode(self) -> str:

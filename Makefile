@@ -1,0 +1,54 @@
+# OneTeam: `make run` serves the demo city; `make test` runs every check.
+# Everything is installed by these targets: a virtual environment from PyPI,
+# front-end assets from npm, and (for tests) Debian's Chromium.
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+DEMO_RESIDENTS ?= 25000
+DEMO_SEED ?= 2026
+export VENV
+
+.PHONY: run test setup lint typecheck pytest browser clean
+
+run: setup
+	@mkdir -p var
+	$(MANAGE) migrate --no-input -v 0
+	$(MANAGE) generate_city --residents $(DEMO_RESIDENTS) --seed $(DEMO_SEED) --if-empty
+	$(MANAGE) create_demo_staff
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: setup browser lint typecheck pytest
+
+setup: $(VENV)/.installed node_modules/.installed oneteam/static/build/oneteam.css
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+oneteam/static/build/oneteam.css: oneteam/static/scss/oneteam.scss node_modules/.installed
+	npm run --silent build:css
+
+browser:
+	@bash scripts/install-browser.sh
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy oneteam bench tests
+
+pytest:
+	@mkdir -p var
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) node_modules oneteam/static/build var

@@ -1,0 +1,109 @@
+import datetime
+import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from oneteam.access.models import AuditAction, AuditEvent, SignInAttempt
+from oneteam.organisations.tests.factories import TEST_PASSWORD, make_neighbourhood, make_staff
+
+pytestmark = pytest.mark.django_db
+SIGN_IN = reverse("access:sign_in")
+
+
+def sign_in(client: Client, username: str, password: str) -> object:
+    return client.post(SIGN_IN, {"username": username, "password": password})
+
+
+def test_correct_details_sign_in_and_are_audited(client: Client) -> None:
+    staff = make_staff(make_neighbourhood(), username="nurse.one")
+    response = sign_in(client, "Nurse.One", TEST_PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("people:search")
+    assert AuditEvent.objects.filter(staff=staff, action=AuditAction.SIGN_IN).count() == 1
+    assert staff.password.startswith("argon2")
+
+
+def test_wrong_password_is_refused_with_a_clear_message(client: Client) -> None:
+    make_staff(make_neighbourhood(), username="nurse.one")
+    response = sign_in(client, "nurse.one", "wrong password")
+    assert response.status_code == 400
+    assert "The username or password is not correct." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(username="nurse.one", action=AuditAction.SIGN_IN_FAILED).count() == 1
+
+
+def test_empty_fields_are_named(client: Client) -> None:
+    response = sign_in(client, "", "")
+    page = response.content.decode()
+    assert "Enter your username" in page
+    assert "Enter your password" in page
+
+
+def test_repeated_failures_lock_the_account_even_for_the_right_password(client: Client, settings: object) -> None:
+    make_staff(make_neighbourhood(), username="nurse.one")
+    for attempt in range(1, 5):
+        page = sign_in(client, "nurse.one", "wrong").content.decode()
+        if attempt == 4:
+            assert "You have 1 more try before the account is locked" in page
+    page = sign_in(client, "nurse.one", "wrong").content.decode()
+    assert "This account is locked" in page
+    response = sign_in(client, "nurse.one", TEST_PASSWORD)
+    assert response.status_code == 400
+    assert "This account is locked" in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert AuditEvent.objects.filter(action=AuditAction.SIGN_IN_LOCKED).count() == 1
+
+
+def test_lock_expires(client: Client) -> None:
+    make_staff(make_neighbourhood(), username="nurse.one")
+    for _ in range(5):
+        sign_in(client, "nurse.one", "wrong")
+    SignInAttempt.objects.filter(username="nurse.one").update(locked_until=timezone.now() - datetime.timedelta(seconds=1))
+    assert sign_in(client, "nurse.one", TEST_PASSWORD).status_code == 302
+    assert not SignInAttempt.objects.filter(username="nurse.one").exists()
+
+
+def test_unknown_usernames_lock_too_so_locking_reveals_nothing(client: Client) -> None:
+    for _ in range(5):
+        sign_in(client, "nobody.here", "wrong")
+    assert "This account is locked" in sign_in(client, "nobody.here", "wrong").content.decode()
+
+
+def test_pages_need_sign_in(client: Client) -> None:
+    response = client.get(reverse("people:search"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(SIGN_IN)
+
+
+def test_next_is_followed_only_within_the_site(client: Client) -> None:
+    make_staff(make_neighbourhood(), username="nurse.one")
+    response = client.post(f"{SIGN_IN}?next=https://evil.example/", {"username": "nurse.one", "password": TEST_PASSWORD})
+    assert response["Location"] == reverse("people:search")
+
+
+def test_idle_session_is_signed_out_with_an_explanation(client: Client, settings: object) -> None:
+    staff = make_staff(make_neighbourhood())
+    client.force_login(staff)
+    assert client.get(reverse("people:search")).status_code == 200
+    session = client.session
+    session["last_seen"] = time.time() - 31 * 60
+    session.save()
+    response = client.get(reverse("people:search"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{SIGN_IN}?timed_out=1"
+    assert "_auth_user_id" not in client.session
+    assert "You were signed out because you had not used OneTeam" in client.get(response["Location"]).content.decode()
+    assert AuditEvent.objects.filter(staff=staff, action=AuditAction.TIMED_OUT).count() == 1
+
+
+def test_sign_out_needs_a_post_and_ends_the_session(client: Client) -> None:
+    staff = make_staff(make_neighbourhood())
+    client.force_login(staff)
+    assert client.get(reverse("access:sign_out")).status_code == 405
+    response = client.post(reverse("access:sign_out"))
+    assert response.status_code == 302
+    assert client.get(reverse("people:search")).status_code == 302
+    assert AuditEvent.objects.filter(staff=staff, action=AuditAction.SIGN_OUT).count() == 1

@@ -1,0 +1,60 @@
+"""Small factories for the organisation map and staff, for tests that need a few rows, not a city."""
+
+from __future__ import annotations
+
+from itertools import count
+
+from oneteam.organisations.models import LSOA, Locality, Neighbourhood, Organisation, Profession, Sector, Staff, Team, Ward
+
+_sequence = count(1)
+TEST_PASSWORD = "correct horse battery staple"
+
+
+def make_neighbourhood(code: str | None = None) -> Neighbourhood:
+    n = next(_sequence)
+    locality, _ = Locality.objects.get_or_create(name="North")
+    code = code or f"T{n}"
+    return Neighbourhood.objects.create(code=code, name=f"Test {code}", locality=locality)
+
+
+def make_organisation(sector: str = Sector.NHS_COMMUNITY, neighbourhood: Neighbourhood | None = None) -> Organisation:
+    n = next(_sequence)
+    return Organisation.objects.create(name=f"Organisation {n}", ods_code=f"X{n:05d}", sector=sector, neighbourhood=neighbourhood)
+
+
+def make_practice(neighbourhood: Neighbourhood) -> Organisation:
+    return make_organisation(Sector.GP_PRACTICE, neighbourhood)
+
+
+def make_lsoa(neighbourhood: Neighbourhood, imd_decile: int = 5) -> LSOA:
+    n = next(_sequence)
+    ward = Ward.objects.create(code=f"E05{n:06d}", name=f"Ward {n}", neighbourhood=neighbourhood)
+    return LSOA.objects.create(
+        code=f"E01{n:06d}", name=f"Area {n}", ward=ward, imd_decile=imd_decile, latitude=53.4, longitude=-2.2
+    )
+
+
+def make_team(neighbourhood: Neighbourhood | None) -> Team:
+    n = next(_sequence)
+    return Team.objects.create(name=f"Team {n}", neighbourhood=neighbourhood)
+
+
+def make_staff(
+    neighbourhood: Neighbourhood | None = None,
+    profession: str = Profession.DISTRICT_NURSE,
+    username: str | None = None,
+    password: str = TEST_PASSWORD,
+) -> Staff:
+    """A member of staff in a team for `neighbourhood`, with a known password."""
+    n = next(_sequence)
+    staff = Staff.objects.create_user(
+        username=username or f"staff{n}",
+        password=password,
+        first_name="Sam",
+        last_name=f"Tester{n}",
+        profession=profession,
+        organisation=make_organisation(),
+    )
+    if neighbourhood is not None:
+        staff.teams.add(make_team(neighbourhood))
+    return staff

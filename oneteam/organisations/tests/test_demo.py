@@ -1,0 +1,46 @@
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.test import Client
+from django.urls import reverse
+
+from oneteam.organisations.demo import DEMO_PASSWORD, DEMO_TEAM, ensure_demo_staff
+from oneteam.organisations.models import Profession, Sector, Staff, Team
+from oneteam.organisations.tests.factories import make_neighbourhood, make_organisation
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def north_1_team() -> Team:
+    neighbourhood = make_neighbourhood("N1")
+    for sector in Sector:
+        make_organisation(sector, neighbourhood if sector == Sector.GP_PRACTICE else None)
+    return Team.objects.create(name=DEMO_TEAM, neighbourhood=neighbourhood)
+
+
+def test_one_account_per_profession_in_the_demo_team(north_1_team: Team) -> None:
+    accounts = ensure_demo_staff()
+    assert {account.profession for account in accounts} == {p.label for p in Profession}
+    assert Staff.objects.filter(teams=north_1_team).count() == len(Profession)
+    gp = Staff.objects.get(username="demo.gp")
+    assert gp.organisation is not None and gp.organisation.sector == Sector.GP_PRACTICE
+    assert Staff.objects.get(username="demo.social.worker").organisation.sector == Sector.ADULT_SOCIAL_CARE  # type: ignore[union-attr]
+
+
+def test_running_again_creates_nothing_new(north_1_team: Team) -> None:
+    ensure_demo_staff()
+    ensure_demo_staff()
+    assert Staff.objects.count() == len(Profession)
+
+
+def test_demo_account_signs_in(north_1_team: Team, client: Client) -> None:
+    ensure_demo_staff()
+    response = client.post(reverse("access:sign_in"), {"username": "demo.district.nurse", "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+
+
+def test_never_in_production(north_1_team: Team, settings: object) -> None:
+    settings.PRODUCTION = True  # type: ignore[attr-defined]
+    with pytest.raises(ImproperlyConfigured):
+        ensure_demo_staff()
+    assert not Staff.objects.exists()
