@@ -43,7 +43,7 @@ def field(bound: BoundField, **extra: Any) -> dict[str, Any]:
 
 def error_summary(form: BaseForm) -> list[dict[str, str]]:
     """The error summary list: each problem links to the field it is about."""
-    items = []
+    items: list[dict[str, str]] = []
     for name, errors in form.errors.items():
         href = f"#{form[name].id_for_label}" if name in form.fields else "#maincontent"
         items.extend({"text": str(error), "href": href} for error in errors)
@@ -52,7 +52,9 @@ def error_summary(form: BaseForm) -> list[dict[str, str]]:
 
 def _app_template_dirs() -> list[str]:
     """Each OneTeam app keeps its templates in `<app>/templates/<app>/`."""
-    folders = (Path(config.path) / "templates" for config in apps.get_app_configs() if config.name.startswith("oneteam."))
+    folders = (
+        Path(config.path) / "templates" for config in apps.get_app_configs() if config.name.startswith("oneteam.")
+    )
     return [str(folder) for folder in folders if folder.is_dir()]
 
 
@@ -63,7 +65,8 @@ def environment(**options: Any) -> Environment:
     loaders += [FileSystemLoader(_app_template_dirs()), PackageLoader("nhsuk_frontend_jinja")]
     # The NHS.UK macros read optional nested parameters (params.hint.text), which needs ChainableUndefined.
     options["undefined"] = ChainableUndefined
-    env = Environment(loader=ChoiceLoader(loaders), **options)
+    options.pop("autoescape", None)
+    env = Environment(loader=ChoiceLoader(loaders), autoescape=True, **options)
     env.globals.update(
         {
             "url": reverse,

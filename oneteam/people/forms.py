@@ -14,7 +14,10 @@ from .postcodes import normalise_postcode
 
 class NhsNumberSearchForm(forms.Form):
     nhs_number = forms.CharField(
-        label="NHS number", max_length=20, help_text="For example, 485 777 3456", error_messages={"required": "Enter an NHS number"}
+        label="NHS number",
+        max_length=20,
+        help_text="For example, 485 777 3456",
+        error_messages={"required": "Enter an NHS number"},
     )
 
     def clean_nhs_number(self) -> str:
@@ -56,7 +59,10 @@ class NameSearchForm(forms.Form):
 
 class PostcodeSearchForm(forms.Form):
     postcode = forms.CharField(
-        label="Postcode", max_length=20, help_text="For example, OT1 2AB", error_messages={"required": "Enter a postcode"}
+        label="Postcode",
+        max_length=20,
+        help_text="For example, OT1 2AB",
+        error_messages={"required": "Enter a postcode"},
     )
 
     def clean_postcode(self) -> str:

@@ -185,6 +185,9 @@ class HospitalAdmission(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} admission on {self.admitted_on}"
+
     @property
     def length_of_stay(self) -> int | None:
         """Nights in hospital, or None while the person is still in."""

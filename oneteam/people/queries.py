@@ -43,6 +43,8 @@ def search_people(
     if method == "nhs_number":
         people = people.filter(nhs_number=nhs_number)
     elif method == "name":
+        if date_of_birth is None:
+            raise ValueError("a name search needs a date of birth")
         people = people.filter(family_name__iexact=family_name, date_of_birth=date_of_birth)
         if given_name:
             people = people.filter(given_name__istartswith=given_name)
@@ -83,14 +85,10 @@ class PersonSummary:
 def person_summary(*, staff: Staff, person_id: int) -> PersonSummary:
     """The person summary, with only the sections the policy allows. Raises AccessDenied if none."""
     person = get_object_or_404(
-        Person.objects.select_related(
-            "gp_practice", "ward", "lsoa", "practice_neighbourhood", "ward_neighbourhood"
-        ),
+        Person.objects.select_related("gp_practice", "ward", "lsoa", "practice_neighbourhood", "ward_neighbourhood"),
         pk=person_id,
     )
-    decisions = authorise_read(
-        staff=staff, person=person, categories=SUMMARY_CATEGORIES, purpose=Purpose.DIRECT_CARE
-    )
+    decisions = authorise_read(staff=staff, person=person, categories=SUMMARY_CATEGORIES, purpose=Purpose.DIRECT_CARE)
     summary = PersonSummary(person=person, decisions=decisions)
     summary.contacts = list(person.contacts.all())
     if decisions[DataCategory.SAFETY_ALERTS].allowed:

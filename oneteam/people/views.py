@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -38,7 +40,8 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _criteria(cleaned: dict[str, object]) -> dict[str, object]:
+def _criteria(cleaned: dict[str, Any]) -> dict[str, Any]:
+    """The cleaned fields `search_people` takes (the form also has the day/month/year parts)."""
     keep = ("nhs_number", "family_name", "given_name", "date_of_birth", "postcode")
     return {key: cleaned[key] for key in keep if key in cleaned}
 

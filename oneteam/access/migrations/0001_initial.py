@@ -4,37 +4,81 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('username', models.CharField(blank=True, max_length=150)),
-                ('action', models.CharField(choices=[('view', 'Viewed a record'), ('search', 'Searched for people'), ('denied', 'Was refused access'), ('sign_in', 'Signed in'), ('sign_in_failed', 'Failed to sign in'), ('sign_in_locked', 'Sign-in refused: account locked'), ('sign_out', 'Signed out'), ('timed_out', 'Signed out after inactivity')], max_length=20)),
-                ('person_id', models.BigIntegerField(blank=True, db_index=True, null=True)),
-                ('category', models.CharField(blank=True, choices=[('demographics', 'Demographics'), ('safety_alerts', 'Safety alerts'), ('physical_health', 'Physical health'), ('mental_health', 'Mental health'), ('social_care_assessment', 'Social care assessment'), ('social_care_finances', 'Social care finances (means test)'), ('safeguarding', 'Safeguarding'), ('care_plan', 'Care plan'), ('capacity', 'Mental capacity records'), ('notes', 'Notes')], max_length=30)),
-                ('purpose', models.CharField(blank=True, choices=[('direct_care', 'Direct care'), ('mdt_discussion', 'MDT discussion'), ('safeguarding', 'Safeguarding'), ('planning', 'Planning (aggregate, de-identified)'), ('audit', 'Audit')], max_length=20)),
-                ('reason', models.CharField(blank=True, max_length=500)),
-                ('detail', models.JSONField(blank=True, default=dict)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("occurred_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                ("username", models.CharField(blank=True, max_length=150)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "Viewed a record"),
+                            ("search", "Searched for people"),
+                            ("denied", "Was refused access"),
+                            ("sign_in", "Signed in"),
+                            ("sign_in_failed", "Failed to sign in"),
+                            ("sign_in_locked", "Sign-in refused: account locked"),
+                            ("sign_out", "Signed out"),
+                            ("timed_out", "Signed out after inactivity"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("person_id", models.BigIntegerField(blank=True, db_index=True, null=True)),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("demographics", "Demographics"),
+                            ("safety_alerts", "Safety alerts"),
+                            ("physical_health", "Physical health"),
+                            ("mental_health", "Mental health"),
+                            ("social_care_assessment", "Social care assessment"),
+                            ("social_care_finances", "Social care finances (means test)"),
+                            ("safeguarding", "Safeguarding"),
+                            ("care_plan", "Care plan"),
+                            ("capacity", "Mental capacity records"),
+                            ("notes", "Notes"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("direct_care", "Direct care"),
+                            ("mdt_discussion", "MDT discussion"),
+                            ("safeguarding", "Safeguarding"),
+                            ("planning", "Planning (aggregate, de-identified)"),
+                            ("audit", "Audit"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=500)),
+                ("detail", models.JSONField(blank=True, default=dict)),
             ],
             options={
-                'ordering': ['occurred_at', 'id'],
+                "ordering": ["occurred_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='SignInAttempt',
+            name="SignInAttempt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('username', models.CharField(max_length=150, unique=True)),
-                ('consecutive_failures', models.PositiveIntegerField(default=0)),
-                ('locked_until', models.DateTimeField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("username", models.CharField(max_length=150, unique=True)),
+                ("consecutive_failures", models.PositiveIntegerField(default=0)),
+                ("locked_until", models.DateTimeField(blank=True, null=True)),
             ],
         ),
     ]

@@ -57,7 +57,9 @@ def test_every_page_but_the_public_ones_needs_sign_in(client: Client) -> None:
 def test_every_page_about_a_person_asks_the_policy_and_refuses_outsiders(client: Client) -> None:
     person = make_person(make_neighbourhood())
     client.force_login(make_staff(make_neighbourhood()))
-    person_pages = [(name, pattern, path) for name, pattern, path in every_path(person.pk) if "person_id" in str(pattern.pattern)]
+    person_pages = [
+        (name, pattern, path) for name, pattern, path in every_path(person.pk) if "person_id" in str(pattern.pattern)
+    ]
     assert person_pages, "expected at least the person summary"
     for name, pattern, path in person_pages:
         assert getattr(pattern.callback, "reads_personal_data", False), (

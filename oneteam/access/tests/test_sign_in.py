@@ -1,5 +1,6 @@
 import datetime
 import time
+from typing import TYPE_CHECKING
 
 import pytest
 from django.test import Client
@@ -9,11 +10,14 @@ from django.utils import timezone
 from oneteam.access.models import AuditAction, AuditEvent, SignInAttempt
 from oneteam.organisations.tests.factories import TEST_PASSWORD, make_neighbourhood, make_staff
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
 pytestmark = pytest.mark.django_db
 SIGN_IN = reverse("access:sign_in")
 
 
-def sign_in(client: Client, username: str, password: str) -> object:
+def sign_in(client: Client, username: str, password: str) -> "Response":
     return client.post(SIGN_IN, {"username": username, "password": password})
 
 
@@ -61,7 +65,9 @@ def test_lock_expires(client: Client) -> None:
     make_staff(make_neighbourhood(), username="nurse.one")
     for _ in range(5):
         sign_in(client, "nurse.one", "wrong")
-    SignInAttempt.objects.filter(username="nurse.one").update(locked_until=timezone.now() - datetime.timedelta(seconds=1))
+    SignInAttempt.objects.filter(username="nurse.one").update(
+        locked_until=timezone.now() - datetime.timedelta(seconds=1)
+    )
     assert sign_in(client, "nurse.one", TEST_PASSWORD).status_code == 302
     assert not SignInAttempt.objects.filter(username="nurse.one").exists()
 
@@ -80,7 +86,9 @@ def test_pages_need_sign_in(client: Client) -> None:
 
 def test_next_is_followed_only_within_the_site(client: Client) -> None:
     make_staff(make_neighbourhood(), username="nurse.one")
-    response = client.post(f"{SIGN_IN}?next=https://evil.example/", {"username": "nurse.one", "password": TEST_PASSWORD})
+    response = client.post(
+        f"{SIGN_IN}?next=https://evil.example/", {"username": "nurse.one", "password": TEST_PASSWORD}
+    )
     assert response["Location"] == reverse("people:search")
 
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from itertools import count
 
-from oneteam.organisations.models import LSOA, Locality, Neighbourhood, Organisation, Profession, Sector, Staff, Team, Ward
+from oneteam.organisations.models import (
+    LSOA,
+    Locality,
+    Neighbourhood,
+    Organisation,
+    Profession,
+    Sector,
+    Staff,
+    Team,
+    Ward,
+)
 
 _sequence = count(1)
 TEST_PASSWORD = "correct horse battery staple"
@@ -19,7 +29,9 @@ def make_neighbourhood(code: str | None = None) -> Neighbourhood:
 
 def make_organisation(sector: str = Sector.NHS_COMMUNITY, neighbourhood: Neighbourhood | None = None) -> Organisation:
     n = next(_sequence)
-    return Organisation.objects.create(name=f"Organisation {n}", ods_code=f"X{n:05d}", sector=sector, neighbourhood=neighbourhood)
+    return Organisation.objects.create(
+        name=f"Organisation {n}", ods_code=f"X{n:05d}", sector=sector, neighbourhood=neighbourhood
+    )
 
 
 def make_practice(neighbourhood: Neighbourhood) -> Organisation:

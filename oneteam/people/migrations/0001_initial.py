@@ -6,126 +6,276 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Person',
+            name="Person",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nhs_number', models.CharField(max_length=10, unique=True, verbose_name='NHS number')),
-                ('given_name', models.CharField(max_length=100)),
-                ('family_name', models.CharField(max_length=100)),
-                ('date_of_birth', models.DateField()),
-                ('date_of_death', models.DateField(blank=True, null=True)),
-                ('sex', models.CharField(choices=[('female', 'Female'), ('male', 'Male'), ('unknown', 'Not known')], max_length=10)),
-                ('gender_identity', models.CharField(choices=[('same', 'Same as sex registered at birth'), ('woman', 'Woman'), ('man', 'Man'), ('non_binary', 'Non-binary'), ('other', 'In another way'), ('not_stated', 'Not stated')], default='not_stated', max_length=12)),
-                ('ethnic_category', models.CharField(choices=[('A', 'White – British'), ('B', 'White – Irish'), ('C', 'White – any other White background'), ('D', 'Mixed – White and Black Caribbean'), ('E', 'Mixed – White and Black African'), ('F', 'Mixed – White and Asian'), ('G', 'Mixed – any other mixed background'), ('H', 'Asian or Asian British – Indian'), ('J', 'Asian or Asian British – Pakistani'), ('K', 'Asian or Asian British – Bangladeshi'), ('L', 'Asian or Asian British – any other Asian background'), ('M', 'Black or Black British – Caribbean'), ('N', 'Black or Black British – African'), ('P', 'Black or Black British – any other Black background'), ('R', 'Other ethnic groups – Chinese'), ('S', 'Other ethnic groups – any other ethnic group'), ('Z', 'Not stated')], default='Z', max_length=1)),
-                ('address_line_1', models.CharField(max_length=200)),
-                ('address_line_2', models.CharField(blank=True, max_length=200)),
-                ('town', models.CharField(max_length=100)),
-                ('postcode', models.CharField(help_text='Stored in upper case with one space, e.g. OT1 2AB', max_length=8)),
-                ('lives_alone', models.BooleanField(default=False)),
-                ('preferred_language', models.CharField(default='English', max_length=50)),
-                ('interpreter_needed', models.BooleanField(default=False)),
-                ('communication_needs', models.CharField(blank=True, max_length=200)),
-                ('repeat_medication_count', models.PositiveSmallIntegerField(default=0)),
-                ('gp_practice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='registered_people', to='organisations.organisation')),
-                ('lsoa', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='residents', to='organisations.lsoa')),
-                ('practice_neighbourhood', models.ForeignKey(help_text='Neighbourhood of the GP practice', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.neighbourhood')),
-                ('ward', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='residents', to='organisations.ward')),
-                ('ward_neighbourhood', models.ForeignKey(help_text='Neighbourhood of the home ward', on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.neighbourhood')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("nhs_number", models.CharField(max_length=10, unique=True, verbose_name="NHS number")),
+                ("given_name", models.CharField(max_length=100)),
+                ("family_name", models.CharField(max_length=100)),
+                ("date_of_birth", models.DateField()),
+                ("date_of_death", models.DateField(blank=True, null=True)),
+                (
+                    "sex",
+                    models.CharField(
+                        choices=[("female", "Female"), ("male", "Male"), ("unknown", "Not known")], max_length=10
+                    ),
+                ),
+                (
+                    "gender_identity",
+                    models.CharField(
+                        choices=[
+                            ("same", "Same as sex registered at birth"),
+                            ("woman", "Woman"),
+                            ("man", "Man"),
+                            ("non_binary", "Non-binary"),
+                            ("other", "In another way"),
+                            ("not_stated", "Not stated"),
+                        ],
+                        default="not_stated",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "ethnic_category",
+                    models.CharField(
+                        choices=[
+                            ("A", "White – British"),
+                            ("B", "White – Irish"),
+                            ("C", "White – any other White background"),
+                            ("D", "Mixed – White and Black Caribbean"),
+                            ("E", "Mixed – White and Black African"),
+                            ("F", "Mixed – White and Asian"),
+                            ("G", "Mixed – any other mixed background"),
+                            ("H", "Asian or Asian British – Indian"),
+                            ("J", "Asian or Asian British – Pakistani"),
+                            ("K", "Asian or Asian British – Bangladeshi"),
+                            ("L", "Asian or Asian British – any other Asian background"),
+                            ("M", "Black or Black British – Caribbean"),
+                            ("N", "Black or Black British – African"),
+                            ("P", "Black or Black British – any other Black background"),
+                            ("R", "Other ethnic groups – Chinese"),
+                            ("S", "Other ethnic groups – any other ethnic group"),
+                            ("Z", "Not stated"),
+                        ],
+                        default="Z",
+                        max_length=1,
+                    ),
+                ),
+                ("address_line_1", models.CharField(max_length=200)),
+                ("address_line_2", models.CharField(blank=True, max_length=200)),
+                ("town", models.CharField(max_length=100)),
+                (
+                    "postcode",
+                    models.CharField(help_text="Stored in upper case with one space, e.g. OT1 2AB", max_length=8),
+                ),
+                ("lives_alone", models.BooleanField(default=False)),
+                ("preferred_language", models.CharField(default="English", max_length=50)),
+                ("interpreter_needed", models.BooleanField(default=False)),
+                ("communication_needs", models.CharField(blank=True, max_length=200)),
+                ("repeat_medication_count", models.PositiveSmallIntegerField(default=0)),
+                (
+                    "gp_practice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="registered_people",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "lsoa",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="residents", to="organisations.lsoa"
+                    ),
+                ),
+                (
+                    "practice_neighbourhood",
+                    models.ForeignKey(
+                        help_text="Neighbourhood of the GP practice",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.neighbourhood",
+                    ),
+                ),
+                (
+                    "ward",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="residents", to="organisations.ward"
+                    ),
+                ),
+                (
+                    "ward_neighbourhood",
+                    models.ForeignKey(
+                        help_text="Neighbourhood of the home ward",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.neighbourhood",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='HospitalAdmission',
+            name="HospitalAdmission",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('method', models.CharField(choices=[('elective', 'Planned (elective)'), ('non_elective', 'Unplanned (non-elective)')], max_length=20)),
-                ('admitted_on', models.DateField()),
-                ('discharged_on', models.DateField(blank=True, null=True)),
-                ('hospital', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='admissions', to='organisations.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='admissions', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "method",
+                    models.CharField(
+                        choices=[("elective", "Planned (elective)"), ("non_elective", "Unplanned (non-elective)")],
+                        max_length=20,
+                    ),
+                ),
+                ("admitted_on", models.DateField()),
+                ("discharged_on", models.DateField(blank=True, null=True)),
+                (
+                    "hospital",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="admissions",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="admissions", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-admitted_on'],
+                "ordering": ["-admitted_on"],
             },
         ),
         migrations.CreateModel(
-            name='Condition',
+            name="Condition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('snomed_code', models.CharField(max_length=18, verbose_name='SNOMED CT code')),
-                ('term', models.CharField(max_length=200)),
-                ('recorded_on', models.DateField()),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conditions', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("snomed_code", models.CharField(max_length=18, verbose_name="SNOMED CT code")),
+                ("term", models.CharField(max_length=200)),
+                ("recorded_on", models.DateField()),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="conditions", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['term'],
+                "ordering": ["term"],
             },
         ),
         migrations.CreateModel(
-            name='CarePackage',
+            name="CarePackage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('home_care', 'Home care'), ('reablement', 'Reablement'), ('day_opportunities', 'Day opportunities'), ('residential', 'Residential care'), ('direct_payment', 'Direct payment')], max_length=30)),
-                ('hours_per_week', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
-                ('started_on', models.DateField()),
-                ('ended_on', models.DateField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='care_packages', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("home_care", "Home care"),
+                            ("reablement", "Reablement"),
+                            ("day_opportunities", "Day opportunities"),
+                            ("residential", "Residential care"),
+                            ("direct_payment", "Direct payment"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("hours_per_week", models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True)),
+                ("started_on", models.DateField()),
+                ("ended_on", models.DateField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="care_packages", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_on'],
+                "ordering": ["-started_on"],
             },
         ),
         migrations.CreateModel(
-            name='RelatedPerson',
+            name="RelatedPerson",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('relationship', models.CharField(max_length=50)),
-                ('phone', models.CharField(blank=True, max_length=30)),
-                ('is_carer', models.BooleanField(default=False)),
-                ('is_next_of_kin', models.BooleanField(default=False)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=200)),
+                ("relationship", models.CharField(max_length=50)),
+                ("phone", models.CharField(blank=True, max_length=30)),
+                ("is_carer", models.BooleanField(default=False)),
+                ("is_next_of_kin", models.BooleanField(default=False)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="contacts", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-is_carer', 'name'],
+                "ordering": ["-is_carer", "name"],
             },
         ),
         migrations.CreateModel(
-            name='SafetyAlert',
+            name="SafetyAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('dangerous_dog', 'Dangerous dog'), ('aggressive_relative', 'Aggressive relative or visitor'), ('infection_risk', 'Infection risk'), ('visit_in_pairs', 'Visit in pairs'), ('other', 'Other risk to visiting staff')], max_length=30)),
-                ('detail', models.CharField(max_length=300)),
-                ('raised_on', models.DateField()),
-                ('active', models.BooleanField(default=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='safety_alerts', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("dangerous_dog", "Dangerous dog"),
+                            ("aggressive_relative", "Aggressive relative or visitor"),
+                            ("infection_risk", "Infection risk"),
+                            ("visit_in_pairs", "Visit in pairs"),
+                            ("other", "Other risk to visiting staff"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("detail", models.CharField(max_length=300)),
+                ("raised_on", models.DateField()),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="safety_alerts", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-raised_on'],
+                "ordering": ["-raised_on"],
             },
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(django.db.models.functions.text.Upper('family_name'), models.F('date_of_birth'), name='person_family_name_dob'),
+            model_name="person",
+            index=models.Index(
+                django.db.models.functions.text.Upper("family_name"),
+                models.F("date_of_birth"),
+                name="person_family_name_dob",
+            ),
         ),
         migrations.AddIndex(
-            model_name='person',
-            index=models.Index(fields=['postcode'], name='person_postcode'),
+            model_name="person",
+            index=models.Index(fields=["postcode"], name="person_postcode"),
         ),
         migrations.AddConstraint(
-            model_name='hospitaladmission',
-            constraint=models.CheckConstraint(condition=models.Q(('discharged_on__isnull', True), ('discharged_on__gte', models.F('admitted_on')), _connector='OR'), name='discharge_not_before_admission'),
+            model_name="hospitaladmission",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("discharged_on__isnull", True), ("discharged_on__gte", models.F("admitted_on")), _connector="OR"
+                ),
+                name="discharge_not_before_admission",
+            ),
         ),
         migrations.AddIndex(
-            model_name='condition',
-            index=models.Index(fields=['snomed_code'], name='condition_snomed_code'),
+            model_name="condition",
+            index=models.Index(fields=["snomed_code"], name="condition_snomed_code"),
         ),
     ]

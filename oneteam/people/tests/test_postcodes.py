@@ -5,7 +5,13 @@ from oneteam.people.postcodes import normalise_postcode
 
 @pytest.mark.parametrize(
     ("typed", "stored"),
-    [("ot1 2ab", "OT1 2AB"), ("OT12AB", "OT1 2AB"), (" sw1a 1aa ", "SW1A 1AA"), ("M1 1AE", "M1 1AE"), ("OT10 9ZZ", "OT10 9ZZ")],
+    [
+        ("ot1 2ab", "OT1 2AB"),
+        ("OT12AB", "OT1 2AB"),
+        (" sw1a 1aa ", "SW1A 1AA"),
+        ("M1 1AE", "M1 1AE"),
+        ("OT10 9ZZ", "OT10 9ZZ"),
+    ],
 )
 def test_normalises_real_postcodes(typed: str, stored: str) -> None:
     assert normalise_postcode(typed) == stored

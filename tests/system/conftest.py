@@ -1,0 +1,91 @@
+"""Browser fixtures: a real headless Chromium driven by Playwright, with axe-core on every page.
+
+Debian's /usr/bin/chromium is used when present (scripts/install-browser.sh
+installs it); otherwise Playwright's own Chromium. If neither can start, the
+tests fail: they are never skipped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings
+from playwright.sync_api import Browser, Page, sync_playwright
+
+# Playwright's sync API runs an event loop in the test thread; Django refuses ORM
+# calls from a thread with a running loop unless told this is deliberate.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+DEBIAN_CHROMIUM = Path("/usr/bin/chromium")
+AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+# Flags for a headless browser as root on a machine with no outside network.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+FAILING_IMPACTS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        options: dict[str, Any] = {"headless": True, "args": CHROMIUM_ARGS}
+        if DEBIAN_CHROMIUM.exists():
+            options["executable_path"] = str(DEBIAN_CHROMIUM)
+        browser = playwright.chromium.launch(**options)
+        yield browser
+        browser.close()
+
+
+class AccessibilityWatch:
+    """Remembers each page load and whether axe-core has checked it since."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.unchecked_url: str | None = None
+        self.missed: list[str] = []
+        page.on("load", self._loaded)
+
+    def _loaded(self, page: Page) -> None:
+        if self.unchecked_url is not None:
+            self.missed.append(self.unchecked_url)
+        self.unchecked_url = page.url
+
+    def check(self) -> None:
+        """Run axe-core on the current page; fail on any serious or critical violation."""
+        self.page.wait_for_load_state("load")
+        self.page.add_script_tag(path=str(AXE_SCRIPT))
+        results = self.page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+        problems = [v for v in results["violations"] if v["impact"] in FAILING_IMPACTS]
+        message = "\n".join(
+            f"{v['impact']}: {v['id']} – {v['help']} at {[node['target'] for node in v['nodes']]}" for v in problems
+        )
+        assert not problems, f"Accessibility problems on {self.page.url}:\n{message}"
+        self.unchecked_url = None
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser page; every page it loads must be checked with `axe(page)` before the next."""
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    watch = AccessibilityWatch(page)
+    page.accessibility_watch = watch  # type: ignore[attr-defined]
+    yield page
+    context.close()
+    missed = watch.missed + ([watch.unchecked_url] if watch.unchecked_url else [])
+    assert not missed, f"Pages loaded but never checked for accessibility: {missed}"
+
+
+def axe(page: Page) -> None:
+    """Check the page the browser is on with axe-core."""
+    page.accessibility_watch.check()  # type: ignore[attr-defined]
