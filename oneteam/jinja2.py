@@ -15,14 +15,25 @@ from django.contrib.messages import get_messages
 from django.forms import BaseForm, BoundField
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import timezone
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
 from oneteam.people.nhs_number import format_nhs_number
 
 
 def nhs_date(value: datetime.date | None) -> str:
-    """Dates as the NHS.UK style guide writes them: 3 March 2026."""
+    """Dates as the NHS.UK style guide writes them: 3 March 2026 (a date and time is shown in local time)."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date()
     return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def nhs_datetime(value: datetime.datetime | None) -> str:
+    """Date and time as the NHS.UK style guide writes them: 3 March 2026 at 2:05pm (local time)."""
+    if value is None:
+        return ""
+    local = timezone.localtime(value)
+    return f"{nhs_date(local.date())} at {local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 
 def field(bound: BoundField, **extra: Any) -> dict[str, Any]:
@@ -41,11 +52,40 @@ def field(bound: BoundField, **extra: Any) -> dict[str, Any]:
     return params
 
 
+def anchor(bound: BoundField) -> str:
+    """The id the error summary links to. Radios and checkboxes have no single id, so use their prefix."""
+    return bound.id_for_label or f"id_{bound.html_name}"
+
+
+def choices(bound: BoundField, **extra: Any) -> dict[str, Any]:
+    """Parameters for the NHS.UK radios or checkboxes macro from a bound choice field."""
+    value = bound.value()
+    chosen = {str(v) for v in value} if isinstance(value, list | tuple) else {str(value)}
+    params: dict[str, Any] = {
+        "idPrefix": anchor(bound),
+        "name": bound.html_name,
+        "fieldset": {"legend": {"text": bound.label, "size": "s"}},
+        "items": [{"value": key, "text": label, "checked": str(key) in chosen} for key, label in bound.field.choices],  # type: ignore[attr-defined]
+    }
+    if bound.help_text:
+        params["hint"] = {"text": str(bound.help_text)}
+    if bound.errors:
+        params["errorMessage"] = {"text": bound.errors[0]}
+    params.update(extra)
+    return params
+
+
+def select_items(bound: BoundField) -> list[dict[str, Any]]:
+    """Options for the NHS.UK select macro from a bound choice field."""
+    chosen = str(bound.value() or "")
+    return [{"value": key, "text": label, "selected": str(key) == chosen} for key, label in bound.field.choices]  # type: ignore[attr-defined]
+
+
 def error_summary(form: BaseForm) -> list[dict[str, str]]:
     """The error summary list: each problem links to the field it is about."""
     items: list[dict[str, str]] = []
     for name, errors in form.errors.items():
-        href = f"#{form[name].id_for_label}" if name in form.fields else "#maincontent"
+        href = f"#{anchor(form[name])}" if name in form.fields else "#maincontent"
         items.extend({"text": str(error), "href": href} for error in errors)
     return items
 
@@ -73,8 +113,10 @@ def environment(**options: Any) -> Environment:
             "static": static,
             "get_messages": get_messages,
             "field": field,
+            "choices": choices,
+            "select_items": select_items,
             "error_summary": error_summary,
         }
     )
-    env.filters.update({"nhs_number": format_nhs_number, "nhs_date": nhs_date})
+    env.filters.update({"nhs_number": format_nhs_number, "nhs_date": nhs_date, "nhs_datetime": nhs_datetime})
     return env

@@ -47,7 +47,12 @@ def database_from_url(url: str) -> dict[str, object]:
     if parts.scheme == "sqlite":
         # sqlite:///relative/path and sqlite:////absolute/path, as most tools read them.
         path = parts.path[1:] if parts.path.startswith("/") else parts.path
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(BASE_DIR / path) if path else ":memory:"}
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(BASE_DIR / path) if path else ":memory:",
+            # Writers queue at BEGIN rather than failing mid-transaction; the audit chain relies on it.
+            "OPTIONS": {"transaction_mode": "IMMEDIATE"},
+        }
     if parts.scheme in {"postgres", "postgresql"}:
         options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         return {
@@ -95,11 +100,14 @@ INSTALLED_APPS = [
     "oneteam.organisations",
     "oneteam.people",
     "oneteam.access",
+    "oneteam.referrals",
     "oneteam.synthetic",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "oneteam.access.csp.ContentSecurityPolicyMiddleware",
+    "oneteam.access.request_id.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -122,7 +130,11 @@ TEMPLATES = [
         "APP_DIRS": False,  # app templates are added by oneteam.jinja2.environment
         "OPTIONS": {
             "environment": "oneteam.jinja2.environment",
-            "context_processors": ["oneteam.access.context_processors.signed_in_staff"],
+            "context_processors": [
+                "oneteam.access.context_processors.signed_in_staff",
+                "oneteam.referrals.context_processors.inbox",
+                "oneteam.access.csp.csp_nonce",
+            ],
         },
     },
 ]
@@ -157,12 +169,27 @@ CSRF_COOKIE_SECURE = PRODUCTION
 SIGN_IN_MAX_FAILURES = env_int("SIGN_IN_MAX_FAILURES", 5)
 SIGN_IN_LOCKOUT_MINUTES = env_int("SIGN_IN_LOCKOUT_MINUTES", 15)
 
+# How long emergency ("break-glass") access to a record lasts.
+BREAK_GLASS_HOURS = env_int("BREAK_GLASS_HOURS", 4)
+
+# Browser protections. The Content-Security-Policy is sent by oneteam.access.csp.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Origins (https://host) whose forms may post here, when a proxy changes the Host header.
+CSRF_TRUSTED_ORIGINS = [origin for origin in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if origin]
 if PRODUCTION:
+    # Production is served over HTTPS only: plain HTTP is redirected, and browsers are told
+    # not to try it again (for a year by default), for this host and every subdomain.
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Load balancers check health over plain HTTP inside the network; a redirect would read as a failure.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Sending `preload` only allows the domain's owner to submit it to browsers' built-in
+    # HTTPS-only list; set false if the domain must never be on that list.
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+    # TLS ends at the load balancer, which must set this header and drop any copy sent by the client.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LANGUAGE_CODE = "en-gb"
@@ -174,6 +201,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "oneteam" / "static" / "build",
+    ("js", BASE_DIR / "oneteam" / "static" / "js"),
     ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
 ]
 # Outside production, WhiteNoise serves straight from the source folders so no

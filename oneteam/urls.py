@@ -24,4 +24,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("", include("oneteam.access.urls")),
     path("people/", include("oneteam.people.urls")),
+    path("referrals/", include("oneteam.referrals.urls")),
+    path("", include("oneteam.referrals.urls_public")),
 ]

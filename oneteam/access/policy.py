@@ -1,25 +1,50 @@
 """The one door to personal data.
 
-Every view, export or API that reads a person's data asks `decide()` and gets an
-answer with a reason in words. Lists of people are narrowed with
-`visible_people()`, which applies the same rule as a query so searches stay
-set-based.
+`decide(staff, person, category, purpose)` answers "may I see this, and why?"
+with a reason in plain words. Every page, export and API that shows a person's
+data asks it (through `services.authorise_read`, which also audits the answer).
 
-Foundation rule, to be replaced by the sharing-rule engine: staff may see the
-people who belong to one of their teams' neighbourhoods, either by GP practice
-(the health boundary) or by home ward (the social-care boundary).
+What it weighs, in order:
+1. planning never sees a person's record; safety alerts are always shown for
+   direct care and MDT discussion, so no one visits a home unwarned;
+2. active emergency (break-glass) access opens the record, for review;
+3. the neighbourhood's information sharing agreement: does a rule let this
+   profession see this category for this purpose, and at what level (care team,
+   neighbourhood team, partnership)? Is the member of staff that close?
+4. the person's wishes: an objection, or a declined or withdrawn consent, takes
+   away access that rested on it (safeguarding can override, and says so).
+
+A page pays two queries for any number of decisions: the member of staff's
+teams (once per request) and one combined query per person (`_load_context`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.expressions import Combinable
+from django.db.models.functions import Cast
+from django.utils import timezone
 
-from oneteam.organisations.models import Staff, Team
+from oneteam.organisations.models import Organisation, Profession, Staff, Team
 from oneteam.people.models import Person
 
-from .models import DataCategory, Purpose
+from .models import (
+    AccessLevel,
+    BreakGlassAccess,
+    CareRole,
+    CareTeamMembership,
+    ConsentDecision,
+    ConsentStatus,
+    DataCategory,
+    Objection,
+    Purpose,
+    SharingAgreement,
+    SharingRule,
+)
 
 
 @dataclass(frozen=True)
@@ -30,21 +55,28 @@ class Decision:
     reason: str
 
 
-_CACHE_ATTRIBUTE = "_oneteam_teams"
+# Roles that make someone part of the person's care team for every purpose;
+# an MDT attendee is part of it for the MDT discussion only.
+_CARE_ROLES = {CareRole.KEY_WORKER, CareRole.ALLOCATED_PROFESSIONAL, CareRole.REFERRAL_OWNER}
+_PLURAL_EXCEPTIONS = {Profession.GP: "GPs", Profession.VCSE_LINK_WORKER: "VCSE link workers"}
+
+
+def _staff_cache(staff: Staff) -> dict[str, object]:
+    """Per-request memo on the staff object (a new one is loaded for each request)."""
+    cache: dict[str, object] | None = getattr(staff, "_oneteam_policy_cache", None)
+    if cache is None:
+        cache = {}
+        staff._oneteam_policy_cache = cache  # type: ignore[attr-defined]
+    return cache
 
 
 def staff_teams(staff: Staff) -> list[Team]:
-    """The teams a member of staff belongs to.
-
-    Cached on the staff object, which lives for one request, so a page pays for
-    this query once however many decisions it asks for (and the page header
-    reuses it).
-    """
-    cached: list[Team] | None = getattr(staff, _CACHE_ATTRIBUTE, None)
-    if cached is None:
-        cached = list(staff.teams.all())
-        setattr(staff, _CACHE_ATTRIBUTE, cached)
-    return cached
+    """The teams a member of staff belongs to; read once per request (the page header reuses it)."""
+    cache = _staff_cache(staff)
+    if "teams" not in cache:
+        cache["teams"] = list(staff.teams.all())
+    teams: list[Team] = cache["teams"]  # type: ignore[assignment]
+    return teams
 
 
 def staff_neighbourhood_ids(staff: Staff) -> frozenset[int]:
@@ -52,36 +84,260 @@ def staff_neighbourhood_ids(staff: Staff) -> frozenset[int]:
     return frozenset(team.neighbourhood_id for team in staff_teams(staff) if team.neighbourhood_id is not None)
 
 
+@dataclass
+class _Rule:
+    level: str
+    sector_specific: bool
+    neighbourhood_id: int
+    neighbourhood_name: str
+    version: int
+
+
+@dataclass(frozen=True)
+class _Question:
+    """One call of `decide`, with what has been worked out so far."""
+
+    staff: Staff
+    person: Person
+    context: _Context
+    category: DataCategory
+    purpose: Purpose
+    in_care_team: bool
+
+    @property
+    def their(self) -> str:
+        return profession_plural(self.staff.profession)
+
+    @property
+    def what(self) -> str:
+        return self.category.label.lower()
+
+    @property
+    def why(self) -> str:
+        return self.purpose.label.lower()
+
+
+@dataclass
+class _Context:
+    """Everything about one person that the policy needs, for one member of staff."""
+
+    roles: set[str] = field(default_factory=set)
+    break_glass_reason: str | None = None
+    consent_status: str | None = None
+    consent_categories: list[str] = field(default_factory=list)
+    objected_categories: set[str] = field(default_factory=set)
+    rules: dict[tuple[str, str, int], _Rule] = field(default_factory=dict)  # (category, purpose, nbhd) -> rule
+    agreements: set[int] = field(default_factory=set)
+
+
+def _text(expression: Combinable) -> Cast:
+    return Cast(expression, output_field=CharField())
+
+
+def _row(queryset: QuerySet[Any], kind: str, *columns: Combinable) -> QuerySet[Any, Any]:
+    """Shape a branch of the context query into (kind, a, b, c, d, e) text columns."""
+    names = ["a", "b", "c", "d", "e"]
+    padded = list(columns) + [Value("")] * (len(names) - len(columns))
+    annotations = {name: _text(column) for name, column in zip(names, padded, strict=True)}
+    # Each branch drops its model's default ordering: compound selects allow ORDER BY only at the end.
+    shaped: QuerySet[Any, Any] = (
+        queryset.order_by()
+        .annotate(kind=Value(kind, output_field=CharField()), **annotations)
+        .values_list("kind", *names)
+    )
+    return shaped
+
+
+def _load_context(staff: Staff, person: Person) -> _Context:
+    """One query (a UNION of small selects) for the relationships, wishes and rules that apply."""
+    now = timezone.now()
+    neighbourhoods = {person.practice_neighbourhood_id, person.ward_neighbourhood_id}
+    staff_sector = Subquery(Organisation.objects.filter(staff=staff).values("sector")[:1])
+    current_versions = SharingAgreement.objects.filter(neighbourhood=OuterRef("neighbourhood")).order_by("-version")
+    current_agreements = SharingAgreement.objects.filter(
+        neighbourhood_id__in=neighbourhoods, version=Subquery(current_versions.values("version")[:1])
+    )
+    latest_consent = ConsentDecision.objects.filter(person=person).order_by("-recorded_at", "-id").values("id")[:1]
+    branches = [
+        _row(
+            CareTeamMembership.objects.filter(person=person, staff=staff, started_at__lte=now).filter(
+                Q(ended_at__isnull=True) | Q(ended_at__gt=now)
+            ),
+            "role",
+            F("role"),
+        ),
+        _row(
+            BreakGlassAccess.objects.filter(person=person, staff=staff, started_at__lte=now, expires_at__gt=now),
+            "break_glass",
+            F("reason"),
+        ),
+        _row(
+            ConsentDecision.objects.filter(pk__in=latest_consent),
+            "consent",
+            F("status"),
+            F("categories"),
+        ),
+        _row(
+            Objection.objects.filter(person=person, withdrawn_at__isnull=True).filter(
+                Q(sector="") | Q(sector=staff_sector)
+            ),
+            "objection",
+            F("category"),
+        ),
+        _row(
+            SharingRule.objects.filter(agreement__in=current_agreements, profession=staff.profession).filter(
+                Q(sector="") | Q(sector=staff_sector)
+            ),
+            "rule",
+            F("category"),
+            F("purpose"),
+            F("level"),
+            F("sector"),
+            F("agreement__neighbourhood_id"),
+        ),
+        _row(current_agreements, "agreement", F("neighbourhood_id"), F("neighbourhood__name"), F("version")),
+    ]
+    union = branches[0].union(*branches[1:], all=True)
+    context = _Context()
+    names: dict[int, tuple[str, int]] = {}
+    rule_rows = []
+    for kind, a, b, c, d, e in union:
+        if kind == "role":
+            context.roles.add(a)
+        elif kind == "break_glass":
+            context.break_glass_reason = a
+        elif kind == "consent":
+            context.consent_status, context.consent_categories = a, json.loads(b)
+        elif kind == "objection":
+            context.objected_categories.add(a)
+        elif kind == "agreement":
+            names[int(a)] = (b, int(c))
+        else:
+            rule_rows.append((a, b, c, d, e))
+    context.agreements = set(names)
+    for category, purpose, level, sector, neighbourhood in rule_rows:
+        name, version = names[int(neighbourhood)]
+        key = (category, purpose, int(neighbourhood))
+        existing = context.rules.get(key)
+        # A sector-specific rule overrides the any-sector rule for the same cell.
+        if existing is None or (sector and not existing.sector_specific):
+            context.rules[key] = _Rule(level, bool(sector), int(neighbourhood), name, version)
+    return context
+
+
+def _context(staff: Staff, person: Person) -> _Context:
+    cache = _staff_cache(staff)
+    key = f"person:{person.pk}"
+    if key not in cache:
+        cache[key] = _load_context(staff, person)
+    context: _Context = cache[key]  # type: ignore[assignment]
+    return context
+
+
+def forget(staff: Staff, person: Person) -> None:
+    """Drop what this request remembered about `person`, after a change to their care team or wishes."""
+    _staff_cache(staff).pop(f"person:{person.pk}", None)
+
+
+def profession_plural(profession: str) -> str:
+    """'district nurses', 'GPs': for reasons written in sentences."""
+    known = Profession(profession)
+    return _PLURAL_EXCEPTIONS.get(known, known.label.lower() + "s")
+
+
 def decide(staff: Staff, person: Person, category: DataCategory, purpose: Purpose) -> Decision:
-    """May `staff` read `category` data about `person` for `purpose`? Answer with a reason in plain words."""
+    """May `staff` see `category` data about `person` for `purpose`? Always answers with a reason in words."""
+    category, purpose = DataCategory(category), Purpose(purpose)
     if not staff.is_active:
         return Decision(False, "Not allowed: your account is not active.")
     if purpose == Purpose.PLANNING:
-        return Decision(False, "Not allowed: planning uses de-identified, aggregate figures, not a person's record.")
-    neighbourhoods = staff_neighbourhood_ids(staff)
-    what = DataCategory(category).label.lower()
-    why = Purpose(purpose).label.lower()
-    if person.practice_neighbourhood_id in neighbourhoods:
+        return Decision(False, "Not allowed: planning uses de-identified, aggregate figures, never a person's record.")
+    if category == DataCategory.SAFETY_ALERTS and purpose in (Purpose.DIRECT_CARE, Purpose.MDT_DISCUSSION):
+        return Decision(True, f"Allowed: safety alerts are shown to anyone who may visit {person}, to keep staff safe.")
+
+    context = _context(staff, person)
+    if context.break_glass_reason is not None:
         return Decision(
             True,
-            f"Allowed: {person} is registered with a GP practice in your team's neighbourhood, "
-            f"so you may see their {what} for {why}.",
+            f"Allowed (emergency access): you opened {person}'s record in an emergency, giving the reason "
+            f"“{context.break_glass_reason}”. Information governance will review it.",
         )
-    if person.ward_neighbourhood_id in neighbourhoods:
-        return Decision(
-            True,
-            f"Allowed: {person} lives in a ward in your team's neighbourhood, so you may see their {what} for {why}.",
-        )
-    return Decision(
-        False,
-        f"Not allowed: {person} is not registered with a GP practice, nor living in a ward, "
-        "in any neighbourhood your teams serve.",
+
+    in_care_team = bool(context.roles & _CARE_ROLES) or (
+        purpose == Purpose.MDT_DISCUSSION and CareRole.MDT_ATTENDEE in context.roles
     )
+    question = _Question(staff, person, context, category, purpose, in_care_team)
+    refusals = []
+    for neighbourhood_id in dict.fromkeys([person.practice_neighbourhood_id, person.ward_neighbourhood_id]):
+        decision = _decide_under_agreement(question, neighbourhood_id)
+        if decision.allowed:
+            return decision
+        refusals.append(decision)
+    return refusals[0]
 
 
-def visible_people(staff: Staff) -> Q:
-    """A filter on Person giving exactly the people `decide()` would allow `staff` to see for direct care."""
-    if not staff.is_active:
-        return Q(pk__in=[])
+def _decide_under_agreement(q: _Question, neighbourhood_id: int) -> Decision:
+    """The decision under the agreement of one of the person's two neighbourhoods."""
+    if neighbourhood_id not in q.context.agreements:
+        return Decision(False, f"Not allowed: no information sharing agreement is in force for {q.person}'s area.")
+    rule = q.context.rules.get((q.category.value, q.purpose.value, neighbourhood_id))
+    if rule is None:
+        return Decision(
+            False, f"Not allowed: the information sharing agreement does not let {q.their} see {q.what} for {q.why}."
+        )
+    agreement = f"the {rule.neighbourhood_name} information sharing agreement (version {rule.version})"
+    in_team = neighbourhood_id in staff_neighbourhood_ids(q.staff)
+    if rule.level == AccessLevel.CARE_TEAM and not q.in_care_team:
+        return Decision(
+            False,
+            f"Not allowed: you are not on {q.person}'s care team, and {agreement} lets {q.their} see {q.what} "
+            "only for people whose care team they are on.",
+        )
+    if rule.level == AccessLevel.NEIGHBOURHOOD_TEAM and not (q.in_care_team or in_team):
+        return Decision(
+            False,
+            f"Not allowed: you are not on {q.person}'s care team or in their neighbourhood team, and {agreement} "
+            f"lets {q.their} see {q.what} only for people their team serves.",
+        )
+    if q.in_care_team:
+        basis = f"you are on {q.person}'s care team"
+    elif in_team:
+        basis = f"you are in {q.person}'s neighbourhood team"
+    else:
+        basis = "you work in the partnership"
+    wishes = _wishes_refusal(q)
+    if wishes and q.purpose != Purpose.SAFEGUARDING:
+        return Decision(False, wishes)
+    granted = f"Allowed: {basis} and {agreement} lets {q.their} see {q.what} for {q.why}."
+    if wishes:
+        return Decision(True, f"{granted} This overrides the person's wishes because it is for safeguarding.")
+    return Decision(True, granted)
+
+
+def _wishes_refusal(q: _Question) -> str:
+    """Why the person's own wishes stop this access, or "" if they do not."""
+    person, context, in_care_team = q.person, q.context, q.in_care_team
+    if q.category.value in context.objected_categories:
+        return f"Not allowed: {person} objected to sharing their {q.what} with your organisation."
+    covered = not context.consent_categories or q.category.value in context.consent_categories
+    refused = context.consent_status in (ConsentStatus.DECLINED, ConsentStatus.WITHDRAWN)
+    # Care given by the person's own named professionals does not rest on consent to share with
+    # the wider team; only the wider team's access does.
+    if refused and covered and not in_care_team:
+        word = "withdrew" if context.consent_status == ConsentStatus.WITHDRAWN else "declined"
+        return (
+            f"Not allowed: {person} {word} consent to share their record with the neighbourhood team, "
+            "so only their named care team can see it."
+        )
+    return ""
+
+
+def has_emergency_access(staff: Staff, person: Person) -> bool:
+    """True while `staff` has unexpired break-glass access to `person` (for the page banner)."""
+    return _context(staff, person).break_glass_reason is not None
+
+
+def in_team_neighbourhoods(staff: Staff) -> Q:
+    """People registered with a practice, or living in a ward, of the staff member's teams' neighbourhoods."""
     neighbourhoods = staff_neighbourhood_ids(staff)
     return Q(practice_neighbourhood_id__in=neighbourhoods) | Q(ward_neighbourhood_id__in=neighbourhoods)

@@ -7,78 +7,82 @@ transaction as the thing it records.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
-from typing import Any
+import enum
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from oneteam.organisations.models import Staff
+from oneteam.organisations.models import Profession, Staff
 from oneteam.people.models import Person
 
-from .models import AuditAction, AuditEvent, DataCategory, Purpose, SignInAttempt
+from . import audit, two_factor
+from .models import AuditAction, AuditEvent, DataCategory, Purpose, RecoveryCode, SignInAttempt, TwoFactorDevice
 from .policy import Decision, decide
 
 
-class AccessDenied(Exception):
-    """Raised when the policy refuses a read; carries the reason in words."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def record_event(
+def new_event(
     *,
     staff: Staff | None,
     action: AuditAction,
     person_id: int | None = None,
     category: str = "",
     purpose: str = "",
+    allowed: bool | None = None,
     reason: str = "",
     username: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the audit log."""
-    return AuditEvent.objects.create(
+    """An unsaved audit event, with the staff member's role and organisation as they are now."""
+    return AuditEvent(
         staff=staff,
-        username=username,
+        role=staff.profession if staff else "",
+        organisation_id=staff.organisation_id if staff else None,
+        username=username or (staff.username if staff else ""),
         action=action,
         person_id=person_id,
         category=category,
         purpose=purpose,
+        allowed=allowed,
         reason=reason,
         detail=detail or {},
     )
 
 
+def record_event(**fields: Any) -> None:
+    """Append one event to the audit log (see `new_event` for the fields)."""
+    audit.append([new_event(**fields)])
+
+
 def authorise_read(
     *, staff: Staff, person: Person, categories: Iterable[DataCategory], purpose: Purpose
 ) -> dict[DataCategory, Decision]:
-    """Ask the policy about each category of `person`'s record and audit every answer in one write.
+    """Ask the policy about each category of `person`'s record and audit every answer, in one append.
 
-    Raises AccessDenied when not even the person's demographics may be seen, so
-    callers cannot show a record the policy refused. The refusal is audited first
-    (one insert, so no transaction is needed to keep it whole).
+    Pages show only the sections whose decision allows it; a refusal is audited
+    like an allowed read, so the log shows who tried to see what.
     """
     decisions = {category: decide(staff, person, category, purpose) for category in categories}
-    AuditEvent.objects.bulk_create(
-        AuditEvent(
-            staff=staff,
-            action=AuditAction.VIEW if decision.allowed else AuditAction.DENIED,
-            person_id=person.pk,
-            category=category,
-            purpose=purpose,
-            reason=decision.reason,
-        )
-        for category, decision in decisions.items()
+    audit.append(
+        [
+            new_event(
+                staff=staff,
+                action=AuditAction.VIEW if decision.allowed else AuditAction.DENIED,
+                person_id=person.pk,
+                category=category,
+                purpose=purpose,
+                allowed=decision.allowed,
+                reason=decision.reason,
+            )
+            for category, decision in decisions.items()
+        ]
     )
-    demographics = decisions.get(DataCategory.DEMOGRAPHICS)
-    if demographics is not None and not demographics.allowed:
-        raise AccessDenied(demographics.reason)
     return decisions
 
 
@@ -90,6 +94,26 @@ class SignInRefused(Exception):
         self.message = message
 
 
+class SignInStep(enum.Enum):
+    """What the person signing in does after entering the right password."""
+
+    SIGNED_IN = "signed in"
+    ENTER_CODE = "enter a code from their authenticator app"
+    SET_UP_TWO_FACTOR = "set up an authenticator app"
+
+
+# These professions can read the whole audit log or manage accounts, so a password alone is not enough.
+TWO_FACTOR_PROFESSIONS = frozenset({Profession.INFORMATION_GOVERNANCE_OFFICER, Profession.ADMINISTRATOR})
+# Between the password and the second step the session holds only who and since when, for this long.
+PENDING_SECONDS = 5 * 60
+_PENDING_STAFF = "sign_in_pending_staff_id"
+_PENDING_SINCE = "sign_in_pending_since"
+WRONG_CODE = "The code is not correct. Check your authenticator app and try again."
+WRONG_RECOVERY_CODE = "The recovery code is not correct, or it has already been used."
+
+_Found = TypeVar("_Found")
+
+
 def _lockout_message(until: datetime.datetime) -> str:
     local = timezone.localtime(until)
     return (
@@ -98,37 +122,203 @@ def _lockout_message(until: datetime.datetime) -> str:
     )
 
 
-def sign_in(*, request: HttpRequest, username: str, password: str) -> Staff:
-    """Check the credentials, count failures towards a temporary lockout, and start a session.
+def _lockout_key(username: str) -> str:
+    return username.strip().lower()
 
-    Failures are counted per username whether or not an account exists, so the
-    messages do not reveal which usernames are real. Raises SignInRefused.
+
+def two_factor_required(staff: Staff) -> bool:
+    """Whether `staff` must use two-factor sign-in because of their profession."""
+    return staff.profession in TWO_FACTOR_PROFESSIONS
+
+
+def confirmed_device(staff: Staff) -> TwoFactorDevice | None:
+    """The staff member's authenticator, if they have finished setting it up."""
+    return TwoFactorDevice.objects.filter(staff=staff, confirmed_at__isnull=False).first()
+
+
+def unused_recovery_codes(staff: Staff) -> int:
+    """How many of the staff member's recovery codes are left."""
+    return RecoveryCode.objects.filter(staff=staff, used_at__isnull=True).count()
+
+
+def sign_in(*, request: HttpRequest, username: str, password: str) -> SignInStep:
+    """Check the username and password, counting failures towards a temporary lockout, and say what comes next.
+
+    Staff who have an authenticator, or whose profession needs one, are only
+    remembered as part-way through (see `pending_staff`): their session starts
+    after the second step. Everyone else is signed in now. Failures are counted per
+    username whether or not an account exists, so the messages do not reveal which
+    usernames are real. Raises SignInRefused.
     """
-    key = username.strip().lower()
-    with transaction.atomic():
-        # The refusal is decided inside the transaction but raised after it
-        # commits, so the failure count and its audit event are kept.
-        staff, refusal = _check_credentials(request, key, password)
-    if refusal:
-        raise SignInRefused(refusal)
-    assert staff is not None
-    login(request, staff)
-    record_event(staff=staff, action=AuditAction.SIGN_IN)
-    return staff
+    key = _lockout_key(username)
+    staff = _under_lockout(
+        key,
+        lambda: _authenticated(request, key, password),
+        wrong="The username or password is not correct.",
+        failure={"staff": None, "username": key, "action": AuditAction.SIGN_IN_FAILED},
+    )
+    # A half-finished setup is dropped, so a secret shown to whoever knew the password
+    # before cannot be confirmed later.
+    TwoFactorDevice.objects.filter(staff=staff, confirmed_at__isnull=True).delete()
+    if confirmed_device(staff):
+        step = SignInStep.ENTER_CODE
+    elif two_factor_required(staff):
+        step = SignInStep.SET_UP_TWO_FACTOR
+    else:
+        _start_session(request, staff)
+        return SignInStep.SIGNED_IN
+    # A new session key once the password is proved, so a key planted before cannot inherit it.
+    request.session.cycle_key()
+    request.session[_PENDING_STAFF] = staff.pk
+    request.session[_PENDING_SINCE] = time.time()
+    return step
 
 
-def _check_credentials(request: HttpRequest, key: str, password: str) -> tuple[Staff | None, str]:
-    now = timezone.now()
-    attempt, _ = SignInAttempt.objects.select_for_update().get_or_create(username=key)
-    if attempt.locked_until and attempt.locked_until > now:
-        record_event(staff=None, username=key, action=AuditAction.SIGN_IN_LOCKED)
-        return None, _lockout_message(attempt.locked_until)
+def _authenticated(request: HttpRequest, key: str, password: str) -> Staff | None:
     staff = authenticate(request, username=key, password=password)
-    if isinstance(staff, Staff):
-        attempt.delete()
-        return staff, ""
+    return staff if isinstance(staff, Staff) else None
+
+
+def pending_staff(request: HttpRequest) -> Staff | None:
+    """Who entered the right password in this browser less than `PENDING_SECONDS` ago and has a second step to do."""
+    staff_id = request.session.get(_PENDING_STAFF)
+    since = request.session.get(_PENDING_SINCE, 0)
+    if staff_id is None or time.time() - since > PENDING_SECONDS:
+        return None
+    return Staff.objects.filter(pk=staff_id, is_active=True).first()
+
+
+def sign_in_with_code(*, request: HttpRequest, staff: Staff, code: str) -> None:
+    """Start the session of a pending staff member whose authenticator code is right. Raises SignInRefused.
+
+    A wrong code counts towards the same lockout as a wrong password.
+    """
+    _under_lockout(
+        _lockout_key(staff.username),
+        lambda: _accept_code(staff, code, confirmed=True),
+        wrong=WRONG_CODE,
+        failure={"staff": staff, "action": AuditAction.TWO_FACTOR_FAILED, "detail": {"method": "authenticator"}},
+    )
+    _start_session(request, staff)
+
+
+def sign_in_with_recovery_code(*, request: HttpRequest, staff: Staff, code: str) -> None:
+    """Start the session of a pending staff member with one of their recovery codes, which is then used up.
+
+    A wrong code counts towards the same lockout as a wrong password. Raises SignInRefused.
+    """
+    _under_lockout(
+        _lockout_key(staff.username),
+        lambda: _use_recovery_code(staff, code),
+        wrong=WRONG_RECOVERY_CODE,
+        failure={"staff": staff, "action": AuditAction.TWO_FACTOR_FAILED, "detail": {"method": "recovery code"}},
+    )
+    _start_session(request, staff)
+
+
+def device_to_set_up(staff: Staff) -> TwoFactorDevice | None:
+    """The authenticator the staff member is setting up, with a new secret if they had not started.
+
+    None if they have set one up already: a confirmed device's secret is never shown again.
+    """
+    if confirmed_device(staff):
+        return None
+    device, _ = TwoFactorDevice.objects.get_or_create(staff=staff, defaults={"secret": two_factor.new_secret()})
+    return device
+
+
+def set_up_two_factor(*, staff: Staff, code: str) -> list[str]:
+    """Confirm the authenticator being set up with its first code and give out new recovery codes.
+
+    Returns the recovery codes: this list is the only place they exist in plain, as
+    only their hashes are stored. A wrong code counts towards the lockout. Raises
+    SignInRefused.
+    """
+    codes = two_factor.new_recovery_codes()
+    _under_lockout(
+        _lockout_key(staff.username),
+        lambda: _confirm_device(staff, code, codes),
+        wrong=WRONG_CODE,
+        failure={"staff": staff, "action": AuditAction.TWO_FACTOR_FAILED, "detail": {"method": "set up"}},
+    )
+    return codes
+
+
+def sign_in_with_new_authenticator(*, request: HttpRequest, staff: Staff, code: str) -> list[str]:
+    """Set up a pending staff member's authenticator (see `set_up_two_factor`) and start their session."""
+    codes = set_up_two_factor(staff=staff, code=code)
+    _start_session(request, staff)
+    return codes
+
+
+def _accept_code(staff: Staff, code: str, *, confirmed: bool) -> TwoFactorDevice | None:
+    """The staff member's (un)confirmed device if `code` is its current code and not used before; else None."""
+    device = TwoFactorDevice.objects.select_for_update().filter(staff=staff, confirmed_at__isnull=not confirmed).first()
+    if device is None:
+        return None
+    step = two_factor.matching_step(device.secret, code, at=time.time(), after_step=device.last_used_step)
+    if step is None:
+        return None
+    device.last_used_step = step
+    device.save(update_fields=["last_used_step"])
+    return device
+
+
+def _confirm_device(staff: Staff, code: str, recovery_codes: list[str]) -> TwoFactorDevice | None:
+    device = _accept_code(staff, code, confirmed=False)
+    if device is None:
+        return None
+    device.confirmed_at = timezone.now()
+    device.save(update_fields=["confirmed_at"])
+    RecoveryCode.objects.filter(staff=staff).delete()
+    RecoveryCode.objects.bulk_create(
+        RecoveryCode(staff=staff, code_hash=make_password(two_factor.normalise_code(recovery)))
+        for recovery in recovery_codes
+    )
+    # Last, because appending to the audit chain holds its lock until this transaction ends.
+    record_event(staff=staff, action=AuditAction.TWO_FACTOR_ENROLLED)
+    return device
+
+
+def _use_recovery_code(staff: Staff, code: str) -> RecoveryCode | None:
+    typed = two_factor.normalise_code(code)
+    for recovery in RecoveryCode.objects.select_for_update().filter(staff=staff, used_at__isnull=True):
+        if check_password(typed, recovery.code_hash):
+            recovery.used_at = timezone.now()
+            recovery.save(update_fields=["used_at"])
+            record_event(staff=staff, action=AuditAction.RECOVERY_CODE_USED)
+            return recovery
+    return None
+
+
+def _under_lockout(key: str, check: Callable[[], _Found | None], *, wrong: str, failure: dict[str, Any]) -> _Found:
+    """Run one sign-in check for username `key` and return what it found. Raises SignInRefused.
+
+    While the username is locked the check is not tried. A failed check counts
+    towards the lock and is audited as `failure` (fields for `record_event`). The
+    refusal is decided inside the transaction but raised after it commits, so the
+    count and its audit event are kept.
+    """
+    with transaction.atomic():
+        attempt, _ = SignInAttempt.objects.select_for_update().get_or_create(username=key)
+        found, refusal = _checked(attempt, check, wrong, failure)
+    if found is None:
+        raise SignInRefused(refusal)
+    return found
+
+
+def _checked(
+    attempt: SignInAttempt, check: Callable[[], _Found | None], wrong: str, failure: dict[str, Any]
+) -> tuple[_Found | None, str]:
+    now = timezone.now()
+    if attempt.locked_until and attempt.locked_until > now:
+        record_event(staff=failure["staff"], username=attempt.username, action=AuditAction.SIGN_IN_LOCKED)
+        return None, _lockout_message(attempt.locked_until)
+    found = check()
+    if found is not None:
+        return found, ""
     attempt.consecutive_failures += 1
-    message = "The username or password is not correct."
+    message = wrong
     if attempt.consecutive_failures >= settings.SIGN_IN_MAX_FAILURES:
         attempt.locked_until = now + datetime.timedelta(minutes=settings.SIGN_IN_LOCKOUT_MINUTES)
         attempt.consecutive_failures = 0
@@ -139,8 +329,17 @@ def _check_credentials(request: HttpRequest, key: str, password: str) -> tuple[S
             f"for {settings.SIGN_IN_LOCKOUT_MINUTES} minutes."
         )
     attempt.save()
-    record_event(staff=None, username=key, action=AuditAction.SIGN_IN_FAILED)
+    record_event(**failure)
     return None, message
+
+
+def _start_session(request: HttpRequest, staff: Staff) -> None:
+    """Sign in: the failure count starts again, the half-finished state goes, and the session begins."""
+    SignInAttempt.objects.filter(username=_lockout_key(staff.username)).delete()
+    request.session.pop(_PENDING_STAFF, None)
+    request.session.pop(_PENDING_SINCE, None)
+    login(request, staff)
+    record_event(staff=staff, action=AuditAction.SIGN_IN)
 
 
 def sign_out(*, request: HttpRequest, timed_out: bool = False) -> None:

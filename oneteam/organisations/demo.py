@@ -11,6 +11,10 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
+from oneteam.access.care_team import join_care_team
+from oneteam.access.models import CareRole, CareTeamMembership
+from oneteam.people.models import Person
+
 from .models import Organisation, Profession, Sector, Staff, Team
 
 DEMO_PASSWORD = "oneteam-demo"  # noqa: S105 - a published demo password, refused in production
@@ -58,7 +62,28 @@ def ensure_demo_staff() -> list[DemoAccount]:
         staff.save()
         staff.teams.set([team])
         accounts.append(DemoAccount(staff.username, staff.get_full_name(), profession.label))
+    _give_demo_caseloads(team)
     return accounts
+
+
+# Professions whose demo account gets a small caseload, and the role they hold in it.
+_CASELOADS = {
+    Profession.DISTRICT_NURSE: CareRole.KEY_WORKER,
+    Profession.SOCIAL_WORKER: CareRole.ALLOCATED_PROFESSIONAL,
+    Profession.VCSE_LINK_WORKER: CareRole.ALLOCATED_PROFESSIONAL,
+}
+_CASELOAD_SIZE = 12
+
+
+def _give_demo_caseloads(team: Team) -> None:
+    """Put a few of the team's residents on demo staff caseloads, so care-team access can be tried out."""
+    people = list(Person.objects.filter(practice_neighbourhood=team.neighbourhood).order_by("pk")[: _CASELOAD_SIZE * 3])
+    for offset, (profession, role) in enumerate(_CASELOADS.items()):
+        staff = Staff.objects.get(username=demo_username(profession))
+        if CareTeamMembership.objects.filter(staff=staff).exists():
+            continue
+        for person in people[offset * _CASELOAD_SIZE : (offset + 1) * _CASELOAD_SIZE]:
+            join_care_team(actor=None, person=person, staff=staff, role=role)
 
 
 def _employer(profession: Profession, team: Team) -> Organisation:

@@ -113,9 +113,18 @@ class Team(models.Model):
     neighbourhood = models.ForeignKey(
         Neighbourhood, on_delete=models.PROTECT, null=True, blank=True, related_name="teams"
     )
+    # The neighbourhood's single point of access: new referrals wait in this team's queue.
+    takes_referrals = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["neighbourhood"],
+                condition=models.Q(takes_referrals=True),
+                name="one_front_door_per_neighbourhood",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -1,4 +1,7 @@
-"""Person search forms. Each method of finding a person is its own small form."""
+"""Person search forms. Each method of finding a person is its own small form.
+
+`date_of_birth` reads the NHS.UK date input for any form that asks for one.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +13,19 @@ from django.utils import timezone
 
 from . import nhs_number
 from .postcodes import normalise_postcode
+
+
+def date_of_birth(day: str, month: str, year: str) -> datetime.date:
+    """The date of birth typed into the three boxes of an NHS.UK date input. Raises ValidationError saying why not."""
+    if not (day and month and year):
+        raise forms.ValidationError("Enter the person's date of birth, including day, month and year")
+    try:
+        born = datetime.date(int(year), int(month), int(day))
+    except ValueError:
+        raise forms.ValidationError("Date of birth must be a real date, like 27 3 1946") from None
+    if born > timezone.localdate() or born.year < 1880:
+        raise forms.ValidationError("Date of birth must be in the past")
+    return born
 
 
 class NhsNumberSearchForm(forms.Form):
@@ -40,20 +56,12 @@ class NameSearchForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        parts = [cleaned.get("dob_day", ""), cleaned.get("dob_month", ""), cleaned.get("dob_year", "")]
-        if not all(parts):
-            self.add_error("dob_day", "Enter the person's date of birth, including day, month and year")
-            return cleaned
         try:
-            day, month, year = (int(part) for part in parts)
-            born = datetime.date(year, month, day)
-        except ValueError:
-            self.add_error("dob_day", "Date of birth must be a real date, like 27 3 1946")
-            return cleaned
-        if born > timezone.localdate() or year < 1880:
-            self.add_error("dob_day", "Date of birth must be in the past")
-            return cleaned
-        cleaned["date_of_birth"] = born
+            cleaned["date_of_birth"] = date_of_birth(
+                cleaned.get("dob_day", ""), cleaned.get("dob_month", ""), cleaned.get("dob_year", "")
+            )
+        except forms.ValidationError as error:
+            self.add_error("dob_day", error)
         return cleaned
 
 

@@ -9,9 +9,11 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from oneteam.access.models import AuditAction, DataCategory, Purpose
-from oneteam.access.policy import Decision, visible_people
+from oneteam.access.policy import Decision, has_emergency_access, in_team_neighbourhoods
 from oneteam.access.services import authorise_read, record_event
 from oneteam.organisations.models import Staff
+from oneteam.referrals.models import Episode
+from oneteam.referrals.queries import ReferralLine, may_change_key_worker, open_episode, person_referrals
 
 from .models import CarePackage, Condition, HospitalAdmission, Person, RelatedPerson, SafetyAlert
 
@@ -34,12 +36,17 @@ def search_people(
     date_of_birth: datetime.date | None = None,
     postcode: str = "",
 ) -> SearchResults:
-    """Find people `staff` may see, by exact NHS number, by name and date of birth, or by postcode.
+    """Find people by exact NHS number, by name and date of birth, or by postcode.
+
+    Results carry only what any member of staff may see of anyone: name, date of
+    birth, NHS number and neighbourhood; the record itself is decided person by
+    person. A postcode search lists a household, which says where people live,
+    so it is limited to the neighbourhoods the member of staff's teams serve.
 
     The audit event records the method and the number of results, not the
     search terms, which are themselves personal data.
     """
-    people: QuerySet[Person] = Person.objects.filter(visible_people(staff)).select_related("gp_practice")
+    people: QuerySet[Person] = Person.objects.select_related("practice_neighbourhood")
     if method == "nhs_number":
         people = people.filter(nhs_number=nhs_number)
     elif method == "name":
@@ -49,7 +56,7 @@ def search_people(
         if given_name:
             people = people.filter(given_name__istartswith=given_name)
     elif method == "postcode":
-        people = people.filter(postcode=postcode)
+        people = people.filter(in_team_neighbourhoods(staff), postcode=postcode)
     else:
         raise ValueError(f"unknown search method {method!r}")
     found = list(people.order_by("family_name", "given_name", "date_of_birth", "pk")[: MAX_RESULTS + 1])
@@ -68,29 +75,37 @@ SUMMARY_CATEGORIES = (
     DataCategory.SAFETY_ALERTS,
     DataCategory.PHYSICAL_HEALTH,
     DataCategory.SOCIAL_CARE_ASSESSMENT,
+    DataCategory.CARE_PLAN,  # the key worker and the person's referrals
 )
 
 
 @dataclass
 class PersonSummary:
+    """What a member of staff may see of a person. `person` always carries the identity every search shows."""
+
     person: Person
     decisions: dict[DataCategory, Decision]
+    emergency_access: bool = False
     contacts: list[RelatedPerson] = field(default_factory=list)
     safety_alerts: list[SafetyAlert] = field(default_factory=list)
     conditions: list[Condition] = field(default_factory=list)
     admissions: list[HospitalAdmission] = field(default_factory=list)
     care_packages: list[CarePackage] = field(default_factory=list)
+    episode: Episode | None = None
+    referrals: list[ReferralLine] = field(default_factory=list)
+    may_change_key_worker: bool = False
 
 
 def person_summary(*, staff: Staff, person_id: int) -> PersonSummary:
-    """The person summary, with only the sections the policy allows. Raises AccessDenied if none."""
+    """The person summary, with only the sections the policy allows."""
     person = get_object_or_404(
         Person.objects.select_related("gp_practice", "ward", "lsoa", "practice_neighbourhood", "ward_neighbourhood"),
         pk=person_id,
     )
     decisions = authorise_read(staff=staff, person=person, categories=SUMMARY_CATEGORIES, purpose=Purpose.DIRECT_CARE)
-    summary = PersonSummary(person=person, decisions=decisions)
-    summary.contacts = list(person.contacts.all())
+    summary = PersonSummary(person=person, decisions=decisions, emergency_access=has_emergency_access(staff, person))
+    if decisions[DataCategory.DEMOGRAPHICS].allowed:
+        summary.contacts = list(person.contacts.all())
     if decisions[DataCategory.SAFETY_ALERTS].allowed:
         summary.safety_alerts = list(person.safety_alerts.filter(active=True))
     if decisions[DataCategory.PHYSICAL_HEALTH].allowed:
@@ -98,4 +113,8 @@ def person_summary(*, staff: Staff, person_id: int) -> PersonSummary:
         summary.admissions = list(person.admissions.select_related("hospital")[:10])
     if decisions[DataCategory.SOCIAL_CARE_ASSESSMENT].allowed:
         summary.care_packages = list(person.care_packages.all())
+    if decisions[DataCategory.CARE_PLAN].allowed:
+        summary.episode = open_episode(person)
+        summary.referrals = person_referrals(person)
+        summary.may_change_key_worker = summary.episode is not None and may_change_key_worker(staff, summary.episode)
     return summary

@@ -7,10 +7,9 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from oneteam.access.decorators import reads_personal_data
-from oneteam.access.services import AccessDenied
 from oneteam.jinja2 import error_summary
 from oneteam.organisations.models import Staff
 
@@ -18,12 +17,16 @@ from . import queries
 from .forms import SEARCH_FORMS
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def search(request: HttpRequest) -> HttpResponse:
-    """Find a person by NHS number, by name and date of birth, or by postcode."""
+    """Find a person by NHS number, by name and date of birth, or by postcode.
+
+    Searches are posted, not put in the address: NHS numbers, names and
+    postcodes in a URL end up in browser history and web-server logs.
+    """
     assert isinstance(request.user, Staff)
-    method = request.GET.get("by", "")
-    forms = {name: form_class(request.GET if name == method else None) for name, form_class in SEARCH_FORMS.items()}
+    method = request.POST.get("by", "")
+    forms = {name: form_class(request.POST if name == method else None) for name, form_class in SEARCH_FORMS.items()}
     results = None
     errors: list[dict[str, str]] = []
     if method in forms:
@@ -51,10 +54,7 @@ def _criteria(cleaned: dict[str, Any]) -> dict[str, Any]:
 def summary(request: HttpRequest, person_id: int) -> HttpResponse:
     """The person summary page."""
     assert isinstance(request.user, Staff)
-    try:
-        person_summary = queries.person_summary(staff=request.user, person_id=person_id)
-    except AccessDenied as denied:
-        return render(request, "access/denied.jinja", {"reason": denied.reason}, status=403)
+    person_summary = queries.person_summary(staff=request.user, person_id=person_id)
     return render(
         request,
         "people/summary.jinja",

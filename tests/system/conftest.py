@@ -75,7 +75,10 @@ class AccessibilityWatch:
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
     """A fresh browser page; every page it loads must be checked with `axe(page)` before the next."""
-    context = browser.new_context(locale="en-GB")
+    # axe-core is injected with add_script_tag, which the Content-Security-Policy would
+    # (rightly) block, so these pages ignore the policy; test_content_security_policy.py
+    # loads a page under it.
+    context = browser.new_context(locale="en-GB", bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
     watch = AccessibilityWatch(page)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import count
 
+from oneteam.access.agreements import default_levels, publish_agreement
 from oneteam.organisations.models import (
     LSOA,
     Locality,
@@ -20,11 +21,15 @@ _sequence = count(1)
 TEST_PASSWORD = "correct horse battery staple"
 
 
-def make_neighbourhood(code: str | None = None) -> Neighbourhood:
+def make_neighbourhood(code: str | None = None, *, with_agreement: bool = True) -> Neighbourhood:
+    """A neighbourhood, by default with the default information sharing agreement in force."""
     n = next(_sequence)
     locality, _ = Locality.objects.get_or_create(name="North")
     code = code or f"T{n}"
-    return Neighbourhood.objects.create(code=code, name=f"Test {code}", locality=locality)
+    neighbourhood = Neighbourhood.objects.create(code=code, name=f"Test {code}", locality=locality)
+    if with_agreement:
+        publish_agreement(actor=None, neighbourhood=neighbourhood, levels=default_levels(), change_note="Test default")
+    return neighbourhood
 
 
 def make_organisation(sector: str = Sector.NHS_COMMUNITY, neighbourhood: Neighbourhood | None = None) -> Organisation:

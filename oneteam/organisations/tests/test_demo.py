@@ -3,9 +3,11 @@ from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from django.urls import reverse
 
+from oneteam.access.models import CareTeamMembership
 from oneteam.organisations.demo import DEMO_PASSWORD, DEMO_TEAM, ensure_demo_staff
 from oneteam.organisations.models import Profession, Sector, Staff, Team
 from oneteam.organisations.tests.factories import make_neighbourhood, make_organisation
+from oneteam.people.tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +46,14 @@ def test_never_in_production(north_1_team: Team, settings: object) -> None:
     with pytest.raises(ImproperlyConfigured):
         ensure_demo_staff()
     assert not Staff.objects.exists()
+
+
+def test_demo_staff_get_a_small_caseload_once(north_1_team: Team) -> None:
+    assert north_1_team.neighbourhood is not None
+    for _ in range(40):
+        make_person(north_1_team.neighbourhood)
+    ensure_demo_staff()
+    ensure_demo_staff()
+    nurse = Staff.objects.get(username="demo.district.nurse")
+    assert CareTeamMembership.objects.filter(staff=nurse, role="key_worker").count() == 12
+    assert CareTeamMembership.objects.count() == 36

@@ -3,9 +3,11 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from oneteam.access.models import AuditAction, AuditEvent, DataCategory
-from oneteam.organisations.models import Sector
+from oneteam.access.tests.query_counts import audit_append_queries
+from oneteam.organisations.models import Profession, Sector, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_organisation, make_staff
 from oneteam.people.models import (
     AdmissionMethod,
@@ -17,6 +19,9 @@ from oneteam.people.models import (
     SafetyAlert,
 )
 from oneteam.people.tests.factories import make_person
+from oneteam.referrals.models import Episode
+from oneteam.referrals.tests.factories import make_front_door, make_referral
+from oneteam.referrals.tests.header import INBOX_COUNT_QUERIES
 
 pytestmark = pytest.mark.django_db
 
@@ -63,21 +68,26 @@ def test_each_section_read_is_audited() -> None:
         DataCategory.SAFETY_ALERTS,
         DataCategory.PHYSICAL_HEALTH,
         DataCategory.SOCIAL_CARE_ASSESSMENT,
+        DataCategory.CARE_PLAN,
     }
     assert all(event.reason.startswith("Allowed:") for event in events)
 
 
-def test_a_person_outside_the_team_neighbourhoods_is_refused_with_the_reason() -> None:
+def test_an_outsider_sees_limited_details_and_the_safety_alert_with_the_reason() -> None:
     client = Client()
-    stranger = make_person(make_neighbourhood(), given_name="Ada", family_name="Khan")
-    staff = make_staff(make_neighbourhood())
+    stranger = make_person(make_neighbourhood(), given_name="Ada", family_name="Khan", address_line_1="7 Secret Lane")
+    add_history(stranger, 1)
+    staff = make_staff(make_neighbourhood(), profession="social_worker")
     client.force_login(staff)
     response = client.get(reverse("people:summary", args=[stranger.pk]))
     page = response.content.decode()
-    assert response.status_code == 403
-    assert "You cannot see this record" in page
+    assert response.status_code == 200
+    assert "You can see limited details" in page
     assert "Not allowed:" in page
-    assert "Khan" not in page.replace("Ada Khan is not registered", "")
+    assert "Dangerous dog" in page  # safety alerts are shown to anyone who may visit
+    assert "7 Secret Lane" not in page
+    assert "Condition 0" not in page
+    assert "Use emergency access" in page
     assert AuditEvent.objects.filter(staff=staff, person_id=stranger.pk, action=AuditAction.DENIED).exists()
 
 
@@ -91,11 +101,53 @@ def test_unknown_person_is_not_found() -> None:
 def test_summary_query_count_does_not_grow_with_data(rows: int, django_assert_num_queries: object) -> None:
     client = Client()
     home = make_neighbourhood()
+    make_front_door(home)
     person = make_person(home)
     add_history(person, rows)
-    client.force_login(make_staff(home))
+    staff = make_staff(home)
+    for _ in range(rows):  # the first is open; the others join it
+        make_referral(home, person=person)
+    Episode.objects.create(person=person, neighbourhood=home, opened_at=timezone.now(), key_worker=staff)
+    client.force_login(staff)
     client.get(reverse("people:search"))  # first request of a session records its activity time
-    # session, staff, person (+ map), staff's teams, audit insert, contacts, alerts, conditions, stays, care packages
-    with django_assert_num_queries(10):  # type: ignore[operator]
+    # session, staff, person (+ map), staff's teams, the policy's one query for this person,
+    # then the audit append, then contacts, alerts, conditions, stays, care packages,
+    # then (with the care plan) the key worker and the referrals, then the header's inbox count
+    expected = 5 + audit_append_queries() + 5 + 2 + INBOX_COUNT_QUERIES
+    with django_assert_num_queries(expected):  # type: ignore[operator]
         response = client.get(reverse("people:summary", args=[person.pk]))
     assert response.status_code == 200
+
+
+def test_summary_shows_the_key_worker_and_the_referrals_with_who_holds_them() -> None:
+    home = make_neighbourhood()
+    make_front_door(home)
+    person = make_person(home)
+    key_worker = make_staff(home, profession=Profession.SOCIAL_WORKER)
+    Staff.objects.filter(pk=key_worker.pk).update(email="sam.tester@example.nhs.uk")
+    Episode.objects.create(person=person, neighbourhood=home, opened_at=timezone.now(), key_worker=key_worker)
+    referral = make_referral(home, person=person, need="wound_care")
+    client = Client()
+    client.force_login(make_staff(home))
+    page = client.get(reverse("people:summary", args=[person.pk])).content.decode()
+    assert key_worker.get_full_name() in page
+    assert "Social worker" in page
+    assert key_worker.organisation.name in page  # type: ignore[union-attr]
+    assert 'href="mailto:sam.tester@example.nhs.uk"' in page
+    assert reverse("referrals:referral", args=[referral.pk]) in page
+    assert "Wound care" in page
+    assert f"{key_worker.get_full_name()} (Social worker)" in page  # the key worker holds it
+    assert "Refer this person" in page
+
+
+def test_key_worker_and_referrals_are_hidden_with_the_reason_when_the_care_plan_is_not_allowed() -> None:
+    home = make_neighbourhood()
+    make_front_door(home)
+    person = make_person(home)
+    make_referral(home, person=person, need="wound_care")
+    client = Client()
+    client.force_login(make_staff(make_neighbourhood()))
+    page = client.get(reverse("people:summary", args=[person.pk])).content.decode()
+    assert "Wound care" not in page
+    assert page.count("You cannot see this. Not allowed:") >= 2
+    assert "Refer this person" in page  # anyone may refer

@@ -1,0 +1,199 @@
+"""Invariant 2: the audit log is append-only and tamper-evident, and `verify_audit` proves it.
+
+To tamper, a test must first get past the database's own refusal, the way an
+attacker with database access would: PostgreSQL's trigger is disabled for a
+moment, SQLite's is dropped and recreated with the SQL of migration 0002.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import pairwise
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import DatabaseError, connection, transaction
+from django.test import override_settings
+
+from oneteam.access import audit
+from oneteam.access.models import AuditAction, AuditEvent, DataCategory, Purpose
+from oneteam.access.services import new_event, record_event
+from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
+
+pytestmark = pytest.mark.django_db
+
+append_only_migration = importlib.import_module("oneteam.access.migrations.0002_audit_append_only")
+
+
+def make_chain(length: int) -> list[AuditEvent]:
+    """`length` events about different people, appended one at a time as pages do.
+
+    Returns just these events; setting up staff may have written others before them.
+    """
+    staff = make_staff(make_neighbourhood())
+    for n in range(length):
+        record_event(
+            staff=staff,
+            action=AuditAction.VIEW,
+            person_id=n + 1,
+            category=DataCategory.PHYSICAL_HEALTH,
+            purpose=Purpose.DIRECT_CARE,
+            allowed=True,
+            reason="Allowed: test.",
+            detail={"n": n},
+        )
+    return list(AuditEvent.objects.filter(staff=staff).order_by("id"))
+
+
+@contextmanager
+def append_only_trigger_off() -> Iterator[None]:
+    """Switch off the database's refusal of changes to audit rows, and switch it back on afterwards."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # ALTER TABLE is refused while the test's inserts await their deferred foreign-key checks: run them now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("ALTER TABLE access_auditevent DISABLE TRIGGER access_auditevent_append_only")
+        else:
+            cursor.execute(append_only_migration.SQLITE_DOWN)
+        try:
+            yield
+        finally:
+            if connection.vendor == "postgresql":
+                cursor.execute("ALTER TABLE access_auditevent ENABLE TRIGGER access_auditevent_append_only")
+            else:
+                cursor.execute(append_only_migration.SQLITE_UP.strip())
+
+
+def tamper(sql: str, params: list[str | int]) -> None:
+    with append_only_trigger_off(), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def verify_audit_fails_with() -> str:
+    with pytest.raises(CommandError) as failure:
+        call_command("verify_audit")
+    return str(failure.value)
+
+
+def test_each_event_carries_the_hash_of_the_one_before() -> None:
+    make_chain(3)
+    events = list(AuditEvent.objects.order_by("id"))
+    assert events[0].previous_hash == audit.GENESIS_HASH
+    for earlier, later in pairwise(events):
+        assert later.previous_hash == earlier.hash
+    for event in events:
+        assert event.hash == audit.event_hash(event.previous_hash, event)
+
+
+def test_events_appended_together_are_chained_in_order() -> None:
+    staff = make_staff(make_neighbourhood())
+    audit.append([new_event(staff=staff, action=AuditAction.VIEW, person_id=n) for n in range(1, 4)])
+    events = list(AuditEvent.objects.filter(staff=staff).order_by("id"))
+    assert [event.person_id for event in events] == [1, 2, 3]
+    assert [event.previous_hash for event in events[1:]] == [event.hash for event in events[:-1]]
+
+
+def test_the_orm_refuses_to_change_or_remove_an_event() -> None:
+    event = make_chain(1)[0]
+    event.reason = "changed"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=event.pk).update(reason="changed")
+    with pytest.raises(PermissionError):
+        AuditEvent.objects.filter(pk=event.pk).delete()
+
+
+def test_the_database_refuses_an_update() -> None:
+    event = make_chain(1)[0]
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE access_auditevent SET reason = 'changed' WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.get(pk=event.pk).reason == "Allowed: test."
+
+
+def test_the_database_refuses_a_delete() -> None:
+    if connection.vendor == "sqlite":
+        pytest.skip("SQLite has no delete trigger: Django empties SQLite tables with DELETE between tests")
+    event = make_chain(1)[0]
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM access_auditevent WHERE id = %s", [event.pk])
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+def test_an_intact_chain_passes(capsys: pytest.CaptureFixture[str]) -> None:
+    make_chain(4)
+    total = AuditEvent.objects.count()
+    call_command("verify_audit")
+    assert f"Audit chain intact: {total} events" in capsys.readouterr().out
+    assert audit.verify_chain() == audit.ChainVerification(events_checked=total)
+
+
+def test_changed_content_is_found_and_named() -> None:
+    events = make_chain(5)
+    tamper("UPDATE access_auditevent SET reason = %s WHERE id = %s", ["Allowed: nothing to see.", events[2].pk])
+    message = verify_audit_fails_with()
+    assert f"Audit chain broken at event {events[2].pk} (" in message
+    assert "its content does not match its hash" in message
+
+
+def test_a_changed_link_is_found_and_named() -> None:
+    events = make_chain(5)
+    tamper("UPDATE access_auditevent SET previous_hash = %s WHERE id = %s", [audit.GENESIS_HASH, events[3].pk])
+    message = verify_audit_fails_with()
+    assert f"Audit chain broken at event {events[3].pk} (" in message
+    assert "its link to the event before it" in message
+
+
+def test_a_removed_event_is_found_at_the_event_after_it() -> None:
+    events = make_chain(5)
+    tamper("DELETE FROM access_auditevent WHERE id = %s", [events[2].pk])
+    message = verify_audit_fails_with()
+    assert f"Audit chain broken at event {events[3].pk} (" in message
+    assert "events before it are missing" in message
+
+
+def test_progress_is_reported_for_every_event() -> None:
+    make_chain(5)
+    seen: list[int] = []
+    audit.verify_chain(chunk_size=2, on_progress=seen.append)
+    assert sum(seen) == AuditEvent.objects.count()
+    assert set(seen[:-1]) == {2}
+
+
+def test_a_demo_reset_empties_the_log_and_a_new_chain_starts() -> None:
+    make_chain(3)
+    audit.purge_for_demo_reset()
+    assert not AuditEvent.objects.exists()
+    make_chain(1)
+    assert AuditEvent.objects.order_by("id")[0].previous_hash == audit.GENESIS_HASH
+
+
+@override_settings(PRODUCTION=True)
+def test_a_demo_reset_is_refused_in_production() -> None:
+    event = make_chain(1)[0]
+    with pytest.raises(PermissionError):
+        audit.purge_for_demo_reset()
+    assert AuditEvent.objects.filter(pk=event.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_log_is_checked_in_two_halves_at_once_and_breaks_are_still_found() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL logs are split: the forked processes need a database server to connect to")
+    events = make_chain(8)
+    total = AuditEvent.objects.count()
+    ids = list(AuditEvent.objects.values_list("id", flat=True))
+    assert events[2].pk <= (min(ids) + max(ids)) // 2 < events[6].pk, "one in each half"
+    seen: list[int] = []
+    assert audit.verify_chain(split_above=2, on_progress=seen.append) == audit.ChainVerification(total)
+    assert sum(seen) == total
+    for tampered in (events[6], events[2]):  # in the second half, then also in the first: the first break counts
+        tamper("UPDATE access_auditevent SET reason = %s WHERE id = %s", ["changed", tampered.pk])
+        result = audit.verify_chain(split_above=2)
+        assert result.broken is not None
+        assert result.broken.event_id == tampered.pk
+        assert result.broken.problem == audit.ChainProblem.CONTENT_CHANGED

@@ -1,0 +1,103 @@
+"""The person's access pages: who can see the record, consent, objections, emergency access."""
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from oneteam.access.models import (
+    AuditAction,
+    AuditEvent,
+    BreakGlassAccess,
+    ConsentDecision,
+    ConsentStatus,
+    DataCategory,
+    Objection,
+)
+from oneteam.organisations.models import Neighbourhood, Profession
+from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
+from oneteam.people.models import Person
+from oneteam.people.tests.factories import make_person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def home() -> Neighbourhood:
+    return make_neighbourhood()
+
+
+@pytest.fixture
+def ada(home: Neighbourhood) -> Person:
+    return make_person(home, given_name="Ada", family_name="Khan")
+
+
+def signed_in(staff_neighbourhood: Neighbourhood, profession: str = Profession.DISTRICT_NURSE) -> Client:
+    client = Client()
+    client.force_login(make_staff(staff_neighbourhood, profession=profession))
+    return client
+
+
+def test_who_can_see_explains_each_part_and_the_agreement(home: Neighbourhood, ada: Person) -> None:
+    page = signed_in(home).get(reverse("access:who_can_see", args=[ada.pk])).content.decode()
+    assert "Who can see this record and why" in page
+    assert "lets district nurses see physical health for direct care" in page
+    assert f"{home.name} information sharing agreement (version 1)" in page
+    assert "Not recorded. Sharing for direct care is expected" in page
+
+
+def test_withdrawing_consent_takes_effect_for_colleagues_at_once(home: Neighbourhood, ada: Person) -> None:
+    recorder, colleague = signed_in(home), signed_in(home)
+    summary = reverse("people:summary", args=[ada.pk])
+    assert "Long-term conditions" in colleague.get(summary).content.decode()
+    response = recorder.post(
+        reverse("access:record_consent", args=[ada.pk]), {"status": "withdrawn", "note": "Told me on the phone"}
+    )
+    assert response.status_code == 302
+    assert ConsentDecision.objects.get(person=ada).status == ConsentStatus.WITHDRAWN
+    page = colleague.get(summary).content.decode()
+    assert "You can see limited details" in page
+    assert "withdrew consent" in page
+    assert AuditEvent.objects.filter(action=AuditAction.CONSENT_RECORDED, person_id=ada.pk).count() == 1
+
+
+def test_consent_form_names_the_missing_answer_and_saves_nothing(home: Neighbourhood, ada: Person) -> None:
+    response = signed_in(home).post(reverse("access:record_consent", args=[ada.pk]), {"note": "x"})
+    assert response.status_code == 400
+    assert "Select what the person has decided" in response.content.decode()
+    assert not ConsentDecision.objects.exists()
+
+
+def test_objection_recorded_and_withdrawn(home: Neighbourhood, ada: Person) -> None:
+    client = signed_in(home)
+    client.post(reverse("access:record_objection", args=[ada.pk]), {"category": "mental_health", "sector": "vcse"})
+    objection = Objection.objects.get(person=ada)
+    assert (objection.category, objection.sector) == (DataCategory.MENTAL_HEALTH, "vcse")
+    assert (
+        "Does not want their mental health shared"
+        in client.get(reverse("access:who_can_see", args=[ada.pk])).content.decode()
+    )
+    client.post(reverse("access:withdraw_objection", args=[ada.pk, objection.pk]))
+    objection.refresh_from_db()
+    assert objection.withdrawn_at is not None
+
+
+def test_outsiders_cannot_record_wishes(ada: Person) -> None:
+    outsider = signed_in(make_neighbourhood())
+    response = outsider.post(reverse("access:record_consent", args=[ada.pk]), {"status": "withdrawn"})
+    assert response.status_code == 403
+    assert not ConsentDecision.objects.exists()
+
+
+def test_emergency_access_needs_a_reason(ada: Person) -> None:
+    outsider = signed_in(make_neighbourhood(), Profession.SOCIAL_WORKER)
+    url = reverse("access:emergency_access", args=[ada.pk])
+    response = outsider.post(url, {"reason": "urgent"})
+    assert response.status_code == 400
+    assert "Give more detail about why you need to see this record now" in response.content.decode()
+    assert not BreakGlassAccess.objects.exists()
+    response = outsider.post(url, {"reason": "Found on the floor by a neighbour, confused"})
+    assert response.status_code == 302
+    page = outsider.get(reverse("people:summary", args=[ada.pk])).content.decode()
+    assert "You are using emergency access to this record" in page
+    event = AuditEvent.objects.get(action=AuditAction.BREAK_GLASS)
+    assert event.reason == "Found on the floor by a neighbour, confused"

@@ -1,0 +1,1 @@
+"""Views of the access app, one module per area (sign-in, sharing rules, audit, …)."""

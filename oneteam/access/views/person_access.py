@@ -1,0 +1,129 @@
+"""A person's access page: who can see the record and why, their wishes, and emergency access."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from oneteam.jinja2 import error_summary
+from oneteam.organisations.models import Staff
+from oneteam.people.models import Person
+
+from .. import break_glass, consent, queries
+from ..decorators import reads_personal_data
+from ..models import ConsentStatus, DataCategory, Objection, Purpose
+from ..services import authorise_read
+from ..sharing_forms import ConsentForm, EmergencyAccessForm, ObjectionForm
+
+
+def _staff(request: HttpRequest) -> Staff:
+    assert isinstance(request.user, Staff)
+    return request.user
+
+
+@require_http_methods(["GET"])
+@reads_personal_data
+def who_can_see(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Who can see this record and why: your own access, the care team, the agreement, the person's wishes."""
+    overview = queries.sharing_overview(staff=_staff(request), person_id=person_id)
+    return render(request, "access/who_can_see.jinja", {"overview": overview, "active_nav": "people"})
+
+
+def _person_whose_record_you_may_see(request: HttpRequest, person_id: int) -> Person | None:
+    """The person, if the policy lets this member of staff see their record (the check is audited)."""
+    person = queries.person_for_access_pages(person_id)
+    decisions = authorise_read(
+        staff=_staff(request), person=person, categories=[DataCategory.DEMOGRAPHICS], purpose=Purpose.DIRECT_CARE
+    )
+    return person if decisions[DataCategory.DEMOGRAPHICS].allowed else None
+
+
+def _cannot(request: HttpRequest) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+@require_http_methods(["GET", "POST"])
+@reads_personal_data
+def record_consent(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Record the person's decision about sharing their record with the neighbourhood team."""
+    person = _person_whose_record_you_may_see(request, person_id)
+    if person is None:
+        return _cannot(request)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        consent.record_consent(
+            actor=_staff(request),
+            person=person,
+            status=ConsentStatus(form.cleaned_data["status"]),
+            categories=[DataCategory(c) for c in form.cleaned_data["categories"]],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, "Consent decision recorded. It applies straight away.")
+        return redirect("access:who_can_see", person_id=person_id)
+    return render(
+        request,
+        "access/consent_form.jinja",
+        {"person": person, "form": form, "errors": error_summary(form)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@reads_personal_data
+def record_objection(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Record that the person does not want one part of their record shared."""
+    person = _person_whose_record_you_may_see(request, person_id)
+    if person is None:
+        return _cannot(request)
+    form = ObjectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        consent.record_objection(
+            actor=_staff(request),
+            person=person,
+            category=DataCategory(form.cleaned_data["category"]),
+            sector=form.cleaned_data["sector"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, "Objection recorded. It applies straight away.")
+        return redirect("access:who_can_see", person_id=person_id)
+    return render(
+        request,
+        "access/objection_form.jinja",
+        {"person": person, "form": form, "errors": error_summary(form)},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@reads_personal_data
+def withdraw_objection(request: HttpRequest, person_id: int, objection_id: int) -> HttpResponse:
+    """The person no longer objects."""
+    if _person_whose_record_you_may_see(request, person_id) is None:
+        return _cannot(request)
+    objection = get_object_or_404(Objection.objects.select_related("person"), pk=objection_id, person_id=person_id)
+    consent.withdraw_objection(actor=_staff(request), objection=objection)
+    messages.success(request, "Objection withdrawn.")
+    return redirect("access:who_can_see", person_id=person_id)
+
+
+@require_http_methods(["GET", "POST"])
+@reads_personal_data
+def emergency_access(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Break-glass: open the whole record for a limited time, giving a reason that is reviewed."""
+    staff = _staff(request)
+    person = queries.person_for_access_pages(person_id)
+    form = EmergencyAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        break_glass.open_emergency_access(staff=staff, person=person, reason=form.cleaned_data["reason"])
+        return redirect("people:summary", person_id=person_id)
+    # Showing the form reveals who the person is, as search does; that is audited too.
+    authorise_read(staff=staff, person=person, categories=[DataCategory.DEMOGRAPHICS], purpose=Purpose.DIRECT_CARE)
+    return render(
+        request,
+        "access/emergency_access.jinja",
+        {"person": person, "form": form, "errors": error_summary(form), "hours": settings.BREAK_GLASS_HOURS},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,471 @@
+"""Reads of referrals: one referral's page, team queues, the inbox, allocation suggestions, the person record.
+
+Every read that names the people referrals are about is audited: a list writes
+one event for the whole page, a referral writes one for itself. Whether a
+member of staff may open a referral is decided in one place, `_decide`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    BooleanField,
+    Case,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from oneteam.access.models import AuditAction, CareRole, CareTeamMembership, DataCategory, Purpose
+from oneteam.access.policy import Decision, decide, staff_teams
+from oneteam.access.services import authorise_read, record_event
+from oneteam.organisations.models import Neighbourhood, Profession, Staff, Team
+from oneteam.people.models import Person
+
+from .models import (
+    DischargeHandover,
+    Episode,
+    HandoverOffer,
+    Need,
+    Notice,
+    OfferStatus,
+    Referral,
+    ReferralEvent,
+    State,
+)
+from .services import owner_in_words
+from .targets import breached, target_minutes, waiting_for_first_contact, with_due_time
+
+QUEUE_PAGE_SIZE = 50
+# How many of a person's referrals their record lists, newest first; each links to its full history.
+PERSON_REFERRALS_SHOWN = 20
+SUGGESTIONS_SHOWN = 5
+
+# The trusted-assessor table: who is best placed to assess each need, whichever door the referral came through.
+SUITED_PROFESSIONS: dict[str, tuple[Profession, ...]] = {
+    Need.FALLS: (Profession.PHYSIOTHERAPIST, Profession.OCCUPATIONAL_THERAPIST),
+    Need.WOUND_CARE: (Profession.DISTRICT_NURSE,),
+    Need.PERSONAL_CARE: (Profession.SOCIAL_CARE_ASSESSOR, Profession.SOCIAL_WORKER),
+    Need.CARER_STRESS: (Profession.SOCIAL_WORKER, Profession.VCSE_LINK_WORKER),
+    Need.LONELINESS: (Profession.VCSE_LINK_WORKER,),
+    Need.HOUSING: (Profession.SOCIAL_WORKER,),
+    Need.MENTAL_HEALTH: (Profession.MENTAL_HEALTH_NURSE,),
+    Need.END_OF_LIFE: (Profession.DISTRICT_NURSE, Profession.COMMUNITY_MATRON),
+    Need.MEDICATION: (Profession.COMMUNITY_MATRON, Profession.GP),
+    Need.OTHER: (Profession.CARE_COORDINATOR,),
+}
+# These roles support the service but do not care for people, so referrals are never passed to them.
+_NOT_CARE = (Profession.ANALYST, Profession.INFORMATION_GOVERNANCE_OFFICER, Profession.ADMINISTRATOR)
+
+
+def _team_ids(staff: Staff) -> set[int]:
+    return {team.pk for team in staff_teams(staff)}
+
+
+def _annotated(referrals: QuerySet[Referral], now: datetime.datetime) -> QuerySet[Referral]:
+    """Add `contact_due_at` and `overdue` (first contact not made in time), both worked out by the database."""
+    return with_due_time(referrals, target_minutes()).annotate(
+        overdue=_flag(waiting_for_first_contact() & Q(contact_due_at__lt=now))
+    )
+
+
+def _flag(condition: Q) -> Case:
+    """True where `condition` holds, as a column."""
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def waited_in_words(waited: datetime.timedelta) -> str:
+    """'2 days 3 hours', '5 hours 10 minutes', '40 minutes': how long someone has waited, to the minute."""
+
+    def unit(amount: int, name: str) -> str:
+        return f"{amount} {name}{'' if amount == 1 else 's'}"
+
+    hours, minutes = divmod(max(int(waited.total_seconds()) // 60, 0), 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{unit(days, 'day')} {unit(hours, 'hour')}"
+    if hours:
+        return f"{unit(hours, 'hour')} {unit(minutes, 'minute')}"
+    return unit(minutes, "minute")
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A referral on a list, annotated with `contact_due_at` and `overdue`, and how long it has waited."""
+
+    referral: Referral
+    waited: str
+
+
+def _waiting(referrals: list[Referral], now: datetime.datetime) -> list[Waiting]:
+    return [Waiting(referral, waited_in_words(now - referral.received_at)) for referral in referrals]
+
+
+# -- One referral ------------------------------------------------------------------------------------------
+
+
+def _decide(staff: Staff, referral: Referral, pending: HandoverOffer | None) -> tuple[Decision, bool, bool]:
+    """May `staff` open this referral, and why; and do they hold it, or must they answer an offer of it?
+
+    Holding it, or being offered it, is reason enough. Otherwise the referral is
+    part of the person's care plan, so the access policy decides, once it is
+    matched to a person.
+    """
+    teams = _team_ids(staff)
+    holds = referral.owner_staff_id == staff.pk or referral.owner_team_id in teams
+    receives = pending is not None and (pending.to_staff_id == staff.pk or pending.to_team_id in teams)
+    if referral.owner_staff_id == staff.pk:
+        decision = Decision(True, "Allowed: you hold this referral.")
+    elif holds:
+        decision = Decision(True, f"Allowed: your team, {owner_in_words(referral)}, holds this referral.")
+    elif receives:
+        decision = Decision(True, "Allowed: this referral has been offered to you or your team.")
+    elif referral.person is not None:
+        decision = decide(staff, referral.person, DataCategory.CARE_PLAN, Purpose.DIRECT_CARE)
+    else:
+        decision = Decision(
+            False,
+            "Not allowed: you do not hold this referral, it has not been offered to you, and it is not yet "
+            "matched to a person's record.",
+        )
+    return decision, holds, receives
+
+
+def _audit_read(staff: Staff, referral: Referral, decision: Decision) -> None:
+    """One audit event for opening a referral, saying which referral and why it was (not) shown."""
+    record_event(
+        staff=staff,
+        action=AuditAction.VIEW if decision.allowed else AuditAction.DENIED,
+        person_id=referral.person_id,
+        category=DataCategory.CARE_PLAN,
+        purpose=Purpose.DIRECT_CARE,
+        allowed=decision.allowed,
+        reason=decision.reason,
+        detail={"referral": referral.pk},
+    )
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A professional who could assess the person, and why they are suggested, in words."""
+
+    staff: Staff
+    reasons: list[str]
+
+
+@dataclass
+class ReferralPage:
+    """What a member of staff sees of one referral, and the actions open to them.
+
+    `referral` is annotated with `contact_due_at` and `overdue`.
+    """
+
+    referral: Referral
+    holder: str
+    holds: bool
+    events: list[ReferralEvent]
+    pending_offer: HandoverOffer | None
+    episode: Episode | None
+    actions: list[str] = field(default_factory=list)
+    suggestions: list[Suggestion] = field(default_factory=list)
+    may_change_key_worker: bool = False
+
+
+def _actions(referral: Referral, pending: HandoverOffer | None, holds: bool, receives: bool) -> list[str]:
+    """The steps the viewer may take now. Only the holder moves a referral on; only the receiver answers an offer."""
+    actions = []
+    if receives:
+        actions += ["accept", "decline"]
+    if not holds or referral.state == State.CLOSED:
+        return actions
+    if referral.state == State.RECEIVED:
+        actions.append("triage")
+    elif referral.owner_team_id is not None and referral.person_id is not None:
+        actions.append("allocate")
+    if pending is None:
+        actions.append("offer")
+    if referral.state in (State.TRIAGED, State.ALLOCATED):
+        actions.append("first_contact")
+    actions.append("close")
+    return actions
+
+
+def referral_page(*, staff: Staff, referral_id: int) -> ReferralPage | None:
+    """The referral with its history and the viewer's actions; None if they may not open it. Always audited."""
+    referral = get_object_or_404(
+        _annotated(Referral.objects.all(), timezone.now()).select_related(
+            "person__practice_neighbourhood", "neighbourhood", "owner_team", "owner_staff", "referred_by", "linked_to"
+        ),
+        pk=referral_id,
+    )
+    pending = (
+        referral.offers.filter(status=OfferStatus.PENDING).select_related("to_staff", "to_team", "offered_by").first()
+    )
+    decision, holds, receives = _decide(staff, referral, pending)
+    _audit_read(staff, referral, decision)
+    if not decision.allowed:
+        return None
+    episode = open_episode(referral.person) if referral.person else None
+    page = ReferralPage(
+        referral=referral,
+        holder=owner_in_words(referral),
+        holds=holds,
+        events=list(referral.events.select_related("actor")),
+        pending_offer=pending,
+        episode=episode,
+        actions=_actions(referral, pending, holds, receives),
+        may_change_key_worker=episode is not None and may_change_key_worker(staff, episode),
+    )
+    if "allocate" in page.actions:
+        page.suggestions = suggest_assessors(referral)
+    return page
+
+
+def offer_of(referral: Referral, offer_id: int) -> HandoverOffer:
+    """One of the referral's handover offers (404 if it belongs to another referral)."""
+    return get_object_or_404(HandoverOffer, pk=offer_id, referral=referral)
+
+
+def sent_referral(*, staff: Staff, referral_id: int) -> Referral | None:
+    """A referral `staff` made, for their confirmation page; None if someone else made it. Audited."""
+    referral = get_object_or_404(
+        Referral.objects.select_related("owner_team", "owner_staff", "linked_to"), pk=referral_id
+    )
+    made_it = referral.referred_by_id == staff.pk
+    reason = "Allowed: you made this referral." if made_it else "Not allowed: someone else made this referral."
+    _audit_read(staff, referral, Decision(made_it, reason))
+    return referral if made_it else None
+
+
+# -- Choosing who to pass a referral to ---------------------------------------------------------------------
+
+
+def usual_neighbourhood(staff: Staff) -> int | None:
+    """The neighbourhood a member of staff's referrals usually go to: that of their first team that has one."""
+    return next((team.neighbourhood_id for team in staff_teams(staff) if team.neighbourhood_id is not None), None)
+
+
+def care_staff(neighbourhood: Neighbourhood) -> QuerySet[Staff]:
+    """The active professionals in the neighbourhood's teams, by name."""
+    members = Staff.teams.through.objects.filter(team__neighbourhood=neighbourhood).values("staff_id")
+    return (
+        Staff.objects.filter(pk__in=members, is_active=True)
+        .exclude(profession__in=_NOT_CARE)
+        .select_related("organisation")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def handover_teams(neighbourhood: Neighbourhood) -> QuerySet[Team]:
+    """Teams a referral can be offered to: the neighbourhood's own, and every front door (for a person who moved)."""
+    return Team.objects.filter(Q(neighbourhood=neighbourhood) | Q(takes_referrals=True)).order_by("name")
+
+
+def _count(rows: QuerySet[Any]) -> Subquery:
+    """A scalar subquery counting `rows`. COUNT without GROUP BY gives 0, not no row, when nothing matches."""
+    return Subquery(rows.order_by().annotate(n=Func("pk", function="COUNT", output_field=IntegerField())).values("n"))
+
+
+def suggest_assessors(referral: Referral) -> list[Suggestion]:
+    """Who is best placed to assess: first those who already know the person, then those whose profession
+    suits the need, each group with the smallest caseload (open referrals held) first. One query.
+    """
+    assert referral.person is not None  # only a matched referral is allocated
+    now = timezone.now()
+    care_role = (
+        CareTeamMembership.objects.filter(person=referral.person, staff=OuterRef("pk"), started_at__lte=now)
+        .filter(Q(ended_at__isnull=True) | Q(ended_at__gt=now))
+        .order_by("role")
+        .values("role")[:1]
+    )
+    suited = SUITED_PROFESSIONS[referral.need]
+    candidates = (
+        care_staff(referral.neighbourhood)
+        .annotate(
+            care_role=Subquery(care_role),
+            suited=_flag(Q(profession__in=suited)),
+            caseload=_count(Referral.objects.filter(owner_staff=OuterRef("pk")).exclude(state=State.CLOSED)),
+        )
+        .filter(Q(care_role__isnull=False) | Q(suited=True))
+        .order_by(Case(When(care_role__isnull=False, then=0), default=1), "-suited", "caseload", "last_name", "pk")
+    )
+    need = referral.get_need_display().lower()
+    suggestions = []
+    for staff in candidates[:SUGGESTIONS_SHOWN]:
+        reasons = []
+        if staff.care_role:
+            reasons.append(f"Already on this person's care team ({CareRole(staff.care_role).label.lower()})")
+        if staff.suited:
+            reasons.append(f"{staff.get_profession_display()}s are suited to assess {need}")
+        reasons.append(f"Holds {staff.caseload} open referral{'' if staff.caseload == 1 else 's'}")
+        suggestions.append(Suggestion(staff, reasons))
+    return suggestions
+
+
+# -- Key workers -------------------------------------------------------------------------------------------
+
+
+def open_episode(person: Person) -> Episode | None:
+    """The person's open episode with its key worker and their organisation, if they are in the team's care."""
+    return (
+        Episode.objects.filter(person=person, closed_at__isnull=True)
+        .select_related("key_worker__organisation", "neighbourhood", "person")
+        .first()
+    )
+
+
+def may_change_key_worker(staff: Staff, episode: Episode) -> bool:
+    """The key worker may hand the role on, and so may the neighbourhood's front-door team, who allocate it."""
+    return staff.pk == episode.key_worker_id or any(
+        team.takes_referrals and team.neighbourhood_id == episode.neighbourhood_id for team in staff_teams(staff)
+    )
+
+
+def episode_to_change(*, staff: Staff, person_id: int) -> Episode | None:
+    """The person's open episode, if `staff` may see their care plan and change its key worker (404 if none).
+
+    The policy is asked first, so the refusal is audited whatever else is true.
+    """
+    person = get_object_or_404(Person, pk=person_id)
+    decisions = authorise_read(
+        staff=staff, person=person, categories=[DataCategory.CARE_PLAN], purpose=Purpose.DIRECT_CARE
+    )
+    if not decisions[DataCategory.CARE_PLAN].allowed:
+        return None
+    episode = open_episode(person)
+    if episode is None:
+        raise Http404("This person has no key worker to change.")
+    return episode if may_change_key_worker(staff, episode) else None
+
+
+@dataclass(frozen=True)
+class ReferralLine:
+    """One of a person's referrals, as their record lists it."""
+
+    referral: Referral
+    holder: str
+
+
+def person_referrals(person: Person) -> list[ReferralLine]:
+    """The person's referrals, newest first, with who holds each now. Call only after the policy allowed CARE_PLAN."""
+    referrals = person.referrals.select_related("owner_team", "owner_staff").order_by("-received_at", "-pk")
+    return [ReferralLine(referral, owner_in_words(referral)) for referral in referrals[:PERSON_REFERRALS_SHOWN]]
+
+
+# -- Lists: a team's queue and a member of staff's inbox ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Queue:
+    team: Team
+    page: Page[Referral]
+    rows: list[Waiting]
+
+
+def team_queue(*, staff: Staff, team_id: int, page_number: str | None) -> Queue | None:
+    """A team's open referrals, oldest first, a page at a time; None unless `staff` is in the team.
+
+    The queue is the team's own caseload. Its one audit event records which queue
+    and how many referrals it showed, not who they are about.
+    """
+    team = next((team for team in staff_teams(staff) if team.pk == team_id), None)
+    if team is None:
+        return None
+    now = timezone.now()
+    referrals = (
+        _annotated(Referral.objects.filter(owner_team=team).exclude(state=State.CLOSED), now)
+        .select_related("person")
+        .order_by("received_at", "pk")
+    )
+    page = Paginator(referrals, QUEUE_PAGE_SIZE).get_page(page_number)
+    rows = _waiting(list(page.object_list), now)
+    record_event(
+        staff=staff,
+        action=AuditAction.SEARCH,
+        purpose=Purpose.DIRECT_CARE,
+        detail={"queue": team.pk, "shown": len(rows)},
+    )
+    return Queue(team=team, page=page, rows=rows)
+
+
+@dataclass(frozen=True)
+class Inbox:
+    """What a member of staff holds or must answer."""
+
+    offers: list[HandoverOffer]
+    held: list[Waiting]
+    notices: list[Notice]
+    discharges: Sequence[DischargeHandover]  # annotated with `overdue`
+    queues: list[Team]
+
+
+def inbox(*, staff: Staff) -> Inbox:
+    """Offers waiting for them or their teams, referrals they hold, unread notices, discharges their teams must
+    accept, and the teams whose queues they work. One audit event for the page.
+    """
+    teams = staff_teams(staff)
+    team_ids = [team.pk for team in teams]
+    now = timezone.now()
+    offers = list(
+        HandoverOffer.objects.filter(Q(to_staff=staff) | Q(to_team_id__in=team_ids), status=OfferStatus.PENDING)
+        .select_related("referral__person", "offered_by", "to_team")
+        .order_by("offered_at", "pk")
+    )
+    held = (
+        _annotated(Referral.objects.filter(owner_staff=staff).exclude(state=State.CLOSED), now)
+        .select_related("person")
+        .order_by("received_at", "pk")
+    )
+    notices = list(
+        Notice.objects.filter(recipient=staff, read_at__isnull=True).select_related("person").order_by("-created_at")
+    )
+    discharges = list(
+        DischargeHandover.objects.filter(team_id__in=team_ids, accepted_at__isnull=True)
+        .annotate(overdue=_flag(Q(due_at__lt=now)))
+        .select_related("person", "team")
+    )
+    box = Inbox(
+        offers=offers,
+        held=_waiting(list(held), now),
+        notices=notices,
+        discharges=discharges,
+        queues=[team for team in teams if team.takes_referrals],
+    )
+    record_event(
+        staff=staff,
+        action=AuditAction.SEARCH,
+        purpose=Purpose.DIRECT_CARE,
+        detail={"inbox": True, "shown": len(offers) + len(box.held) + len(notices) + len(discharges)},
+    )
+    return box
+
+
+def inbox_count(staff: Staff) -> int:
+    """Offers waiting for them or their teams, unread notices, and overdue referrals they hold.
+
+    Two queries: the response targets, then the three counts together.
+    """
+    their_teams = Staff.teams.through.objects.filter(staff_id=staff.pk).values("team_id")
+    offers = HandoverOffer.objects.filter(Q(to_staff=staff) | Q(to_team_id__in=their_teams), status=OfferStatus.PENDING)
+    notices = Notice.objects.filter(recipient=staff, read_at__isnull=True)
+    overdue = breached(Referral.objects.filter(owner_staff=staff), target_minutes())
+    counts = (
+        Staff.objects.filter(pk=staff.pk)
+        .annotate(waiting_offers=_count(offers), unread_notices=_count(notices), overdue_referrals=_count(overdue))
+        .values_list("waiting_offers", "unread_notices", "overdue_referrals")
+        .get()
+    )
+    return sum(counts)
