@@ -44,6 +44,11 @@ def field(bound: BoundField, **extra: Any) -> dict[str, Any]:
         "label": {"text": bound.label},
         "value": bound.value() or "",
     }
+    return _with_hint_and_error(params, bound, extra)
+
+
+def _with_hint_and_error(params: dict[str, Any], bound: BoundField, extra: dict[str, Any]) -> dict[str, Any]:
+    """Add the field's hint and first error, then the caller's own parameters, which win."""
     if bound.help_text:
         params["hint"] = {"text": str(bound.help_text)}
     if bound.errors:
@@ -67,12 +72,7 @@ def choices(bound: BoundField, **extra: Any) -> dict[str, Any]:
         "fieldset": {"legend": {"text": bound.label, "size": "s"}},
         "items": [{"value": key, "text": label, "checked": str(key) in chosen} for key, label in bound.field.choices],  # type: ignore[attr-defined]
     }
-    if bound.help_text:
-        params["hint"] = {"text": str(bound.help_text)}
-    if bound.errors:
-        params["errorMessage"] = {"text": bound.errors[0]}
-    params.update(extra)
-    return params
+    return _with_hint_and_error(params, bound, extra)
 
 
 def select_items(bound: BoundField) -> list[dict[str, Any]]:

@@ -13,22 +13,15 @@ from django.utils import timezone
 
 from oneteam.access.models import AuditEvent
 from oneteam.organisations.models import Neighbourhood, Profession, Staff, Team
-from oneteam.organisations.tests.factories import make_neighbourhood, make_staff, make_team
+from oneteam.organisations.tests.factories import make_staff, make_team
 from oneteam.referrals.escalation import escalate_breaches
 from oneteam.referrals.models import Notice, NoticeKind, Referral, Urgency
-from oneteam.referrals.tests.factories import make_front_door, make_referral
+from oneteam.referrals.tests.factories import make_referral
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def home() -> Neighbourhood:
-    return make_neighbourhood()
-
-
-@pytest.fixture
-def front_door(home: Neighbourhood) -> Team:
-    return make_front_door(home)
+# `home` and `front_door` come from this folder's conftest.py.
 
 
 def lead_of(team: Team) -> Staff:

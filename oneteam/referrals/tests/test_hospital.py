@@ -29,7 +29,6 @@ from oneteam.referrals.models import (
     NoticeKind,
 )
 from oneteam.referrals.services import ReferralRefused
-from oneteam.referrals.tests.factories import make_front_door
 
 pytestmark = pytest.mark.django_db
 
@@ -37,14 +36,7 @@ API = reverse("referrals_public:hospital_encounters")
 TOKEN = "a-token-only-the-hospital-knows"
 
 
-@pytest.fixture
-def home() -> Neighbourhood:
-    return make_neighbourhood()
-
-
-@pytest.fixture
-def front_door(home: Neighbourhood) -> Team:
-    return make_front_door(home)
+# `home` and `front_door` come from this folder's conftest.py.
 
 
 @pytest.fixture

@@ -5,23 +5,16 @@ from django.db import IntegrityError, transaction
 
 from oneteam.access.models import AuditAction, AuditEvent, CareRole, CareTeamMembership
 from oneteam.organisations.models import Neighbourhood, Profession, Team
-from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
+from oneteam.organisations.tests.factories import make_staff
 from oneteam.people.tests.factories import make_person
 from oneteam.referrals import services
 from oneteam.referrals.models import Episode, EventKind, Outcome, Referral, State
-from oneteam.referrals.tests.factories import make_front_door, make_referral
+from oneteam.referrals.tests.factories import make_referral
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def home() -> Neighbourhood:
-    return make_neighbourhood()
-
-
-@pytest.fixture
-def front_door(home: Neighbourhood) -> Team:
-    return make_front_door(home)
+# `home` and `front_door` come from this folder's conftest.py.
 
 
 def test_a_referral_cannot_be_saved_without_an_owner_in_the_database(home: Neighbourhood, front_door: Team) -> None:
