@@ -226,9 +226,15 @@ def format_report(report: Report) -> Iterator[str]:
     yield f"{'table':<32}{'rows':>12}{'seconds':>10}{'rows/s':>12}"
     for label, tally in report.tables.items():
         yield f"{label:<32}{tally.rows:>12,}{tally.seconds:>10.2f}{_rate(tally.rows, tally.seconds):>12}"
-    yield f"{'(clearing the previous city)':<32}{'':>12}{report.clearing_seconds:>10.2f}"
-    yield f"{'(synthesising residents)':<32}{'':>12}{report.synthesis_seconds:>10.2f}"
-    yield f"{'(committing)':<32}{'':>12}{report.commit_seconds:>10.2f}"
+    phases = (
+        ("(clearing the previous city)", report.clearing_seconds),
+        ("(synthesising residents)", report.synthesis_seconds),
+        ("(committing)", report.commit_seconds),
+    )
+    # A load that had no such phase (nothing to clear, say) leaves it out rather than print a zero.
+    for phase, seconds in phases:
+        if seconds:
+            yield f"{phase:<32}{'':>12}{seconds:>10.2f}"
     total_rate = _rate(report.total_rows, report.elapsed_seconds)
     yield f"{'total':<32}{report.total_rows:>12,}{report.elapsed_seconds:>10.2f}{total_rate:>12}"
 
