@@ -10,7 +10,7 @@ DEMO_RESIDENTS ?= 25000
 DEMO_SEED ?= 2026
 export VENV
 
-.PHONY: run test setup lint typecheck pytest browser clean
+.PHONY: run serve test setup lint typecheck pytest browser clean
 
 run: setup
 	@mkdir -p var
@@ -20,6 +20,10 @@ run: setup
 	$(MANAGE) ensure_sharing_agreements
 	$(MANAGE) create_demo_staff
 	$(MANAGE) runserver 127.0.0.1:8000
+
+# Production: gunicorn with settings from the environment (DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS, ...).
+serve: setup
+	@bash scripts/serve.sh
 
 test: setup browser lint typecheck pytest
 
@@ -45,7 +49,7 @@ lint:
 	$(BIN)/ruff format --check .
 
 typecheck:
-	$(BIN)/mypy oneteam bench tests
+	$(BIN)/mypy oneteam bench tests gunicorn.conf.py
 
 pytest:
 	@mkdir -p var

@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "oneteam.access",
     "oneteam.referrals",
     "oneteam.synthetic",
+    "oneteam.operations",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +110,8 @@ MIDDLEWARE = [
     "oneteam.access.csp.ContentSecurityPolicyMiddleware",
     "oneteam.access.request_id.RequestIdMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, so static files are not logged; inside the request id, so each line carries it.
+    "oneteam.operations.middleware.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -207,14 +210,32 @@ STATICFILES_DIRS = [
 # Outside production, WhiteNoise serves straight from the source folders so no
 # collectstatic step is needed for `make run` or the tests.
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# In production `collectstatic` (scripts/serve.sh) writes gzip and brotli copies that WhiteNoise sends to
+# browsers that accept them. (Not the manifest storage: the NHS.UK templates take the assets folder's URL,
+# and a folder has no hashed name.)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # Logs carry no personal data: we log events and identifiers of staff actions,
 # never names, NHS numbers or search terms (see docs/adr/0004).
+# In production each line is a JSON object (oneteam/operations/log_format.py) for the log collector.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "plain")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be json or plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "oneteam.operations.log_format.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }

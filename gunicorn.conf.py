@@ -1,0 +1,23 @@
+"""gunicorn settings for `make serve`: production OneTeam behind a TLS-terminating load balancer.
+
+Everything can be overridden from the environment (GUNICORN_CMD_ARGS, or the
+variables read below), so the same file serves one small machine or many.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+# The usual rule of thumb for synchronous workers: two per core, plus one.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# A slow page (a big export, say) must not be killed by the default 30 seconds, but nothing should hang forever.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+# Workers are replaced now and then so that no slow leak can grow without bound.
+max_requests = 2000
+max_requests_jitter = 200
+# OneTeam logs each request itself, as JSON without paths or query strings (oneteam/operations/middleware.py):
+# gunicorn's access log would write URLs, which can identify a person's record.
+accesslog = None
+errorlog = "-"
+# Trust X-Forwarded-* only from the load balancer on the same host or network (set FORWARDED_ALLOW_IPS).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

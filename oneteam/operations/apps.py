@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OperationsConfig(AppConfig):
+    name = "oneteam.operations"
+    verbose_name = "Running OneTeam"
