@@ -6,31 +6,92 @@ process: the figure is server time (middleware, view, queries, template), not
 network or browser time. Point it at the benchmark database, e.g.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/oneteam_bench .venv/bin/python bench/pages.py
+
+or let it build (or reuse) a city of a given size in its own database on the
+local PostgreSQL server, `oneteam_bench_<residents>`, once per size given:
+
+    .venv/bin/python bench/pages.py --residents 50000 550000
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
 
+import psycopg
+
+# The PostgreSQL server that holds the per-size benchmark cities (--residents).
+BENCH_SERVER = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+CITY_SEED = 1
+
+
+def _options() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--residents", type=int, nargs="+", help="city sizes to build or reuse (one database each)")
+    parser.add_argument("--only", action="append", help="time only the scenario with this name (repeatable)")
+    parser.add_argument("--repeat", type=int, default=100)
+    return parser.parse_args()
+
+
+def _city_database(residents: int) -> str:
+    """The URL of the benchmark database for a city of `residents`, created empty if it does not exist."""
+    name = f"oneteam_bench_{residents}"
+    with psycopg.connect(f"{BENCH_SERVER}/postgres", autocommit=True) as server:
+        if not server.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            server.execute(f'CREATE DATABASE "{name}"')
+    return f"{BENCH_SERVER}/{name}"
+
+
+OPTIONS = _options()
+if OPTIONS.residents and len(OPTIONS.residents) > 1:
+    # One process per size: each sets up Django against its own database.
+    for size in OPTIONS.residents:
+        rest = [arg for name in ("only",) for value in (getattr(OPTIONS, name) or []) for arg in (f"--{name}", value)]
+        command = [sys.executable, __file__, "--residents", str(size), "--repeat", str(OPTIONS.repeat), *rest]
+        subprocess.run(command, check=True)
+    sys.exit(0)
+if OPTIONS.residents:
+    os.environ["DATABASE_URL"] = _city_database(OPTIONS.residents[0])
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oneteam.settings")
 
-import django
+import django  # noqa: E402
 
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from bench.scenarios import PageRequest, PageScenario, all_scenarios  # noqa: E402
+from oneteam.people.models import Person  # noqa: E402
+from oneteam.synthetic.city import format_report, generate_city  # noqa: E402
+
+
+def _ensure_city(residents: int) -> None:
+    """Migrate the benchmark database and make sure it holds a city of exactly `residents`."""
+    call_command("migrate", verbosity=0)
+    if Person.objects.count() == residents:
+        return
+    print(f"Generating a city of {residents:,} residents (seed {CITY_SEED})…")
+    report = generate_city(residents=residents, seed=CITY_SEED, as_of=timezone.localdate(), replace=True, progress=True)
+    for line in format_report(report):
+        print(line)
+
+
+# Each fetch would otherwise write a request log line between the progress bars.
+logging.getLogger("oneteam.requests").setLevel(logging.WARNING)
 
 
 def _fetch(client: Client, request: PageRequest) -> int:
@@ -71,12 +132,11 @@ def time_scenario(scenario: PageScenario, repeat: int) -> str:
 
 def main() -> None:
     """Parse the options and time each chosen scenario."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", action="append", help="time only the scenario with this name (repeatable)")
-    parser.add_argument("--repeat", type=int, default=100)
-    options = parser.parse_args()
+    options = OPTIONS
     if settings.PRODUCTION:
         sys.exit("Refusing to run: the benchmark adds synthetic data to the database.")
+    if options.residents:
+        _ensure_city(options.residents[0])
     scenarios = [s for s in all_scenarios() if not options.only or s.name in options.only]
     if not scenarios:
         sys.exit(f"No scenario called {options.only}; known: {[s.name for s in all_scenarios()]}")

@@ -10,23 +10,27 @@ from django.utils import timezone
 
 from bench.scenarios import PageRequest, PageScenario
 from oneteam.organisations.models import Profession, Staff, Team
+from oneteam.people.models import Person
 from oneteam.referrals.models import Referral, State
 from oneteam.referrals.queries import QUEUE_PAGE_SIZE
 from oneteam.referrals.synthetic import generate_referral_history
 from oneteam.synthetic.city import format_report
 
-OPEN_REFERRALS = 40_000
-CLOSED_REFERRALS = 60_000
+# On the 550,000-resident city: 40,000 open and 60,000 closed referrals; smaller cities get the same share.
+OPEN_PER_RESIDENT = 40_000 / 550_000
+CLOSED_PER_RESIDENT = 60_000 / 550_000
 HISTORY_SEED = 1
 
 
 def _ensure_history() -> int:
     """Add the referral history if the city has none; return how many referrals are open."""
     if not Referral.objects.exists():
-        print(f"Adding {OPEN_REFERRALS:,} open and {CLOSED_REFERRALS:,} closed referrals to the city…")
+        residents = Person.objects.count()
+        opened, closed = round(residents * OPEN_PER_RESIDENT), round(residents * CLOSED_PER_RESIDENT)
+        print(f"Adding {opened:,} open and {closed:,} closed referrals to the city…")
         report = generate_referral_history(
-            open_referrals=OPEN_REFERRALS,
-            closed_referrals=CLOSED_REFERRALS,
+            open_referrals=opened,
+            closed_referrals=closed,
             seed=HISTORY_SEED,
             now=timezone.now(),
             progress=True,
@@ -56,9 +60,23 @@ def triage_queue(last_page: bool = False) -> PageRequest:
     )
 
 
+def busiest_inbox() -> PageRequest:
+    """The inbox of the professional holding the most open referrals: the landing page after sign-in."""
+    _ensure_history()
+    held = Count("referrals_owned", filter=~Q(referrals_owned__state=State.CLOSED))
+    staff = Staff.objects.annotate(held=held).order_by("-held", "pk").first()
+    assert staff is not None
+    return PageRequest(
+        staff=staff,
+        path=reverse("referrals:inbox"),
+        data_size=f"{staff.held:,} open referrals held by this professional",
+    )
+
+
 def scenarios() -> list[PageScenario]:
     """The referral pages the benchmark times."""
     return [
+        PageScenario(name="inbox", target_p95_ms=150, prepare=busiest_inbox),
         PageScenario(name="triage queue", target_p95_ms=150, prepare=triage_queue),
         PageScenario(name="triage queue, last page", target_p95_ms=150, prepare=partial(triage_queue, last_page=True)),
     ]
