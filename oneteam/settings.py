@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "oneteam.referrals",
     "oneteam.synthetic",
     "oneteam.operations",
+    "oneteam.outcomes",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OutcomesConfig(AppConfig):
+    name = "oneteam.outcomes"
+    verbose_name = "Measuring what integration does"

@@ -1,0 +1,329 @@
+"""Measures as code: each is one definition, computed by set-based queries for any period and breakdown.
+
+A measure is a numerator over a denominator, each a set of records counted (or
+summed) per group of people. The meaning is written for the people who read the
+dashboard; the definition is the code next to it, so the two cannot drift.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.aggregates import Aggregate
+from django.utils import timezone
+
+from oneteam.people.models import AdmissionMethod, HospitalAdmission, Person
+from oneteam.referrals.models import (
+    DischargeHandover,
+    Episode,
+    HandoverOffer,
+    OfferStatus,
+    Referral,
+    State,
+    Urgency,
+)
+from oneteam.referrals.targets import breached, target_minutes
+
+HOUR = 3600
+DAY = 24 * HOUR
+
+
+@dataclass(frozen=True)
+class Period:
+    """The days a measure covers, first and last included."""
+
+    first: datetime.date
+    last: datetime.date
+
+    @property
+    def starts(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.first, datetime.time.min))
+
+    @property
+    def ends(self) -> datetime.datetime:
+        """The first moment after the period."""
+        return timezone.make_aware(datetime.datetime.combine(self.last + datetime.timedelta(days=1), datetime.time.min))
+
+    def dates(self, field: str) -> Q:
+        """Records whose date `field` falls in the period."""
+        return Q(**{f"{field}__gte": self.first, f"{field}__lte": self.last})
+
+    def moments(self, field: str) -> Q:
+        """Records whose date-and-time `field` falls in the period."""
+        return Q(**{f"{field}__gte": self.starts, f"{field}__lt": self.ends})
+
+
+def _count() -> Aggregate:
+    return Count("pk")
+
+
+@dataclass(frozen=True)
+class Counted:
+    """Records counted for one side of a measure, and how to reach their person."""
+
+    rows: Callable[[Period], QuerySet]  # type: ignore[type-arg]
+    person: str
+    # What each group adds up: the number of records, or a sum such as days in hospital.
+    total: Callable[[], Aggregate] = _count
+    # The date field that places a record in a month, for the trend; None for a fixed population.
+    month_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One measure: what it means, which way is better, and its numerator and denominator."""
+
+    key: str
+    theme: str
+    name: str
+    meaning: str
+    unit: str
+    better: str  # "lower" or "higher"
+    numerator: Counted
+    denominator: Counted
+    scale: float = 1.0
+    # Sums of durations are turned into this many seconds per unit (a day, an hour).
+    seconds_per_unit: int = DAY
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+# -- Shared sets of records --------------------------------------------------------------------------------
+
+
+def _residents(period: Period) -> QuerySet[Person]:
+    """People alive at the end of the period: the population rates are per."""
+    return Person.objects.filter(Q(date_of_death__isnull=True) | Q(date_of_death__gt=period.last))
+
+
+RESIDENTS = Counted(_residents, person="")
+
+
+def _non_elective(period: Period) -> QuerySet[HospitalAdmission]:
+    return HospitalAdmission.objects.filter(period.dates("admitted_on"), method=AdmissionMethod.NON_ELECTIVE)
+
+
+def _discharges(period: Period) -> QuerySet[HospitalAdmission]:
+    return HospitalAdmission.objects.filter(period.dates("discharged_on"))
+
+
+def _nights() -> Aggregate:
+    return Sum(ExpressionWrapper(F("discharged_on") - F("admitted_on"), output_field=DurationField()))
+
+
+def _readmitted(period: Period) -> QuerySet[HospitalAdmission]:
+    """Discharges followed by an unplanned admission within 30 days."""
+    again = HospitalAdmission.objects.filter(
+        person=OuterRef("person"),
+        method=AdmissionMethod.NON_ELECTIVE,
+        admitted_on__gt=OuterRef("discharged_on"),
+        admitted_on__lte=ExpressionWrapper(
+            OuterRef("discharged_on") + datetime.timedelta(days=30), output_field=DurationField()
+        ),
+    )
+    return _discharges(period).filter(Exists(again))
+
+
+def _handovers_accepted(period: Period) -> QuerySet[DischargeHandover]:
+    return DischargeHandover.objects.filter(period.moments("accepted_at"))
+
+
+def _notification_to_acceptance() -> Aggregate:
+    return Sum(ExpressionWrapper(F("accepted_at") - F("event__received_at"), output_field=DurationField()))
+
+
+def _first_contacts(urgency: Urgency) -> Callable[[Period], QuerySet[Referral]]:
+    def rows(period: Period) -> QuerySet[Referral]:
+        return Referral.objects.filter(period.moments("first_contact_at"), urgency=urgency)
+
+    return rows
+
+
+def _wait_to_first_contact() -> Aggregate:
+    return Sum(ExpressionWrapper(F("first_contact_at") - F("received_at"), output_field=DurationField()))
+
+
+def _received(period: Period) -> QuerySet[Referral]:
+    return Referral.objects.filter(period.moments("received_at"))
+
+
+def _received_and_late(period: Period) -> QuerySet[Referral]:
+    """Referrals received in the period whose first contact came after its target, or is overdue now."""
+    minutes = target_minutes()
+    late_contact = Q(first_contact_at__isnull=False) & Q(
+        pk__in=_contact_after_target(_received(period), minutes).values("pk")
+    )
+    overdue = Q(pk__in=breached(_received(period), minutes).values("pk"))
+    return _received(period).filter(late_contact | overdue)
+
+
+def _contact_after_target(referrals: QuerySet[Referral], minutes: dict[str, int]) -> QuerySet[Referral]:
+    late = Q()
+    for urgency, allowed in minutes.items():
+        late |= Q(urgency=urgency, first_contact_at__gt=F("received_at") + datetime.timedelta(minutes=allowed))
+    return referrals.filter(late)
+
+
+def _open(period: Period) -> QuerySet[Referral]:
+    return Referral.objects.exclude(state=State.CLOSED).filter(person__isnull=False)
+
+
+def _waiting_in_a_queue(period: Period) -> QuerySet[Referral]:
+    return _open(period).filter(owner_team__isnull=False)
+
+
+def _answered_offers(period: Period) -> QuerySet[HandoverOffer]:
+    return HandoverOffer.objects.filter(
+        period.moments("responded_at"), status__in=[OfferStatus.ACCEPTED, OfferStatus.DECLINED]
+    )
+
+
+def _declined_offers(period: Period) -> QuerySet[HandoverOffer]:
+    return _answered_offers(period).filter(status=OfferStatus.DECLINED)
+
+
+def _open_episodes(period: Period) -> QuerySet[Episode]:
+    return Episode.objects.filter(closed_at__isnull=True)
+
+
+def _open_episodes_with_key_worker(period: Period) -> QuerySet[Episode]:
+    return _open_episodes(period).filter(key_worker__isnull=False)
+
+
+# -- The framework -----------------------------------------------------------------------------------------
+
+HOSPITAL, TEAM, INTEGRATION = "Hospital use", "Team health", "Integration"
+
+MEASURES: tuple[Measure, ...] = (
+    Measure(
+        key="non_elective_admissions",
+        theme=HOSPITAL,
+        name="Unplanned hospital admissions",
+        meaning="Unplanned (non-elective) admissions to hospital for every 1,000 residents.",
+        unit="per 1,000 residents",
+        better="lower",
+        numerator=Counted(_non_elective, person="person", month_of="admitted_on"),
+        denominator=RESIDENTS,
+        scale=1000,
+    ),
+    Measure(
+        key="bed_days",
+        theme=HOSPITAL,
+        name="Days in hospital",
+        meaning="Nights spent in hospital, counted when the person went home, for every 1,000 residents.",
+        unit="per 1,000 residents",
+        better="lower",
+        numerator=Counted(_discharges, person="person", total=_nights, month_of="discharged_on"),
+        denominator=RESIDENTS,
+        scale=1000,
+    ),
+    Measure(
+        key="length_of_stay",
+        theme=HOSPITAL,
+        name="Average length of stay",
+        meaning="How many nights a hospital stay lasted, on average, for stays that ended in the period.",
+        unit="nights",
+        better="lower",
+        numerator=Counted(_discharges, person="person", total=_nights, month_of="discharged_on"),
+        denominator=Counted(_discharges, person="person", month_of="discharged_on"),
+    ),
+    Measure(
+        key="readmissions_30_days",
+        theme=HOSPITAL,
+        name="Back in hospital within 30 days",
+        meaning="The share of people going home from hospital who had an unplanned admission within 30 days.",
+        unit="%",
+        better="lower",
+        numerator=Counted(_readmitted, person="person", month_of="discharged_on"),
+        denominator=Counted(_discharges, person="person", month_of="discharged_on"),
+        scale=100,
+    ),
+    Measure(
+        key="discharge_to_handover",
+        theme=HOSPITAL,
+        name="Time to accept a discharge handover",
+        meaning="Days from the hospital's discharge notification to the neighbourhood team accepting the handover.",
+        unit="days",
+        better="lower",
+        numerator=Counted(
+            _handovers_accepted, person="person", total=_notification_to_acceptance, month_of="accepted_at"
+        ),
+        denominator=Counted(_handovers_accepted, person="person", month_of="accepted_at"),
+    ),
+    *(
+        Measure(
+            key=f"first_contact_{urgency.value}",
+            theme=TEAM,
+            name=f"Time to first contact: {urgency.label.lower()}",
+            meaning=f"Hours from a {urgency.label.lower()} referral arriving to the first contact with the person.",
+            unit="hours",
+            better="lower",
+            numerator=Counted(
+                _first_contacts(urgency), person="person", total=_wait_to_first_contact, month_of="first_contact_at"
+            ),
+            denominator=Counted(_first_contacts(urgency), person="person", month_of="first_contact_at"),
+            seconds_per_unit=HOUR,
+        )
+        for urgency in Urgency
+    ),
+    Measure(
+        key="breaches",
+        theme=TEAM,
+        name="Referrals not answered in time",
+        meaning="The share of referrals whose first contact came later than its target, or is overdue now.",
+        unit="%",
+        better="lower",
+        numerator=Counted(_received_and_late, person="person", month_of="received_at"),
+        denominator=Counted(_received, person="person", month_of="received_at"),
+        scale=100,
+        notes=("Self-referrals not yet matched to a person's record are not in the breakdowns by person.",),
+    ),
+    Measure(
+        key="unallocated",
+        theme=TEAM,
+        name="Open referrals not yet allocated",
+        meaning="The share of open referrals still waiting in a team's queue for someone to take them on.",
+        unit="%",
+        better="lower",
+        numerator=Counted(_waiting_in_a_queue, person="person"),
+        denominator=Counted(_open, person="person"),
+        scale=100,
+        notes=("A count as the measures were worked out, not over the year.",),
+    ),
+    Measure(
+        key="handovers_declined",
+        theme=INTEGRATION,
+        name="Handovers declined",
+        meaning="The share of answered handover offers that the receiver declined (each decline needs a reason).",
+        unit="%",
+        better="lower",
+        numerator=Counted(_declined_offers, person="referral__person", month_of="responded_at"),
+        denominator=Counted(_answered_offers, person="referral__person", month_of="responded_at"),
+        scale=100,
+    ),
+    Measure(
+        key="key_worker",
+        theme=INTEGRATION,
+        name="People with a named key worker",
+        meaning="The share of people the team is supporting who have a named key worker to contact.",
+        unit="%",
+        better="higher",
+        numerator=Counted(_open_episodes_with_key_worker, person="person"),
+        denominator=Counted(_open_episodes, person="person"),
+        scale=100,
+        notes=("OneTeam will not open an episode without a key worker, so anything under 100% is a data fault.",),
+    ),
+)
+MEASURES_BY_KEY = {measure.key: measure for measure in MEASURES}
