@@ -19,6 +19,7 @@ run: setup
 	$(MANAGE) generate_referrals --open 1200 --closed 3000 --seed $(DEMO_SEED) --if-empty
 	$(MANAGE) ensure_sharing_agreements
 	$(MANAGE) create_demo_staff
+	$(MANAGE) compute_measures
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # Production: gunicorn with settings from the environment (DATABASE_URL, SECRET_KEY, ALLOWED_HOSTS, ...).

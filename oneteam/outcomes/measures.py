@@ -35,7 +35,7 @@ from oneteam.referrals.models import (
     State,
     Urgency,
 )
-from oneteam.referrals.targets import breached, target_minutes
+from oneteam.referrals.targets import target_minutes, waiting_for_first_contact, with_due_time
 
 HOUR = 3600
 DAY = 24 * HOUR
@@ -161,19 +161,11 @@ def _received(period: Period) -> QuerySet[Referral]:
 
 def _received_and_late(period: Period) -> QuerySet[Referral]:
     """Referrals received in the period whose first contact came after its target, or is overdue now."""
-    minutes = target_minutes()
-    late_contact = Q(first_contact_at__isnull=False) & Q(
-        pk__in=_contact_after_target(_received(period), minutes).values("pk")
-    )
-    overdue = Q(pk__in=breached(_received(period), minutes).values("pk"))
-    return _received(period).filter(late_contact | overdue)
-
-
-def _contact_after_target(referrals: QuerySet[Referral], minutes: dict[str, int]) -> QuerySet[Referral]:
-    late = Q()
-    for urgency, allowed in minutes.items():
-        late |= Q(urgency=urgency, first_contact_at__gt=F("received_at") + datetime.timedelta(minutes=allowed))
-    return referrals.filter(late)
+    due = with_due_time(_received(period), target_minutes())
+    # contact_due_at is an annotation the type stubs cannot see, hence the keyword dictionaries.
+    late = Q(**{"first_contact_at__gt": F("contact_due_at")})
+    overdue = waiting_for_first_contact() & Q(**{"contact_due_at__lt": timezone.now()})
+    return due.filter(late | overdue)
 
 
 def _open(period: Period) -> QuerySet[Referral]:

@@ -51,15 +51,27 @@ def _grouped(counted: Counted, period: Period, seconds_per_unit: int, group: obj
     return {str(key): Tally(_number(total, seconds_per_unit), records) for key, total, records in rows}
 
 
-def _by_breakdown(counted: Counted, period: Period, measure: Measure, key: str) -> dict[str, Tally]:
-    expression = BREAKDOWNS[key].expression(counted.person, period.last)
-    return _grouped(counted, period, measure.seconds_per_unit, expression)
+# Several measures share a side (the residents; the nights of the stays that ended), so one run works each
+# out once. Keyed by what defines the figures, not by the Counted object, which each measure builds anew.
+_Key = tuple[object, str, object, int, str, Period]
 
 
-def _by_month(counted: Counted, period: Period, measure: Measure) -> dict[str, Tally]:
+def _by_breakdown(
+    counted: Counted, period: Period, measure: Measure, key: str, known: dict[_Key, dict[str, Tally]]
+) -> dict[str, Tally]:
+    cache_key = (counted.rows, counted.person, counted.total, measure.seconds_per_unit, key, period)
+    if cache_key not in known:
+        expression = BREAKDOWNS[key].expression(counted.person, period.last)
+        known[cache_key] = _grouped(counted, period, measure.seconds_per_unit, expression)
+    return known[cache_key]
+
+
+def _by_month(
+    counted: Counted, period: Period, measure: Measure, known: dict[_Key, dict[str, Tally]]
+) -> dict[str, Tally]:
     if counted.month_of is None:
         # A fixed population (residents) is the same every month.
-        whole = _by_breakdown(counted, period, measure, "all")[ALL_RESIDENTS]
+        whole = _by_breakdown(counted, period, measure, "all", known)[ALL_RESIDENTS]
         return dict.fromkeys(_months(period), whole)
     by_month = _grouped(counted, period, measure.seconds_per_unit, TruncMonth(counted.month_of))
     # TruncMonth gives a date or a datetime depending on the field; keep the year and month.
@@ -106,13 +118,14 @@ def compute_measures(
     last = as_of or timezone.localdate()
     period = Period(first=last - YEAR + datetime.timedelta(days=1), last=last)
     results: list[MeasureResult] = []
+    known: dict[_Key, dict[str, Tally]] = {}
     for measure in progress(MEASURES):
         for key in BREAKDOWNS:
-            numerators = _by_breakdown(measure.numerator, period, measure, key)
-            denominators = _by_breakdown(measure.denominator, period, measure, key)
+            numerators = _by_breakdown(measure.numerator, period, measure, key, known)
+            denominators = _by_breakdown(measure.denominator, period, measure, key, known)
             results.extend(_results(measure, key, numerators, denominators, period))
-        numerators = _by_month(measure.numerator, period, measure)
-        denominators = _by_month(measure.denominator, period, measure)
+        numerators = _by_month(measure.numerator, period, measure, known)
+        denominators = _by_month(measure.denominator, period, measure, known)
         months = set(_months(period))
         results.extend(
             result for result in _results(measure, MONTH, numerators, denominators, period) if result.group in months

@@ -88,6 +88,8 @@ WHAT_MATTERS = (
     "",
 )
 CARER_RELATIONSHIPS = ("Daughter", "Son", "Wife", "Husband", "Neighbour", "Friend")
+# Average hours from allocation to first contact, against targets of 2 hours, 2 days and 2 weeks.
+FIRST_CONTACT_MEAN_HOURS = {Urgency.URGENT: 1.0, Urgency.SOON: 20.0, Urgency.ROUTINE: 120.0}
 # One in twenty referrals being worked on has a handover offer waiting for an answer.
 PENDING_OFFER_CHANCE = 0.05
 # Open referrals arrived in the last few weeks, most of them recently.
@@ -236,6 +238,18 @@ def _later(rng: random.Random, after: datetime.datetime, before: datetime.dateti
     return after + (before - after) * rng.random() ** 2
 
 
+def _step_delay(rng: random.Random, stage: State, urgency: Urgency) -> datetime.timedelta:
+    """How long a step took after the one before, in the way a busy team works: most on time, some late."""
+    hours = {
+        State.TRIAGED: rng.expovariate(1 / 6),
+        State.ALLOCATED: rng.expovariate(1 / 24),
+        # First contact, after allocation: mostly within the urgency's target, with a long tail of late ones.
+        State.IN_PROGRESS: rng.expovariate(1 / FIRST_CONTACT_MEAN_HOURS[urgency]),
+        State.CLOSED: rng.uniform(7 * 24, 90 * 24),
+    }[stage]
+    return datetime.timedelta(hours=hours)
+
+
 def _story(
     rows: _Rows,
     ids: _Ids,
@@ -261,7 +275,8 @@ def _story(
     reached = stages[: stages.index(end) + 1] if end != State.RECEIVED else []
     first_contact = closed_at = None
     for stage in reached:
-        moment = _later(rng, moment, now)
+        # Never later than now: a step that would not have happened yet happened just now.
+        moment = min(moment + _step_delay(rng, stage, urgency), now)
         if stage == State.TRIAGED:
             events.append((moment, coordinator.id, EventKind.TRIAGED, door.team_name, ""))
         elif stage == State.ALLOCATED:
