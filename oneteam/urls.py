@@ -26,5 +26,6 @@ urlpatterns = [
     path("people/", include("oneteam.people.urls")),
     path("referrals/", include("oneteam.referrals.urls")),
     path("outcomes/", include("oneteam.outcomes.urls")),
+    path("", include("oneteam.outcomes.urls_public")),
     path("", include("oneteam.referrals.urls_public")),
 ]

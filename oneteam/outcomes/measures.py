@@ -37,6 +37,9 @@ from oneteam.referrals.models import (
 )
 from oneteam.referrals.targets import target_minutes, waiting_for_first_contact, with_due_time
 
+from .experience import QUESTIONS
+from .models import ExperienceResponse
+
 HOUR = 3600
 DAY = 24 * HOUR
 
@@ -194,9 +197,20 @@ def _open_episodes_with_key_worker(period: Period) -> QuerySet[Episode]:
     return _open_episodes(period).filter(key_worker__isnull=False)
 
 
+def _experience(period: Period) -> QuerySet[ExperienceResponse]:
+    return ExperienceResponse.objects.filter(period.dates("answered_on"))
+
+
+def _score(question: str) -> Callable[[], Aggregate]:
+    def total() -> Aggregate:
+        return Sum(question)
+
+    return total
+
+
 # -- The framework -----------------------------------------------------------------------------------------
 
-HOSPITAL, TEAM, INTEGRATION = "Hospital use", "Team health", "Integration"
+HOSPITAL, TEAM, INTEGRATION, EXPERIENCE = "Hospital use", "Team health", "Integration", "Experience"
 
 MEASURES: tuple[Measure, ...] = (
     Measure(
@@ -317,5 +331,24 @@ MEASURES: tuple[Measure, ...] = (
         scale=100,
         notes=("OneTeam will not open an episode without a key worker, so anything under 100% is a data fault.",),
     ),
+)
+MEASURES += tuple(
+    Measure(
+        key=f"experience_{question.field}",
+        theme=EXPERIENCE,
+        name=f"“{question.text}”",
+        meaning=(
+            "How people answered this statement, from 0 (all strongly disagreed) to 100 (all strongly agreed)."
+            if not question.worded_negatively
+            else "How people answered this statement, turned round so that 100 means nobody had to repeat their"
+            " story and 0 means everyone strongly agreed they had."
+        ),
+        unit="score out of 100",
+        better="higher",
+        numerator=Counted(_experience, person="episode__person", total=_score(question.field), month_of="answered_on"),
+        denominator=Counted(_experience, person="episode__person", month_of="answered_on"),
+        notes=("The denominator is the number of people who answered.",),
+    )
+    for question in QUESTIONS
 )
 MEASURES_BY_KEY = {measure.key: measure for measure in MEASURES}

@@ -28,3 +28,38 @@ class MeasureResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.measure} / {self.breakdown} / {self.group}"
+
+
+class ExperienceInvitation(models.Model):
+    """A single-use link for a person to tell us how joined-up their care felt. The link's secret is hashed."""
+
+    episode = models.ForeignKey("referrals.Episode", on_delete=models.CASCADE, related_name="+")
+    secret_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey("organisations.Staff", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"Experience invitation {self.pk}"
+
+
+class ExperienceResponse(models.Model):
+    """A completed questionnaire: only the episode it is about, the day, and the scores (0 to 100).
+
+    Nothing else is kept (no name, address, device or network details), so answers
+    cannot be traced to a person except through the episode, which only the
+    measures use, as aggregates with small numbers withheld.
+    """
+
+    episode = models.ForeignKey("referrals.Episode", on_delete=models.CASCADE, related_name="+")
+    answered_on = models.DateField()
+    with_staff = models.BooleanField(help_text="Filled in with a member of staff rather than alone")
+    asked_what_matters = models.PositiveSmallIntegerField()
+    not_repeating_story = models.PositiveSmallIntegerField()
+    know_who_to_contact = models.PositiveSmallIntegerField()
+    working_together = models.PositiveSmallIntegerField()
+    involved_in_decisions = models.PositiveSmallIntegerField()
+
+    def __str__(self) -> str:
+        return f"Experience response {self.pk}"

@@ -72,9 +72,8 @@ class AccessibilityWatch:
         self.unchecked_url = None
 
 
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A fresh browser page; every page it loads must be checked with `axe(page)` before the next."""
+def _watched_page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser page in its own context; every page it loads must be checked with `axe(page)`."""
     # axe-core is injected with add_script_tag, which the Content-Security-Policy would
     # (rightly) block, so these pages ignore the policy; test_content_security_policy.py
     # loads a page under it.
@@ -87,6 +86,18 @@ def page(browser: Browser) -> Iterator[Page]:
     context.close()
     missed = watch.missed + ([watch.unchecked_url] if watch.unchecked_url else [])
     assert not missed, f"Pages loaded but never checked for accessibility: {missed}"
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A fresh browser page; every page it loads must be checked with `axe(page)` before the next."""
+    yield from _watched_page(browser)
+
+
+@pytest.fixture
+def second_page(browser: Browser) -> Iterator[Page]:
+    """Another browser, for a second person (no cookies shared with `page`), checked the same way."""
+    yield from _watched_page(browser)
 
 
 def axe(page: Page) -> None:
