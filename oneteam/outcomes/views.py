@@ -14,6 +14,7 @@ from oneteam.access.services import record_event
 from oneteam.organisations.models import Profession, Staff
 
 from . import queries
+from . import workload as workload_queries
 from .breakdowns import BREAKDOWNS
 
 # Team leads run the service; analysts (and commissioners, who sign in as analysts) measure it.
@@ -70,3 +71,18 @@ def download(request: HttpRequest) -> HttpResponse:
                 ]
             )
     return response
+
+
+@require_GET
+@dashboard_users
+def workload(request: HttpRequest) -> HttpResponse:
+    """Caseloads weighted by need, per team and profession, and social-care demand by either boundary."""
+    assert isinstance(request.user, Staff)
+    record_event(staff=request.user, action=AuditAction.SEARCH, detail={"outcomes": "workload"})
+    context = {
+        "loads": workload_queries.team_loads(),
+        "boundaries": workload_queries.social_care_by_boundary(),
+        "weights": workload_queries.WEIGHTS_IN_WORDS,
+        "active_nav": "outcomes",
+    }
+    return render(request, "outcomes/workload.jinja", context)

@@ -58,6 +58,11 @@ def test_team_lead_switches_to_deprivation_and_the_download_matches_the_table(pa
     assert in_file == on_screen
     assert len(in_file) == 5
 
+    page.get_by_role("link", name="Workload by need").click()
+    axe(page)
+    expect(page.get_by_role("heading", name="Social-care demand: GP practice or council ward")).to_be_visible()
+    expect(page.locator("table[data-table='boundaries'] tbody tr").first).to_be_visible()
+
 
 def test_key_worker_makes_a_link_and_the_person_answers_once_without_signing_in(
     page: Page, second_page: Page, live_server: object
