@@ -91,10 +91,15 @@ def import_document(document: dict[str, Any]) -> None:
     write(parsed)
 
 
-def make_service(service_id: str = "svc-1", **changes: Any) -> Service:
-    """The sample service (renamed to `service_id`, with `changes`), imported through the importer."""
-    document = sample_document()
+def make_service(
+    service_id: str = "svc-1", *, latitude: float = 53.41, term: str = "need-loneliness", **changes: Any
+) -> Service:
+    """The sample service (renamed to `service_id`, at its own place, with `changes`), imported through the importer."""
+    document = sample_document(latitude=latitude)
     document["service"][0].update({"id": service_id, **changes})
+    document["location"][0]["id"] = f"loc-{service_id}"
+    document["attribute"][0]["taxonomy_term_id"] = term
+    document["service_at_location"][0]["location_id"] = f"loc-{service_id}"
     for table in ("service_at_location", "schedule", "contact", "phone", "cost_option", "attribute"):
         for record in document[table]:
             record["id"] = f"{record['id']}-{service_id}"

@@ -38,8 +38,8 @@ def test_a_valid_file_imports_and_importing_it_again_creates_nothing(
     assert Location.objects.get().postal_code == "OT3 4AB"
 
     second = _import(path, capsys)
-    assert second["created"] == {table: 0 for table in first["created"]}  # type: ignore[attr-defined]
-    assert second["updated"] == {table: 0 for table in first["created"]}  # type: ignore[attr-defined]
+    assert second["created"] == dict.fromkeys(first["created"], 0)  # type: ignore[attr-defined]
+    assert second["updated"] == dict.fromkeys(first["created"], 0)  # type: ignore[attr-defined]
     assert Service.objects.count() == 1 and Schedule.objects.count() == 1
 
 
