@@ -37,17 +37,17 @@ def text(value: Any) -> str:
 
 
 def email(value: Any) -> str:
-    value = text(value)
-    if not _EMAIL.match(value):
+    given = text(value)
+    if not _EMAIL.match(given):
         raise ValueError("must be an email address, like name@example.org")
-    return value
+    return given
 
 
 def url(value: Any) -> str:
-    value = text(value)
-    if not value.startswith(("http://", "https://")):
+    given = text(value)
+    if not given.startswith(("http://", "https://")):
         raise ValueError("must be a web address starting with http:// or https://")
-    return value
+    return given
 
 
 def date(value: Any) -> datetime.date:
@@ -86,13 +86,13 @@ def longitude(value: Any) -> float:
 def age(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AGE:
         raise ValueError(f"must be a whole number of years from 0 to {MAX_AGE}")
-    return value
+    return int(value)
 
 
 def small_whole_number(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
         raise ValueError("must be a whole number from 1 to 1000")
-    return value
+    return int(value)
 
 
 def amount(value: Any) -> decimal.Decimal:
@@ -112,10 +112,10 @@ def days(value: Any) -> str:
 
 def one_of(*allowed: str) -> Parser:
     def parse(value: Any) -> str:
-        value = text(value)
-        if value not in allowed:
+        given = text(value)
+        if given not in allowed:
             raise ValueError(f"must be one of: {', '.join(allowed)}")
-        return value
+        return given
 
     return parse
 

@@ -126,7 +126,7 @@ def check(document: Any, name: str) -> tuple[_Parsed, list[Problem]]:
 def _check_record(name: str, spec: hsds.TableSpec, position: int, record: Any, parsed: _Parsed) -> list[Problem]:
     if not isinstance(record, dict):
         return [Problem(name, spec.name, f"#{position + 1}", "(record)", "must be a JSON object")]
-    record_id = record.get("id") if isinstance(record.get("id"), str) else ""
+    record_id = str(record["id"]) if isinstance(record.get("id"), str) else ""
     label = record_id or f"#{position + 1}"
     record, places = _flattened(spec.name, record)
     problems: list[Problem] = []

@@ -27,7 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import Combinable
+from django.db.models.expressions import Combinable, OrderBy
 
 from .models import Schedule, Service, ServiceAtLocation, Status
 
@@ -38,37 +38,11 @@ KM_PER_DEGREE_LATITUDE = 110.57
 KM_PER_DEGREE_LONGITUDE = 111.32
 # Words that say nothing about which service someone needs.
 STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "at",
-        "for",
-        "from",
-        "group",
-        "help",
-        "i",
-        "in",
-        "is",
-        "it",
-        "me",
-        "my",
-        "near",
-        "of",
-        "on",
-        "or",
-        "people",
-        "person",
-        "service",
-        "services",
-        "some",
-        "the",
-        "to",
-        "with",
-        "who",
-    ]
-)
+    (
+        "a", "an", "and", "are", "at", "for", "from", "group", "help", "i", "in", "is", "it", "me", "my", "near",
+        "of", "on", "or", "people", "person", "service", "services", "some", "the", "to", "with", "who",
+    )
+)  # fmt: skip
 # Endings taken off search words so "lonely", "loneliness" and "lonelier" all find each other.
 _SUFFIXES = ("iness", "ness", "ies", "ied", "ing", "ier", "ely", "ed", "es", "ly", "y", "s")
 _MIN_STEM = 4
@@ -152,7 +126,7 @@ def search(filters: ServiceFilters) -> QuerySet[Service]:
         services = services.filter(Exists(on_day))
     if filters.charging:
         services = services.filter(charging=filters.charging)
-    order = ["-rank"]
+    order: list[str | OrderBy] = ["-rank"]
     if filters.near is not None:
         nearest = (
             ServiceAtLocation.objects.filter(service=OuterRef("pk"), location__latitude__isnull=False)
@@ -163,8 +137,8 @@ def search(filters: ServiceFilters) -> QuerySet[Service]:
         services = services.annotate(distance_sq=Subquery(nearest, output_field=FloatField()))
         if filters.within_km is not None:
             services = services.filter(distance_sq__lte=filters.within_km**2)
-        order.append(F("distance_sq").asc(nulls_last=True))  # type: ignore[arg-type]
-    return services.order_by(*order, F("assured_date").desc(nulls_last=True), "name", "pk")  # type: ignore[arg-type]
+        order.append(F("distance_sq").asc(nulls_last=True))
+    return services.order_by(*order, F("assured_date").desc(nulls_last=True), "name", "pk")
 
 
 def with_details(services: QuerySet[Service]) -> QuerySet[Service]:
