@@ -7,18 +7,16 @@ Optional fields that are empty are left out, never sent as null.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import Model, QuerySet
 
 from . import hsds, places
 from .importer import hsds_record
 from .models import Service
-from .search import ServiceFilters, search, with_details
+from .search import ServiceFilters, page_of, search, with_details
 
 DEFAULT_PER_PAGE = 50
 MAX_PER_PAGE = 200
@@ -133,20 +131,16 @@ def page_request(params: Mapping[str, str]) -> PageRequest:
 
 def services_page(services: QuerySet[Service], request: PageRequest) -> dict[str, Any]:
     """An HSDS 3 page of services. A page past the end is empty, not an error."""
-    paginator = Paginator(services, request.per_page)
-    total = paginator.count
-    total_pages = max(math.ceil(total / request.per_page), 1)
-    start = (request.number - 1) * request.per_page
-    contents = [service_json(service) for service in with_details(services[start : start + request.per_page])]
+    page = page_of(with_details(services), number=request.number, per_page=request.per_page)
     return {
-        "total_items": total,
-        "total_pages": total_pages,
-        "page_number": request.number,
-        "size": request.per_page,
-        "first_page": request.number == 1,
-        "last_page": request.number >= total_pages,
-        "empty": not contents,
-        "contents": contents,
+        "total_items": page.total,
+        "total_pages": page.total_pages,
+        "page_number": page.number,
+        "size": page.per_page,
+        "first_page": not page.has_previous,
+        "last_page": not page.has_next,
+        "empty": not page.services,
+        "contents": [service_json(service) for service in page.services],
     }
 
 

@@ -44,6 +44,8 @@ MODELS: dict[str, type[models.Model]] = {
     "phone": Phone,
     "cost_option": CostOption,
 }
+# Service fields worked out from other records (see `refresh_derived`), never read from a file.
+DERIVED = ("charging", "search_text", "days")
 # Words in a cost option that mean the charge depends on the person's means.
 MEANS_TEST_WORDS = ("means-test", "means test", "financial assessment")
 
@@ -237,6 +239,9 @@ def write(parsed: _Parsed) -> ImportResult:
     result.unchanged["attribute"] += len(links & existing)
     touched = set(parsed.records["service"]) | {s for s, _ in links}
     touched |= {values["service_id"] for values in parsed.records["cost_option"].values()}
+    touched |= {values["service_id"] for values in parsed.records["schedule"].values() if values.get("service_id")}
+    at_locations = {values.get("service_at_location_id") for values in parsed.records["schedule"].values()} - {None}
+    touched |= set(ServiceAtLocation.objects.filter(pk__in=at_locations).values_list("service_id", flat=True))
     refresh_derived(touched)
     return result
 
@@ -244,11 +249,7 @@ def write(parsed: _Parsed) -> ImportResult:
 def _upsert(table: str, model: type[models.Model], records: dict[str, dict[str, Any]], result: ImportResult) -> None:
     existing = model._base_manager.in_bulk(list(records))
     # What a field holds when the file leaves it out: its default ('' for text, None where it may be empty).
-    defaults = {
-        f.attname: f.get_default()
-        for f in model._meta.concrete_fields
-        if f.attname not in ("id", "charging", "search_text")
-    }
+    defaults = {f.attname: f.get_default() for f in model._meta.concrete_fields if f.attname not in ("id", *DERIVED)}
     attributes = list(defaults)
     create, update = [], []
     for record_id, values in records.items():
@@ -284,19 +285,36 @@ def search_text_for(service: Service, organisation_name: str, term_names: Iterab
     return " ".join(part for part in (*parts, organisation_name, *term_names) if part).lower()
 
 
+def days_for(schedules: Iterable[Schedule]) -> str:
+    """The days any of the schedules run on, in week order: "MO,TH"."""
+    days = {day for schedule in schedules for day in schedule.byday.split(",") if day}
+    return ",".join(day for day in hsds.DAYS if day in days)
+
+
 def refresh_derived(service_ids: Iterable[str]) -> None:
-    """Recompute `charging` and `search_text` of these services from their cost options, organisation and terms."""
+    """Recompute `charging`, `search_text` and `days` of these services from their cost options, organisation,
+    terms and schedules."""
     changed = []
-    ids = list(service_ids)
+    ids = sorted(set(service_ids))
     for start in range(0, len(ids), 1000):
         services = Service.objects.filter(pk__in=ids[start : start + 1000]).select_related("organization")
-        for service in services.prefetch_related("cost_options", "taxonomy_terms"):
-            charging = charging_for(service.cost_options.all())
-            text = search_text_for(service, service.organization.name, (t.name for t in service.taxonomy_terms.all()))
-            if (service.charging, service.search_text) != (charging, text):
-                service.charging, service.search_text = charging, text
+        services = services.prefetch_related(
+            "cost_options", "taxonomy_terms", "schedules", "service_at_locations__schedules"
+        )
+        for service in services:
+            schedules = [
+                *service.schedules.all(),
+                *(s for sal in service.service_at_locations.all() for s in sal.schedules.all()),
+            ]
+            derived = (
+                charging_for(service.cost_options.all()),
+                search_text_for(service, service.organization.name, (t.name for t in service.taxonomy_terms.all())),
+                days_for(schedules),
+            )
+            if (service.charging, service.search_text, service.days) != derived:
+                service.charging, service.search_text, service.days = derived
                 changed.append(service)
-    Service.objects.bulk_update(changed, ["charging", "search_text"], batch_size=1000)
+    Service.objects.bulk_update(changed, list(DERIVED), batch_size=1000)
 
 
 # -- Export --------------------------------------------------------------------------------------------------

@@ -100,6 +100,8 @@ class Service(models.Model):
     charging = models.CharField(max_length=12, choices=Charging.choices, default=Charging.FREE)
     # Name, description, organisation and taxonomy terms in lower case, for free-text search without joins.
     search_text = models.TextField(blank=True, editable=False)
+    # The days any of its schedules run on, "MO,TU", so a search by day needs no join.
+    days = models.CharField(max_length=20, blank=True, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -11,7 +11,6 @@ import datetime
 import math
 from dataclasses import dataclass, field
 
-from django.core.paginator import Page, Paginator
 from django.db.models import Count, Min, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -25,7 +24,16 @@ from oneteam.people.models import Person
 
 from . import hsds
 from .models import CHARGING_EXPLAINED, Charging, DetailReport, Service, Signpost
-from .search import Point, ServiceFilters, checked_in_words, possibly_out_of_date, search, with_details
+from .search import (
+    PageOf,
+    Point,
+    ServiceFilters,
+    checked_in_words,
+    page_of,
+    possibly_out_of_date,
+    search,
+    with_details,
+)
 
 RESULTS_PER_PAGE = 20
 REPORTS_SHOWN = 100
@@ -81,16 +89,15 @@ def _result(service: Service, today: datetime.date) -> Result:
 
 @dataclass
 class Results:
-    page: Page[Service]
+    page: PageOf
     results: list[Result]
 
 
-def find(filters: ServiceFilters, page_number: str | int | None) -> Results:
+def find(filters: ServiceFilters, page_number: int) -> Results:
     """A page of search results, best first, with when each was checked and whether it may be out of date."""
-    page = Paginator(search(filters), RESULTS_PER_PAGE).get_page(page_number)
-    services = list(with_details(page.object_list))  # type: ignore[arg-type]
+    page = page_of(with_details(search(filters), everything=False), number=page_number, per_page=RESULTS_PER_PAGE)
     today = timezone.localdate()
-    return Results(page=page, results=[_result(service, today) for service in services])
+    return Results(page=page, results=[_result(service, today) for service in page.services])
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Case,
-    Exists,
+    Count,
     ExpressionWrapper,
     F,
     FloatField,
@@ -26,6 +26,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.expressions import Combinable, OrderBy
 
@@ -120,10 +121,7 @@ def search(filters: ServiceFilters) -> QuerySet[Service]:
         services = services.filter(Q(maximum_age__isnull=True) | Q(maximum_age__gte=filters.maximum_age))
         services = services.filter(Q(minimum_age__isnull=True) | Q(minimum_age__lte=filters.maximum_age))
     if filters.day:
-        on_day = Schedule.objects.filter(
-            Q(service=OuterRef("pk")) | Q(service_at_location__service=OuterRef("pk")), byday__contains=filters.day
-        )
-        services = services.filter(Exists(on_day))
+        services = services.filter(days__contains=filters.day)
     if filters.charging:
         services = services.filter(charging=filters.charging)
     order: list[str | OrderBy] = ["-rank"]
@@ -141,17 +139,48 @@ def search(filters: ServiceFilters) -> QuerySet[Service]:
     return services.order_by(*order, F("assured_date").desc(nulls_last=True), "name", "pk")
 
 
-def with_details(services: QuerySet[Service]) -> QuerySet[Service]:
-    """Load what a result shows in a fixed number of queries, however many services: organisation, places, times,
-    phones, costs and needs."""
-    return services.select_related("organization").prefetch_related(
+def with_details(services: QuerySet[Service], *, everything: bool = True) -> QuerySet[Service]:
+    """Load what a result shows in a fixed number of queries, however many services: organisation, places, times
+    and phones; with `everything`, also costs, needs and contacts (the API shows them, the staff page does not)."""
+    services = services.select_related("organization").prefetch_related(
         Prefetch("service_at_locations", ServiceAtLocation.objects.select_related("location").order_by("pk")),
         Prefetch("schedules", Schedule.objects.order_by("pk")),
         "phones",
-        "cost_options",
-        "taxonomy_terms",
-        "contacts",
     )
+    return services.prefetch_related("cost_options", "taxonomy_terms", "contacts") if everything else services
+
+
+@dataclass(frozen=True)
+class PageOf:
+    """One page of search results and how many there are in all."""
+
+    number: int
+    per_page: int
+    total: int
+    services: list[Service]
+
+    @property
+    def total_pages(self) -> int:
+        return max(math.ceil(self.total / self.per_page), 1)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.total_pages
+
+
+def page_of(services: QuerySet[Service], *, number: int, per_page: int) -> PageOf:
+    """Page `number` (from 1) of `services`, counted in the same query by a window function.
+
+    A page past the end is empty; only then is a separate count needed.
+    """
+    start = (number - 1) * per_page
+    rows: list[Service] = list(services.annotate(total_found=Window(Count("pk")))[start : start + per_page])
+    total = getattr(rows[0], "total_found") if rows else (services.count() if number > 1 else 0)  # noqa: B009
+    return PageOf(number=number, per_page=per_page, total=total, services=rows)
 
 
 def months_since(checked: datetime.date, today: datetime.date) -> int:

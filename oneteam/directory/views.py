@@ -49,7 +49,8 @@ def _search(
     if postcode and near is None:
         form.add_error("postcode", "We cannot find this postcode. Check it, or search without one")
         return None, {"errors": error_summary(form)}
-    return queries.find(form.filters(near), request.GET.get("page")), {}
+    page = request.GET.get("page", "1")
+    return queries.find(form.filters(near), int(page) if page.isdigit() and int(page) > 0 else 1), {}
 
 
 @require_GET

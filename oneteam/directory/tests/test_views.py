@@ -187,9 +187,9 @@ def test_the_search_page_query_count_does_not_grow_with_data(
         make_service(f"svc-{n}")
     client = signed_in(link_worker)
     events = AuditEvent.objects.count()
-    # session, staff, the needs list, where the postcode is, the count, the page of services with organisations,
-    # places, schedules, phones, cost options, needs and contacts; then the header's teams and inbox count
-    with django_assert_num_queries(13 + INBOX_COUNT_QUERIES):
+    # session, staff, the needs list, where the postcode is, the page of services with organisations and the total,
+    # places, schedules and phones; then the header's teams and inbox count
+    with django_assert_num_queries(9 + INBOX_COUNT_QUERIES):
         response = _search_page(client)
     assert response.status_code == 200 and f"{services} services found" in response.content.decode()
     assert Service.objects.count() == services
