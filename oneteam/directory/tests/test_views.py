@@ -95,7 +95,7 @@ def test_searching_for_a_person_uses_their_home_and_age_and_is_audited(link_work
     assert "home (OT3 4AB) for someone aged 85" in page, page[page.find("<h1") : page.find("<h1") + 400]
     assert "Tuesday lunch club" in page and "Far lunch club" not in page  # within 5 km by default
     assert "0.2 km away" in page
-    assert "Signpost Ada to this" in page
+    assert "Signpost Ada to Tuesday lunch club" in page
     assert AuditEvent.objects.filter(person_id=person.pk, category=DataCategory.DEMOGRAPHICS, allowed=True).exists()
 
 
