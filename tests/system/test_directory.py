@@ -1,8 +1,12 @@
 """Journeys through the community directory: a link worker signposts a lonely person and follows it up; a nurse
-reports an out-of-date entry and a maintainer closes the report."""
+reports an out-of-date entry and a maintainer closes the report.
+
+With ONETEAM_SCREENSHOTS set, key steps are saved as the user guide's pictures (docs/user-guide/directory.md).
+"""
 
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -19,9 +23,16 @@ from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.tests.factories import make_person
 
 from .conftest import axe
+from .test_referrals import SCREENSHOTS
 from .test_sharing import open_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def screenshot(page: Page, name: str) -> None:
+    """Save the whole page for the user guide, when asked to."""
+    if os.environ.get("ONETEAM_SCREENSHOTS"):
+        page.screenshot(path=str(SCREENSHOTS / f"directory-{name}.png"), full_page=True)
 
 
 def test_link_worker_signposts_a_lonely_person_and_records_the_follow_up_from_the_inbox(
@@ -55,6 +66,7 @@ def test_link_worker_signposts_a_lonely_person_and_records_the_follow_up_from_th
     expect(page.get_by_text("Wednesday chat café")).to_have_count(0)
     expect(page.get_by_text("Details checked 1 month ago")).to_be_visible()
     axe(page)
+    screenshot(page, "search")
 
     page.get_by_role("link", name="Signpost Ada to Tuesday lunch club").click()
     axe(page)
@@ -63,6 +75,7 @@ def test_link_worker_signposts_a_lonely_person_and_records_the_follow_up_from_th
     axe(page)
     page.get_by_label("Note").fill("Ada would like company at lunch; her daughter can drive her.")
     page.get_by_label("In 2 weeks").check()
+    screenshot(page, "signpost")
     page.get_by_role("button", name="Save signposting").click()
     expect(page.get_by_text("Signposted to Tuesday lunch club.")).to_be_visible()
     axe(page)
@@ -74,6 +87,7 @@ def test_link_worker_signposts_a_lonely_person_and_records_the_follow_up_from_th
     page.get_by_role("link", name="Inbox (1)").click()
     expect(page.get_by_role("heading", name="Signposting follow-ups due (1)")).to_be_visible()
     axe(page)
+    screenshot(page, "inbox")
     page.get_by_role("link", name="Ada KHAN: Tuesday lunch club").click()
     axe(page)
     page.get_by_label("Did not attend").check()
@@ -86,6 +100,7 @@ def test_link_worker_signposts_a_lonely_person_and_records_the_follow_up_from_th
     expect(page.get_by_text("Outcome recorded.")).to_be_visible()
     expect(page.get_by_text("Did not attend: Her daughter was away; will try next week.")).to_be_visible()
     axe(page)
+    screenshot(page, "outcome")
     assert Signpost.objects.get().outcome == SignpostOutcome.DID_NOT_ATTEND
 
     page.get_by_role("link", name="Community directory").click()
@@ -116,6 +131,7 @@ def test_nurse_reports_an_out_of_date_entry_and_a_maintainer_closes_the_report(p
     page.get_by_role("link", name="Reported out-of-date details").click()
     expect(page.get_by_text("The phone number no longer works")).to_be_visible()
     axe(page)
+    screenshot(page, "reports")
     page.get_by_label("What did you do about this report?").fill("Rang the organiser and updated the number")
     page.get_by_label("I have checked all the details of Old lunch club").check()
     page.get_by_role("button", name=re.compile(r"Close report\s*on Old lunch club")).click()
