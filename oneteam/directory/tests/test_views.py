@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from oneteam.access.care_team import join_care_team
 from oneteam.access.models import AuditAction, AuditEvent, CareRole, DataCategory
+from oneteam.directory import services
 from oneteam.directory.models import DetailReport, Service, Signpost, SignpostOutcome
 from oneteam.organisations.models import LSOA, Neighbourhood, Profession, Staff, Ward
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
@@ -194,3 +195,27 @@ def test_the_search_page_query_count_does_not_grow_with_data(
     assert response.status_code == 200 and f"{services} services found" in response.content.decode()
     assert Service.objects.count() == services
     assert AuditEvent.objects.count() == events  # directory entries are not personal data: nothing to audit
+
+
+def test_an_outsider_cannot_open_or_record_a_follow_up_and_the_refusal_is_audited(
+    link_worker: Staff, person: Person
+) -> None:
+    service = make_service("svc")
+    made = services.signpost(
+        actor=link_worker, person=person, service=service, note="n", follow_up_on=timezone.localdate()
+    )
+    outsider = make_staff(make_neighbourhood(), profession=Profession.VCSE_LINK_WORKER)
+    client = signed_in(outsider)
+    url = reverse("directory:record_outcome", args=[made.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"outcome": "attended"}).status_code == 403
+    made.refresh_from_db()
+    assert made.outcome == ""
+    assert AuditEvent.objects.filter(person_id=person.pk, staff=outsider, allowed=False).exists()
+    with pytest.raises(services.Refused):
+        services.record_outcome(actor=outsider, signpost_id=made.pk, outcome=SignpostOutcome.ATTENDED, note="")
+    with pytest.raises(services.Refused, match="today or later"):
+        services.signpost(
+            actor=link_worker, person=person, service=service, note="n",
+            follow_up_on=timezone.localdate() - datetime.timedelta(days=1),
+        )  # fmt: skip
