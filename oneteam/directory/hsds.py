@@ -281,8 +281,13 @@ TABLES = (
 )
 SPECS = {spec.name: spec for spec in TABLES}
 # The address fields of a location, as HSDS nests them under `addresses`.
-ADDRESS_FIELDS = {"id": "address_id", "address_1": "address_1", "city": "city", "postal_code": "postal_code"}
-ADDRESS_FIELDS["country"] = "country"
+ADDRESS_FIELDS = {
+    "id": "address_id",
+    "address_1": "address_1",
+    "city": "city",
+    "postal_code": "postal_code",
+    "country": "country",
+}
 # Rules between fields of one record: (table, first, second, message) where first must not be after second.
 IN_ORDER = (
     ("service", "minimum_age", "maximum_age", "must not be more than maximum_age"),

@@ -30,8 +30,8 @@ def _staff(request: HttpRequest) -> Staff:
     return request.user
 
 
-def _cannot(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(request, "403.html", {"reason": reason}, status=403)
+def _cannot(request: HttpRequest) -> HttpResponse:
+    return render(request, "403.html", status=403)
 
 
 def _posted(request: HttpRequest) -> Any:
@@ -118,9 +118,8 @@ def resolve_report(request: HttpRequest, report_id: int) -> HttpResponse:
             note=form.cleaned_data["note"],
             checked=form.cleaned_data["checked"],
         )
-    except services.Refused as refused:
-        messages.error(request, str(refused))
-        return _cannot(request, str(refused))
+    except services.Refused:
+        return _cannot(request)
     messages.success(request, "Report closed.")
     return redirect("directory:report_queue")
 
@@ -145,7 +144,7 @@ def signpost(request: HttpRequest, person_id: int, service_id: str) -> HttpRespo
     """Signpost the person to a service, with a note and a date to follow up."""
     found = queries.for_person(staff=_staff(request), person_id=person_id)
     if found is None or not found.may_signpost.allowed:
-        return _cannot(request, found.may_signpost.reason if found else "")
+        return _cannot(request)
     service = get_object_or_404(Service.objects.select_related("organization"), pk=service_id)
     form = SignpostForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -169,7 +168,7 @@ def record_outcome(request: HttpRequest, signpost_id: int) -> HttpResponse:
     """Record what came of a signposting: attended, did not attend (and why), or not suitable."""
     made, decision = queries.signpost_to_follow_up(staff=_staff(request), signpost_id=signpost_id)
     if not decision.allowed:
-        return _cannot(request, decision.reason)
+        return _cannot(request)
     form = OutcomeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:

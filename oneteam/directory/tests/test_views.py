@@ -219,3 +219,13 @@ def test_an_outsider_cannot_open_or_record_a_follow_up_and_the_refusal_is_audite
             actor=link_worker, person=person, service=service, note="n",
             follow_up_on=timezone.localdate() - datetime.timedelta(days=1),
         )  # fmt: skip
+
+
+def test_someone_who_may_see_the_person_but_not_their_care_plan_is_told_why_they_cannot_signpost(
+    home: Neighbourhood, person: Person
+) -> None:
+    administrator = make_staff(home, profession=Profession.ADMINISTRATOR)  # demographics only, by the default rules
+    make_service("svc")
+    page = signed_in(administrator).get(reverse("directory:search_for_person", args=[person.pk])).content.decode()
+    assert "You cannot signpost Ada from here. Not allowed" in page
+    assert "Signpost Ada to" not in page
