@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import models, transaction
+from tqdm import tqdm
 
 from . import hsds
 from .models import (
@@ -92,17 +93,17 @@ class _Parsed:
     records: dict[str, dict[str, dict[str, Any]]] = field(default_factory=lambda: defaultdict(dict))
 
 
-def read(path: Path) -> tuple[_Parsed, list[Problem]]:
+def read(path: Path, *, progress: bool = False) -> tuple[_Parsed, list[Problem]]:
     """Read and check the file at `path`; any problems mean it must not be imported."""
     name = path.name
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         return _Parsed(), [Problem(name, "file", "", "(whole file)", f"cannot be read as JSON: {error}")]
-    return check(document, name)
+    return check(document, name, progress=progress)
 
 
-def check(document: Any, name: str) -> tuple[_Parsed, list[Problem]]:
+def check(document: Any, name: str, *, progress: bool = False) -> tuple[_Parsed, list[Problem]]:
     """Check a parsed directory document; returns the records as model values and the problems found."""
     parsed = _Parsed()
     if not isinstance(document, dict):
@@ -119,7 +120,7 @@ def check(document: Any, name: str) -> tuple[_Parsed, list[Problem]]:
         if not isinstance(records, list):
             problems.append(Problem(name, spec.name, "", "(table)", "must be an array of records"))
             continue
-        for position, record in enumerate(records):
+        for position, record in enumerate(tqdm(records, desc=f"Checking {spec.name}", disable=not progress)):
             problems += _check_record(name, spec, position, record, parsed)
     problems += _check_references(name, parsed)
     return parsed, problems
@@ -211,9 +212,9 @@ def _check_references(name: str, parsed: _Parsed) -> list[Problem]:
 # -- Writing -------------------------------------------------------------------------------------------------
 
 
-def import_file(path: Path) -> ImportResult:
+def import_file(path: Path, *, progress: bool = False) -> ImportResult:
     """Check the file and, if it has no problems, import it in one transaction. Raises ImportRejected."""
-    parsed, problems = read(path)
+    parsed, problems = read(path, progress=progress)
     if problems:
         raise ImportRejected(problems)
     return write(parsed)

@@ -24,7 +24,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, file: Path, report: str, **options: Any) -> None:
         try:
-            result = import_file(file)
+            # Progress bars for people reading text; none when a program reads the JSON report.
+            result = import_file(file, progress=options["verbosity"] > 0 and report == "text")
         except ImportRejected as rejected:
             if report == "json":
                 self.stdout.write(
