@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "oneteam.people",
     "oneteam.access",
     "oneteam.referrals",
+    "oneteam.directory",
     "oneteam.synthetic",
     "oneteam.operations",
     "oneteam.outcomes",

@@ -28,4 +28,5 @@ urlpatterns = [
     path("outcomes/", include("oneteam.outcomes.urls")),
     path("", include("oneteam.outcomes.urls_public")),
     path("", include("oneteam.referrals.urls_public")),
+    path("", include("oneteam.directory.urls")),
 ]

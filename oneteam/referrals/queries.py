@@ -32,6 +32,8 @@ from django.utils import timezone
 from oneteam.access.models import AuditAction, CareRole, CareTeamMembership, DataCategory, Purpose
 from oneteam.access.policy import Decision, decide, staff_teams
 from oneteam.access.services import authorise_read, record_event
+from oneteam.directory.models import Signpost
+from oneteam.directory.queries import follow_ups_due, inbox_follow_ups
 from oneteam.organisations.models import Neighbourhood, Profession, Staff, Team
 from oneteam.people.models import Person
 
@@ -410,6 +412,7 @@ class Inbox:
     notices: list[Notice]
     discharges: Sequence[DischargeHandover]  # annotated with `overdue`
     queues: list[Team]
+    follow_ups: list[Signpost] = field(default_factory=list)  # signposting follow-ups due (directory app)
 
 
 def inbox(*, staff: Staff) -> Inbox:
@@ -443,18 +446,21 @@ def inbox(*, staff: Staff) -> Inbox:
         notices=notices,
         discharges=discharges,
         queues=[team for team in teams if team.takes_referrals],
+        follow_ups=inbox_follow_ups(staff),
     )
+    shown = len(offers) + len(box.held) + len(notices) + len(discharges) + len(box.follow_ups)
     record_event(
         staff=staff,
         action=AuditAction.SEARCH,
         purpose=Purpose.DIRECT_CARE,
-        detail={"inbox": True, "shown": len(offers) + len(box.held) + len(notices) + len(discharges)},
+        detail={"inbox": True, "shown": shown},
     )
     return box
 
 
 def inbox_count(staff: Staff) -> int:
-    """Offers waiting for them or their teams, unread notices, and overdue referrals they hold.
+    """Offers waiting for them or their teams, unread notices, overdue referrals they hold and signposting
+    follow-ups due.
 
     Two queries: the response targets, then the three counts together.
     """
@@ -464,8 +470,13 @@ def inbox_count(staff: Staff) -> int:
     overdue = breached(Referral.objects.filter(owner_staff=staff), target_minutes())
     counts = (
         Staff.objects.filter(pk=staff.pk)
-        .annotate(waiting_offers=_count(offers), unread_notices=_count(notices), overdue_referrals=_count(overdue))
-        .values_list("waiting_offers", "unread_notices", "overdue_referrals")
+        .annotate(
+            waiting_offers=_count(offers),
+            unread_notices=_count(notices),
+            overdue_referrals=_count(overdue),
+            follow_ups=_count(follow_ups_due(staff)),
+        )
+        .values_list("waiting_offers", "unread_notices", "overdue_referrals", "follow_ups")
         .get()
     )
     return sum(counts)

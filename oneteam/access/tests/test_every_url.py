@@ -30,6 +30,9 @@ PUBLIC = {
     "referrals_public:self_referral_sent": "confirmation of a self-referral; shows only the response time",
     # Hospital systems authenticate with their own API token instead (a bad one is refused with 401).
     "referrals_public:hospital_encounters": "hospital admission and discharge API, token-authenticated",
+    # The community directory is public information about services, not personal data (Open Referral UK API).
+    "directory:api_services": "public directory API: services, no personal data",
+    "directory:api_service": "public directory API: one service, no personal data",
 }
 
 

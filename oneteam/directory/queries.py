@@ -1,0 +1,218 @@
+"""Reads of the directory for staff pages: search results with their freshness, and signposting.
+
+Directory entries are public. Signposting is part of a person's care plan, so
+every read of it asks the access policy and is audited; lists of people (the
+caseload, the inbox) write one audit event for the page.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Min, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from oneteam.access.models import AuditAction, CareTeamMembership, DataCategory, Purpose
+from oneteam.access.policy import Decision
+from oneteam.access.queries import person_for_access_pages
+from oneteam.access.services import authorise_read, record_event
+from oneteam.organisations.models import Staff
+from oneteam.people.models import Person
+
+from . import hsds
+from .models import CHARGING_EXPLAINED, Charging, DetailReport, Service, Signpost
+from .search import (
+    PageOf,
+    Point,
+    ServiceFilters,
+    checked_in_words,
+    page_of,
+    possibly_out_of_date,
+    search,
+    with_details,
+)
+
+RESULTS_PER_PAGE = 20
+REPORTS_SHOWN = 100
+
+
+@dataclass(frozen=True)
+class Result:
+    """A service as a search result shows it."""
+
+    service: Service
+    checked: str
+    out_of_date: bool
+    distance_km: float | None
+    days: str
+    charging: str
+
+    @property
+    def places(self) -> list[str]:
+        return [
+            ", ".join(part for part in (sal.location.name, sal.location.address_1, sal.location.postal_code) if part)
+            for sal in self.service.service_at_locations.all()
+        ]
+
+
+def days_in_words(service: Service) -> str:
+    """'Tuesday 12:00 to 14:00; Friday 10:00 to 12:00' from the service's schedules (already loaded)."""
+    parts = []
+    for schedule in service.schedules.all():
+        if schedule.description:
+            parts.append(schedule.description)
+            continue
+        days = ", ".join(hsds.DAY_NAMES[day] for day in schedule.byday.split(",") if day in hsds.DAY_NAMES)
+        hours = (
+            f" {schedule.opens_at:%H:%M} to {schedule.closes_at:%H:%M}"
+            if schedule.opens_at and schedule.closes_at
+            else ""
+        )
+        parts.append(f"{days}{hours}")
+    return "; ".join(part for part in parts if part)
+
+
+def _result(service: Service, today: datetime.date) -> Result:
+    squared = getattr(service, "distance_sq", None)
+    return Result(
+        service=service,
+        checked=checked_in_words(service.assured_date, today),
+        out_of_date=possibly_out_of_date(service.assured_date, today),
+        distance_km=math.sqrt(squared) if squared is not None else None,
+        days=days_in_words(service),
+        charging=CHARGING_EXPLAINED[Charging(service.charging)],
+    )
+
+
+@dataclass
+class Results:
+    page: PageOf
+    results: list[Result]
+
+
+def find(filters: ServiceFilters, page_number: int) -> Results:
+    """A page of search results, best first, with when each was checked and whether it may be out of date."""
+    page = page_of(with_details(search(filters), everything=False), number=page_number, per_page=RESULTS_PER_PAGE)
+    today = timezone.localdate()
+    return Results(page=page, results=[_result(service, today) for service in page.services])
+
+
+@dataclass(frozen=True)
+class ForPerson:
+    """What a search for a person may use: where they live and how old they are, if the policy allows."""
+
+    person: Person
+    age: int
+    home: Point
+    may_signpost: Decision
+
+
+def for_person(*, staff: Staff, person_id: int) -> ForPerson | None:
+    """The person's home and age to search near, audited; None if the policy does not let `staff` see them."""
+    person = get_object_or_404(Person.objects.select_related("lsoa"), pk=person_id)
+    decisions = authorise_read(
+        staff=staff, person=person, categories=[DataCategory.DEMOGRAPHICS, DataCategory.CARE_PLAN],
+        purpose=Purpose.DIRECT_CARE,
+    )  # fmt: skip
+    if not decisions[DataCategory.DEMOGRAPHICS].allowed:
+        return None
+    return ForPerson(
+        person=person,
+        age=person.age_on(timezone.localdate()),
+        home=Point(person.lsoa.latitude, person.lsoa.longitude),
+        may_signpost=decisions[DataCategory.CARE_PLAN],
+    )
+
+
+def report_queue() -> list[DetailReport]:
+    """Reports of out-of-date details still open, oldest first."""
+    open_reports = DetailReport.objects.filter(resolved_at__isnull=True).select_related("service", "reported_by")
+    return list(open_reports.order_by("reported_at", "pk")[:REPORTS_SHOWN])
+
+
+# -- Signposting ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonSignposts:
+    person: Person
+    decision: Decision
+    signposts: list[Signpost] = field(default_factory=list)
+
+
+def person_signposts(*, staff: Staff, person_id: int) -> PersonSignposts:
+    """Where the person has been signposted and what came of it, if the policy allows; audited."""
+    person = person_for_access_pages(person_id)
+    decision = authorise_read(
+        staff=staff, person=person, categories=[DataCategory.CARE_PLAN], purpose=Purpose.DIRECT_CARE
+    )[DataCategory.CARE_PLAN]
+    shown = PersonSignposts(person=person, decision=decision)
+    if decision.allowed:
+        shown.signposts = list(
+            person.signposts.select_related("service__organization", "signposted_by", "outcome_recorded_by")
+        )
+    return shown
+
+
+def signpost_to_follow_up(*, staff: Staff, signpost_id: int) -> tuple[Signpost, Decision]:
+    """A signposting and whether `staff` may see it and record its outcome (part of the care plan); audited."""
+    made = get_object_or_404(
+        Signpost.objects.select_related("person", "service__organization", "signposted_by"), pk=signpost_id
+    )
+    decision = authorise_read(
+        staff=staff, person=made.person, categories=[DataCategory.CARE_PLAN], purpose=Purpose.DIRECT_CARE
+    )[DataCategory.CARE_PLAN]
+    return made, decision
+
+
+def follow_ups_due(staff: Staff) -> QuerySet[Signpost]:
+    """Signpostings by `staff` whose follow-up date has come and whose outcome is not recorded yet.
+
+    The inbox counts these in its header query and lists them (see `oneteam.referrals.queries.inbox`).
+    """
+    return Signpost.objects.filter(signposted_by=staff, outcome="", follow_up_on__lte=timezone.localdate())
+
+
+def inbox_follow_ups(staff: Staff) -> list[Signpost]:
+    """The follow-ups due, oldest first, for the inbox page (one query; the inbox writes the audit event)."""
+    return list(follow_ups_due(staff).select_related("person", "service").order_by("follow_up_on", "pk"))
+
+
+@dataclass(frozen=True)
+class CaseloadLine:
+    person: Person
+    role: str
+    open_signposts: int
+    next_follow_up: datetime.date | None
+
+
+def caseload(*, staff: Staff) -> list[CaseloadLine]:
+    """The people whose care team `staff` is in now, with their open signpostings. One audit event for the page."""
+    now = timezone.now()
+    memberships = (
+        CareTeamMembership.objects.filter(staff=staff, started_at__lte=now)
+        .exclude(ended_at__lte=now)
+        .select_related("person")
+        .order_by("person__family_name", "person__given_name", "person_id")
+    )
+    lines: dict[int, CaseloadLine] = {}
+    for membership in memberships:
+        lines.setdefault(membership.person_id, CaseloadLine(membership.person, membership.get_role_display(), 0, None))
+    open_by_person = (
+        Signpost.objects.filter(person_id__in=list(lines), outcome="")
+        .values("person_id")
+        .annotate(n=Count("pk"), next_follow_up=Min("follow_up_on", filter=Q(signposted_by=staff)))
+    )
+    for row in open_by_person:
+        line = lines[row["person_id"]]
+        lines[row["person_id"]] = CaseloadLine(line.person, line.role, row["n"], row["next_follow_up"])
+    record_event(
+        staff=staff,
+        action=AuditAction.SEARCH,
+        purpose=Purpose.DIRECT_CARE,
+        detail={"caseload": True, "shown": len(lines)},
+    )
+    return list(lines.values())

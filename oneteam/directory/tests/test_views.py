@@ -1,0 +1,231 @@
+"""Staff pages of the directory: search with freshness, reports of out-of-date details, signposting and follow-up."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from oneteam.access.care_team import join_care_team
+from oneteam.access.models import AuditAction, AuditEvent, CareRole, DataCategory
+from oneteam.directory import services
+from oneteam.directory.models import DetailReport, Service, Signpost, SignpostOutcome
+from oneteam.organisations.models import LSOA, Neighbourhood, Profession, Staff, Ward
+from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
+from oneteam.people.models import Person
+from oneteam.people.tests.factories import make_person
+from oneteam.referrals.tests.header import INBOX_COUNT_QUERIES
+
+from .factories import make_service
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def home() -> Neighbourhood:
+    return make_neighbourhood()
+
+
+@pytest.fixture
+def link_worker(home: Neighbourhood) -> Staff:
+    return make_staff(home, profession=Profession.VCSE_LINK_WORKER)
+
+
+@pytest.fixture
+def person(home: Neighbourhood, link_worker: Staff) -> Person:
+    """Ada, 85, living in district OT3, supported by the link worker."""
+    ward = Ward.objects.create(code="E05900003", name="Parkside", neighbourhood=home)
+    lsoa = LSOA.objects.create(code="E01900001", name="A", ward=ward, imd_decile=3, latitude=53.41, longitude=-1.45)
+    ada = make_person(home, given_name="Ada", family_name="Khan", postcode="OT3 4AB", lsoa=lsoa, ward=ward)
+    ada.date_of_birth = timezone.localdate().replace(year=timezone.localdate().year - 85, day=1)
+    ada.save()
+    join_care_team(actor=None, person=ada, staff=link_worker, role=CareRole.ALLOCATED_PROFESSIONAL)
+    return ada
+
+
+def signed_in(staff: Staff) -> Client:
+    client = Client()
+    client.force_login(staff)
+    client.get(reverse("directory:caseload"))  # the first request of a session records its activity time
+    return client
+
+
+def test_search_shows_when_each_entry_was_checked_and_flags_stale_ones(link_worker: Staff) -> None:
+    today = timezone.localdate()
+    make_service("fresh", name="Fresh lunch club", assured_date=(today - datetime.timedelta(days=75)).isoformat())
+    make_service("stale", name="Old lunch club", assured_date=today.replace(year=today.year - 2).isoformat())
+    page = signed_in(link_worker).get(reverse("directory:search"), {"text": "lunch"}).content.decode()
+    assert "2 services found" in page
+    assert "Details checked 2 months ago" in page
+    assert "Details checked 24 months ago" in page
+    assert page.count("May be out of date") == 1
+    assert page.index("Fresh lunch club") < page.index("Old lunch club")  # fresher first when equally relevant
+
+
+def test_search_ranks_name_matches_first_and_filters_by_day_cost_and_age(link_worker: Staff) -> None:
+    make_service("a", name="Chat café", description="Drop in if you feel lonely")
+    make_service("b", name="Loneliness befriending", description="Weekly calls", minimum_age=18, maximum_age=50)
+    client = signed_in(link_worker)
+    page = client.get(reverse("directory:search"), {"text": "lonely"}).content.decode()
+    assert page.index("Loneliness befriending") < page.index("Chat café")
+    page = client.get(reverse("directory:search"), {"text": "lonely", "age": "80"}).content.decode()
+    assert "Chat café" in page and "Loneliness befriending" not in page
+    page = client.get(reverse("directory:search"), {"day": "WE"}).content.decode()
+    assert "0 services found" in page
+    page = client.get(reverse("directory:search"), {"charging": "free"}).content.decode()
+    assert "0 services found" in page  # both charge £3 for lunch
+
+
+def test_search_names_the_field_when_input_is_wrong(link_worker: Staff) -> None:
+    response = signed_in(link_worker).get(reverse("directory:search"), {"postcode": "nonsense", "age": "x"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Enter a real postcode, like OT3 4AB" in page and "Enter an age in whole years" in page
+
+
+def test_searching_for_a_person_uses_their_home_and_age_and_is_audited(link_worker: Staff, person: Person) -> None:
+    make_service("near", name="Tuesday lunch club", latitude=53.412)
+    make_service("far", name="Far lunch club", latitude=53.60)
+    client = signed_in(link_worker)
+    response = client.get(reverse("directory:search_for_person", args=[person.pk]))
+    page = response.content.decode()
+    assert "home (OT3 4AB) for someone aged 85" in page, page[page.find("<h1") : page.find("<h1") + 400]
+    assert "Tuesday lunch club" in page and "Far lunch club" not in page  # within 5 km by default
+    assert "0.2 km away" in page
+    assert "Signpost Ada to Tuesday lunch club" in page
+    assert AuditEvent.objects.filter(person_id=person.pk, category=DataCategory.DEMOGRAPHICS, allowed=True).exists()
+
+
+def test_someone_outside_the_care_team_cannot_search_for_or_signpost_the_person(person: Person) -> None:
+    outsider = make_staff(make_neighbourhood(), profession=Profession.VCSE_LINK_WORKER)
+    make_service("svc")
+    client = signed_in(outsider)
+    assert client.get(reverse("directory:search_for_person", args=[person.pk])).status_code == 403
+    response = client.post(reverse("directory:signpost", args=[person.pk, "svc"]), {"note": "x", "follow_up": "1"})
+    assert response.status_code == 403
+    assert not Signpost.objects.exists()
+
+
+def test_anyone_can_report_an_out_of_date_detail_and_a_maintainer_closes_it(home: Neighbourhood) -> None:
+    service = make_service("svc", assured_date="2020-01-01")
+    nurse = make_staff(home)
+    client = signed_in(nurse)
+    empty = client.post(reverse("directory:report_detail", args=["svc"]), {"what_is_wrong": ""})
+    assert empty.status_code == 400 and "Say what is out of date" in empty.content.decode()
+    client.post(reverse("directory:report_detail", args=["svc"]), {"what_is_wrong": "Now meets on Thursdays"})
+    report = DetailReport.objects.get()
+    assert report.reported_by == nurse and report.resolved_at is None
+    assert client.get(reverse("directory:report_queue")).status_code == 403  # nurses do not maintain the directory
+
+    maintainer = signed_in(make_staff(home, profession=Profession.ADMINISTRATOR))
+    assert "Now meets on Thursdays" in maintainer.get(reverse("directory:report_queue")).content.decode()
+    refused = maintainer.post(reverse("directory:resolve_report", args=[report.pk]), {"note": ""})
+    assert refused.status_code == 400 and "Say what you did about the report" in refused.content.decode()
+    maintainer.post(reverse("directory:resolve_report", args=[report.pk]), {"note": "Day changed", "checked": "on"})
+    report.refresh_from_db()
+    service.refresh_from_db()
+    assert report.resolved_at is not None and service.assured_date == timezone.localdate()
+    assert "No reports are waiting" in maintainer.get(reverse("directory:report_queue")).content.decode()
+
+
+def test_signposting_goes_to_the_inbox_when_due_and_the_outcome_is_recorded(link_worker: Staff, person: Person) -> None:
+    make_service("svc", name="Tuesday lunch club")
+    client = signed_in(link_worker)
+    url = reverse("directory:signpost", args=[person.pk, "svc"])
+    refused = client.post(url, {"note": "", "follow_up": ""})
+    assert refused.status_code == 400
+    assert (
+        "Write a note about why" in refused.content.decode()
+        and "Choose when you will follow up" in refused.content.decode()
+    )
+    response = client.post(url, {"note": "Wants company at lunch", "follow_up": "2"})
+    assert response.status_code == 302
+    made = Signpost.objects.get()
+    assert made.follow_up_on == timezone.localdate() + datetime.timedelta(weeks=2)
+    assert AuditEvent.objects.filter(person_id=person.pk, action=AuditAction.CREATE, category="care_plan").exists()
+    assert "Signposting follow-ups due (0)" in client.get(reverse("referrals:inbox")).content.decode()
+
+    Signpost.objects.filter(pk=made.pk).update(follow_up_on=timezone.localdate())  # two weeks pass
+    inbox = client.get(reverse("referrals:inbox")).content.decode()
+    assert "Signposting follow-ups due (1)" in inbox and "Inbox (1)" in inbox
+
+    outcome = reverse("directory:record_outcome", args=[made.pk])
+    no_reason = client.post(outcome, {"outcome": "did_not_attend", "note": ""})
+    assert no_reason.status_code == 400 and "Say why the person did not go" in no_reason.content.decode()
+    client.post(outcome, {"outcome": "did_not_attend", "note": "Could not get a lift"})
+    made.refresh_from_db()
+    assert (made.outcome, made.outcome_note) == (SignpostOutcome.DID_NOT_ATTEND, "Could not get a lift")
+    assert "Inbox (0)" in client.get(reverse("referrals:inbox")).content.decode()
+    record = client.get(reverse("directory:person_signposts", args=[person.pk])).content.decode()
+    assert "Did not attend: Could not get a lift" in record
+
+
+def test_the_caseload_lists_the_people_a_link_worker_supports(link_worker: Staff, person: Person) -> None:
+    service = make_service("svc")
+    Signpost.objects.create(
+        person=person, service=service, signposted_by=link_worker, signposted_at=timezone.now(), note="n",
+        follow_up_on=datetime.date(2030, 1, 2),
+    )  # fmt: skip
+    page = signed_in(link_worker).get(reverse("directory:caseload")).content.decode()
+    assert "Ada KHAN" in page and "2 January 2030" in page
+
+
+def _search_page(client: Client) -> Any:
+    return client.get(
+        reverse("directory:search"), {"text": "lunch", "day": "TU", "postcode": "OT3 4AB", "distance": "5"}
+    )
+
+
+@pytest.mark.parametrize("services", [2, 25])
+def test_the_search_page_query_count_does_not_grow_with_data(
+    services: int, link_worker: Staff, person: Person, django_assert_num_queries: Any
+) -> None:
+    for n in range(services):
+        make_service(f"svc-{n}")
+    client = signed_in(link_worker)
+    events = AuditEvent.objects.count()
+    # session, staff, the needs list, where the postcode is, the page of services with organisations and the total,
+    # places, schedules and phones; then the header's teams and inbox count
+    with django_assert_num_queries(9 + INBOX_COUNT_QUERIES):
+        response = _search_page(client)
+    assert response.status_code == 200 and f"{services} services found" in response.content.decode()
+    assert Service.objects.count() == services
+    assert AuditEvent.objects.count() == events  # directory entries are not personal data: nothing to audit
+
+
+def test_an_outsider_cannot_open_or_record_a_follow_up_and_the_refusal_is_audited(
+    link_worker: Staff, person: Person
+) -> None:
+    service = make_service("svc")
+    made = services.signpost(
+        actor=link_worker, person=person, service=service, note="n", follow_up_on=timezone.localdate()
+    )
+    outsider = make_staff(make_neighbourhood(), profession=Profession.VCSE_LINK_WORKER)
+    client = signed_in(outsider)
+    url = reverse("directory:record_outcome", args=[made.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"outcome": "attended"}).status_code == 403
+    made.refresh_from_db()
+    assert made.outcome == ""
+    assert AuditEvent.objects.filter(person_id=person.pk, staff=outsider, allowed=False).exists()
+    with pytest.raises(services.Refused):
+        services.record_outcome(actor=outsider, signpost_id=made.pk, outcome=SignpostOutcome.ATTENDED, note="")
+    with pytest.raises(services.Refused, match="today or later"):
+        services.signpost(
+            actor=link_worker, person=person, service=service, note="n",
+            follow_up_on=timezone.localdate() - datetime.timedelta(days=1),
+        )  # fmt: skip
+
+
+def test_someone_who_may_see_the_person_but_not_their_care_plan_is_told_why_they_cannot_signpost(
+    home: Neighbourhood, person: Person
+) -> None:
+    administrator = make_staff(home, profession=Profession.ADMINISTRATOR)  # demographics only, by the default rules
+    make_service("svc")
+    page = signed_in(administrator).get(reverse("directory:search_for_person", args=[person.pk])).content.decode()
+    assert "You cannot signpost Ada from here. Not allowed" in page
+    assert "Signpost Ada to" not in page

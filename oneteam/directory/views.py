@@ -1,0 +1,193 @@
+"""Staff pages of the directory: search (near a person or a postcode), report an out-of-date detail, the
+maintainers' queue, signposting from a person's record, recording the outcome, and a link worker's caseload.
+
+Views parse the request, call a query or a service, and render. A refusal from a
+service is shown next to the field it is about.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from oneteam.access.decorators import reads_personal_data
+from oneteam.jinja2 import error_summary
+from oneteam.organisations.models import Staff
+
+from . import places, queries, services
+from .forms import OutcomeForm, ReportForm, ResolveForm, SearchForm, SignpostForm
+from .models import Service, SignpostOutcome
+from .search import Point
+
+
+def _staff(request: HttpRequest) -> Staff:
+    assert isinstance(request.user, Staff)
+    return request.user
+
+
+def _cannot(request: HttpRequest) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def _posted(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+def _search(
+    request: HttpRequest, form: SearchForm, *, home: Point | None = None, home_postcode: str = ""
+) -> tuple[queries.Results | None, dict[str, Any]]:
+    """Run the form's search: near the person's home if the postcode is theirs, else near the postcode typed."""
+    if not form.is_valid():
+        return None, {"errors": error_summary(form)}
+    postcode = form.cleaned_data["postcode"]
+    near = home if postcode and postcode == home_postcode else places.locate(postcode) if postcode else None
+    if postcode and near is None:
+        form.add_error("postcode", "We cannot find this postcode. Check it, or search without one")
+        return None, {"errors": error_summary(form)}
+    page = request.GET.get("page", "1")
+    return queries.find(form.filters(near), int(page) if page.isdigit() and int(page) > 0 else 1), {}
+
+
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    """Search the directory by need, age, day, cost and distance from a postcode."""
+    form = SearchForm(request.GET)
+    results, extra = _search(request, form)
+    context = {"form": form, "results": results, "active_nav": "directory", **extra}
+    context["may_maintain"] = services.is_maintainer(_staff(request))
+    return render(request, "directory/search.jinja", context, status=400 if extra else 200)
+
+
+@require_GET
+@reads_personal_data
+def search_for_person(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Search for services for one person: near their home and suitable for their age, ready to signpost."""
+    found = queries.for_person(staff=_staff(request), person_id=person_id)
+    if found is None:
+        return _cannot(request)
+    params = request.GET.copy()
+    if not params:
+        params.update({"postcode": found.person.postcode, "age": str(found.age), "distance": "5"})
+    form = SearchForm(params)
+    results, extra = _search(request, form, home=found.home, home_postcode=found.person.postcode)
+    context = {"form": form, "results": results, "for_person": found, "active_nav": "directory", **extra}
+    return render(request, "directory/search.jinja", context, status=400 if extra else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def report_detail(request: HttpRequest, service_id: str) -> HttpResponse:
+    """Anyone may report that a directory entry is out of date."""
+    service = get_object_or_404(Service.objects.select_related("organization"), pk=service_id)
+    form = ReportForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        services.report_out_of_date(
+            actor=_staff(request), service=service, what_is_wrong=form.cleaned_data["what_is_wrong"]
+        )
+        messages.success(request, f"Thank you. A directory maintainer will check {service.name}.")
+        return redirect("directory:search")
+    errors = error_summary(form)
+    context = {"form": form, "service": service, "errors": errors, "active_nav": "directory"}
+    return render(request, "directory/report.jinja", context, status=400 if errors else 200)
+
+
+@require_GET
+def report_queue(request: HttpRequest) -> HttpResponse:
+    """Directory maintainers: reported out-of-date details, oldest first."""
+    if not services.is_maintainer(_staff(request)):
+        return _cannot(request)
+    context = {"reports": queries.report_queue(), "form": ResolveForm(), "active_nav": "directory"}
+    return render(request, "directory/reports.jinja", context)
+
+
+@require_POST
+def resolve_report(request: HttpRequest, report_id: int) -> HttpResponse:
+    """Close a report, saying what was done."""
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        context = {"reports": queries.report_queue(), "form": form, "failed": report_id, "active_nav": "directory"}
+        return render(request, "directory/reports.jinja", {**context, "errors": error_summary(form)}, status=400)
+    try:
+        services.resolve_report(
+            actor=_staff(request),
+            report_id=report_id,
+            note=form.cleaned_data["note"],
+            checked=form.cleaned_data["checked"],
+        )
+    except services.Refused:
+        return _cannot(request)
+    messages.success(request, "Report closed.")
+    return redirect("directory:report_queue")
+
+
+# -- Signposting -------------------------------------------------------------------------------------------
+
+
+@require_GET
+@reads_personal_data
+def person_signposts(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Where the person has been signposted, and what came of it."""
+    shown = queries.person_signposts(staff=_staff(request), person_id=person_id)
+    return render(
+        request, "directory/person_signposts.jinja", {"shown": shown, "active_nav": "directory"},
+        status=200 if shown.decision.allowed else 403,
+    )  # fmt: skip
+
+
+@require_http_methods(["GET", "POST"])
+@reads_personal_data
+def signpost(request: HttpRequest, person_id: int, service_id: str) -> HttpResponse:
+    """Signpost the person to a service, with a note and a date to follow up."""
+    found = queries.for_person(staff=_staff(request), person_id=person_id)
+    if found is None or not found.may_signpost.allowed:
+        return _cannot(request)
+    service = get_object_or_404(Service.objects.select_related("organization"), pk=service_id)
+    form = SignpostForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.signpost(
+                actor=_staff(request), person=found.person, service=service,
+                note=form.cleaned_data["note"], follow_up_on=form.follow_up_on(),
+            )  # fmt: skip
+        except services.Refused as refused:
+            form.add_error("follow_up", str(refused))
+        else:
+            messages.success(request, f"Signposted to {service.name}. The follow-up will appear in your inbox.")
+            return redirect("directory:person_signposts", person_id=person_id)
+    errors = error_summary(form)
+    context = {"form": form, "service": service, "person": found.person, "errors": errors, "active_nav": "directory"}
+    return render(request, "directory/signpost.jinja", context, status=400 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def record_outcome(request: HttpRequest, signpost_id: int) -> HttpResponse:
+    """Record what came of a signposting: attended, did not attend (and why), or not suitable."""
+    made, decision = queries.signpost_to_follow_up(staff=_staff(request), signpost_id=signpost_id)
+    if not decision.allowed:
+        return _cannot(request)
+    form = OutcomeForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_outcome(
+                actor=_staff(request), signpost_id=made.pk,
+                outcome=SignpostOutcome(form.cleaned_data["outcome"]), note=form.cleaned_data["note"],
+            )  # fmt: skip
+        except services.Refused as refused:
+            form.add_error("outcome", str(refused))
+        else:
+            messages.success(request, "Outcome recorded.")
+            return redirect(reverse("directory:person_signposts", args=[made.person_id]))
+    errors = error_summary(form)
+    context = {"form": form, "signpost": made, "errors": errors, "active_nav": "inbox"}
+    return render(request, "directory/outcome.jinja", context, status=400 if errors else 200)
+
+
+@require_GET
+def caseload(request: HttpRequest) -> HttpResponse:
+    """The people whose care team you are in, with their signpostings still open."""
+    lines = queries.caseload(staff=_staff(request))
+    return render(request, "directory/caseload.jinja", {"lines": lines, "active_nav": "directory"})
