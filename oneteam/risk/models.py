@@ -78,7 +78,7 @@ class PersonRisk(models.Model):
     deficits = models.PositiveSmallIntegerField(null=True, blank=True)
     category = models.CharField(max_length=10, blank=True, choices=[(c.value, c.label) for c in Category])
     # The category in the run before; null if the person was not scored then.
-    previous_category = models.CharField(max_length=10, null=True, blank=True)
+    previous_category = models.CharField(max_length=10, null=True, blank=True)  # noqa: DJ001 - null: not scored, "": under 65
     emergency_admissions = models.PositiveSmallIntegerField(help_text="Non-elective admissions in 12 months")
     bed_days = models.PositiveIntegerField(help_text="Nights in hospital after those admissions")
     lives_alone = models.BooleanField()

@@ -6,6 +6,8 @@ serves a laptop demo and a city. `run` recomputes everyone; `restratify_person`
 recomputes one person in the current run, for when their record changes.
 """
 
+# ruff: noqa: S608 - values are bound parameters; only table names from _meta, numbers passed through int()
+# and code-list keys checked against [a-z_]+ are written into the statements.
 from __future__ import annotations
 
 import datetime
@@ -137,7 +139,9 @@ def _deficit_sql(scope: _Scope) -> str:
             )
         if item.record_flag is not None:
             # The flag name was checked against codelist.RECORD_FLAGS when the file was loaded.
-            branches.append(f"SELECT p.id, '{item.key}' FROM {person} p WHERE {scope.eligible('p')} AND p.{item.record_flag}")
+            branches.append(
+                f"SELECT p.id, '{item.key}' FROM {person} p WHERE {scope.eligible('p')} AND p.{item.record_flag}"
+            )
     union = " UNION ".join(branches)
     return f"INSERT INTO {deficit} (run_id, person_id, deficit) SELECT %(run)s, d.person_id, d.deficit FROM ({union}) d"
 
@@ -238,7 +242,9 @@ def _execute(sql: str, params: dict[str, Any] | None) -> int:
         return int(cursor.rowcount)
 
 
-def run(*, as_of: datetime.date | None = None, version: str = CURRENT_VERSION, progress: Progress = _quiet) -> StratificationRun:
+def run(
+    *, as_of: datetime.date | None = None, version: str = CURRENT_VERSION, progress: Progress = _quiet
+) -> StratificationRun:
     """Recompute every living resident in one transaction; the previous run's scores stay until this one is done.
 
     Calls `progress` with the name of each step as it starts.
@@ -272,8 +278,9 @@ def run(*, as_of: datetime.date | None = None, version: str = CURRENT_VERSION, p
 def restratify_person(person: Person) -> PersonRisk | None:
     """Recompute one person's scores in the current run after their conditions (or record) changed.
 
-    Call it from wherever conditions are written. The person's category in the
-    run before is kept, so "changed band since last run" still compares runs.
+    Call it from wherever conditions are written. The category before this
+    recompute becomes the previous one, so "changed band since the last run"
+    shows the change straight away.
     Returns None when no run has happened yet (the first run will score them).
     """
     latest = current_run()
@@ -283,7 +290,7 @@ def restratify_person(person: Person) -> PersonRisk | None:
     PersonDeficit.objects.filter(run=latest, person=person).delete()
     PersonRisk.objects.filter(run=latest, person=person).delete()
     scope = _Scope(latest, load(latest.codelist_version), person_id=person.pk)
-    params = scope.params() | {"previous": old.previous_category if old else None}
+    params = scope.params() | {"previous": old.category if old else None}
     _execute(_deficit_sql(scope), params)
     _execute(_score_sql(scope, weights_in_force(), from_previous_run=False), params)
     return PersonRisk.objects.filter(run=latest, person=person).first()
@@ -301,4 +308,3 @@ def reprioritise(neighbourhoods: list[Neighbourhood] | None = None) -> int:
     if neighbourhoods is not None:
         where += f" AND practice_neighbourhood_id IN ({', '.join(str(int(n.pk)) for n in neighbourhoods) or 'NULL'})"
     return _execute(f"UPDATE {table} SET priority = {expression} WHERE {where}", None)
-

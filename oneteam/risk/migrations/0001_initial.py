@@ -6,123 +6,254 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0002_team_takes_referrals'),
-        ('people', '0001_initial'),
+        ("organisations", "0002_team_takes_referrals"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StratificationRun',
+            name="StratificationRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('seconds', models.FloatField(blank=True, null=True)),
-                ('as_of', models.DateField(help_text='The day ages and the last 12 months are counted from')),
-                ('codelist_version', models.CharField(max_length=20)),
-                ('people_scored', models.PositiveIntegerField(default=0)),
-                ('people_with_efi', models.PositiveIntegerField(default=0)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                ("seconds", models.FloatField(blank=True, null=True)),
+                ("as_of", models.DateField(help_text="The day ages and the last 12 months are counted from")),
+                ("codelist_version", models.CharField(max_length=20)),
+                ("people_scored", models.PositiveIntegerField(default=0)),
+                ("people_with_efi", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'ordering': ['-started_at'],
+                "ordering": ["-started_at"],
             },
         ),
         migrations.CreateModel(
-            name='DeficitCode',
+            name="DeficitCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.CharField(max_length=20)),
-                ('deficit', models.CharField(max_length=40)),
-                ('snomed_code', models.CharField(max_length=18, verbose_name='SNOMED CT code')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.CharField(max_length=20)),
+                ("deficit", models.CharField(max_length=40)),
+                ("snomed_code", models.CharField(max_length=18, verbose_name="SNOMED CT code")),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('version', 'snomed_code'), name='risk_one_deficit_per_code')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("version", "snomed_code"), name="risk_one_deficit_per_code")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='MdtProposal',
+            name="MdtProposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question', models.TextField(help_text='What the MDT is asked to decide or advise')),
-                ('why', models.TextField(help_text='The risk explanation when the person was proposed')),
-                ('created', models.DateTimeField()),
-                ('taken_at', models.DateTimeField(blank=True, null=True)),
-                ('neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mdt_proposals', to='organisations.neighbourhood')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mdt_proposals', to='people.person')),
-                ('proposed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("question", models.TextField(help_text="What the MDT is asked to decide or advise")),
+                ("why", models.TextField(help_text="The risk explanation when the person was proposed")),
+                ("created", models.DateTimeField()),
+                ("taken_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "neighbourhood",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mdt_proposals",
+                        to="organisations.neighbourhood",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="mdt_proposals", to="people.person"
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['created'],
+                "ordering": ["created"],
             },
         ),
         migrations.CreateModel(
-            name='PriorityWeights',
+            name="PriorityWeights",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField()),
-                ('change_note', models.TextField()),
-                ('emergency_admission', models.PositiveSmallIntegerField(verbose_name='Points for each emergency admission in 12 months')),
-                ('bed_week', models.PositiveSmallIntegerField(verbose_name='Points for each full week in hospital after those admissions')),
-                ('lives_alone', models.PositiveSmallIntegerField(verbose_name='Points if the person lives alone')),
-                ('has_carer', models.PositiveSmallIntegerField(verbose_name='Points if the person relies on an unpaid carer')),
-                ('most_deprived', models.PositiveSmallIntegerField(verbose_name='Points if they live in the most deprived 20% of areas')),
-                ('recent_fall', models.PositiveSmallIntegerField(verbose_name='Points for a fall in the last 12 months')),
-                ('not_known', models.PositiveSmallIntegerField(verbose_name='Points if the team does not know them yet')),
-                ('mild_frailty', models.PositiveSmallIntegerField(verbose_name='Points for mild frailty')),
-                ('moderate_frailty', models.PositiveSmallIntegerField(verbose_name='Points for moderate frailty')),
-                ('severe_frailty', models.PositiveSmallIntegerField(verbose_name='Points for severe frailty')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('neighbourhood', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='priority_weights', to='organisations.neighbourhood')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("version", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField()),
+                ("change_note", models.TextField()),
+                (
+                    "emergency_admission",
+                    models.PositiveSmallIntegerField(verbose_name="Points for each emergency admission in 12 months"),
+                ),
+                (
+                    "bed_week",
+                    models.PositiveSmallIntegerField(
+                        verbose_name="Points for each full week in hospital after those admissions"
+                    ),
+                ),
+                ("lives_alone", models.PositiveSmallIntegerField(verbose_name="Points if the person lives alone")),
+                (
+                    "has_carer",
+                    models.PositiveSmallIntegerField(verbose_name="Points if the person relies on an unpaid carer"),
+                ),
+                (
+                    "most_deprived",
+                    models.PositiveSmallIntegerField(
+                        verbose_name="Points if they live in the most deprived 20% of areas"
+                    ),
+                ),
+                (
+                    "recent_fall",
+                    models.PositiveSmallIntegerField(verbose_name="Points for a fall in the last 12 months"),
+                ),
+                (
+                    "not_known",
+                    models.PositiveSmallIntegerField(verbose_name="Points if the team does not know them yet"),
+                ),
+                ("mild_frailty", models.PositiveSmallIntegerField(verbose_name="Points for mild frailty")),
+                ("moderate_frailty", models.PositiveSmallIntegerField(verbose_name="Points for moderate frailty")),
+                ("severe_frailty", models.PositiveSmallIntegerField(verbose_name="Points for severe frailty")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "neighbourhood",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="priority_weights",
+                        to="organisations.neighbourhood",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-version'],
-                'constraints': [models.UniqueConstraint(fields=('neighbourhood', 'version'), name='risk_weights_one_per_version'), models.UniqueConstraint(condition=models.Q(('neighbourhood__isnull', True)), fields=('version',), name='risk_global_weights_version')],
+                "ordering": ["-version"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("neighbourhood", "version"), name="risk_weights_one_per_version"),
+                    models.UniqueConstraint(
+                        condition=models.Q(("neighbourhood__isnull", True)),
+                        fields=("version",),
+                        name="risk_global_weights_version",
+                    ),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PersonRisk',
+            name="PersonRisk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ethnic_category', models.CharField(max_length=1)),
-                ('age_band', models.CharField(choices=[('0-17', '0 to 17'), ('18-64', '18 to 64'), ('65-74', '65 to 74'), ('75-84', '75 to 84'), ('85+', '85 and over')], max_length=5)),
-                ('deficits', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('category', models.CharField(blank=True, choices=[('fit', 'Fit'), ('mild', 'Mild frailty'), ('moderate', 'Moderate frailty'), ('severe', 'Severe frailty')], max_length=10)),
-                ('previous_category', models.CharField(blank=True, max_length=10, null=True)),
-                ('emergency_admissions', models.PositiveSmallIntegerField(help_text='Non-elective admissions in 12 months')),
-                ('bed_days', models.PositiveIntegerField(help_text='Nights in hospital after those admissions')),
-                ('lives_alone', models.BooleanField()),
-                ('has_carer', models.BooleanField()),
-                ('imd_decile', models.PositiveSmallIntegerField()),
-                ('recent_fall', models.BooleanField(help_text='A fall coded in the last 12 months')),
-                ('known_to_team', models.BooleanField(help_text='Open referral, open episode or a care-team relationship')),
-                ('priority', models.PositiveIntegerField()),
-                ('gp_practice', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='risk_scores', to='people.person')),
-                ('practice_neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.neighbourhood')),
-                ('ward_neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.neighbourhood')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='scores', to='risk.stratificationrun')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("ethnic_category", models.CharField(max_length=1)),
+                (
+                    "age_band",
+                    models.CharField(
+                        choices=[
+                            ("0-17", "0 to 17"),
+                            ("18-64", "18 to 64"),
+                            ("65-74", "65 to 74"),
+                            ("75-84", "75 to 84"),
+                            ("85+", "85 and over"),
+                        ],
+                        max_length=5,
+                    ),
+                ),
+                ("deficits", models.PositiveSmallIntegerField(blank=True, null=True)),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("fit", "Fit"),
+                            ("mild", "Mild frailty"),
+                            ("moderate", "Moderate frailty"),
+                            ("severe", "Severe frailty"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("previous_category", models.CharField(blank=True, max_length=10, null=True)),
+                (
+                    "emergency_admissions",
+                    models.PositiveSmallIntegerField(help_text="Non-elective admissions in 12 months"),
+                ),
+                ("bed_days", models.PositiveIntegerField(help_text="Nights in hospital after those admissions")),
+                ("lives_alone", models.BooleanField()),
+                ("has_carer", models.BooleanField()),
+                ("imd_decile", models.PositiveSmallIntegerField()),
+                ("recent_fall", models.BooleanField(help_text="A fall coded in the last 12 months")),
+                (
+                    "known_to_team",
+                    models.BooleanField(help_text="Open referral, open episode or a care-team relationship"),
+                ),
+                ("priority", models.PositiveIntegerField()),
+                (
+                    "gp_practice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organisations.organisation"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="risk_scores", to="people.person"
+                    ),
+                ),
+                (
+                    "practice_neighbourhood",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organisations.neighbourhood"
+                    ),
+                ),
+                (
+                    "ward_neighbourhood",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organisations.neighbourhood"
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="scores", to="risk.stratificationrun"
+                    ),
+                ),
             ],
             options={
-                'indexes': [models.Index(fields=['run', 'practice_neighbourhood', 'priority'], name='risk_practice_priority'), models.Index(fields=['run', 'ward_neighbourhood', 'priority'], name='risk_ward_priority')],
-                'constraints': [models.UniqueConstraint(fields=('run', 'person'), name='risk_one_score_per_run')],
+                "indexes": [
+                    models.Index(fields=["run", "practice_neighbourhood", "priority"], name="risk_practice_priority"),
+                    models.Index(fields=["run", "ward_neighbourhood", "priority"], name="risk_ward_priority"),
+                ],
+                "constraints": [models.UniqueConstraint(fields=("run", "person"), name="risk_one_score_per_run")],
             },
         ),
         migrations.CreateModel(
-            name='PersonDeficit',
+            name="PersonDeficit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('deficit', models.CharField(max_length=40)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='people.person')),
-                ('run', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='risk.stratificationrun')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("deficit", models.CharField(max_length=40)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="people.person"
+                    ),
+                ),
+                (
+                    "run",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="+", to="risk.stratificationrun"
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('run', 'person', 'deficit'), name='risk_deficit_counts_once')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("run", "person", "deficit"), name="risk_deficit_counts_once")
+                ],
             },
         ),
     ]

@@ -24,8 +24,12 @@ class Command(BaseCommand):
     help = "Recompute every resident's risk scores with set-based SQL and record the run."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("--as-of", type=_day, help="the day ages and the last 12 months count from (default: today)")
-        parser.add_argument("--codelist", default=CURRENT_VERSION, help=f"code-list version (default {CURRENT_VERSION})")
+        parser.add_argument(
+            "--as-of", type=_day, help="the day ages and the last 12 months count from (default: today)"
+        )
+        parser.add_argument(
+            "--codelist", default=CURRENT_VERSION, help=f"code-list version (default {CURRENT_VERSION})"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with tqdm(total=len(stratify.STEPS), unit="step", disable=options["verbosity"] == 0) as bar:
