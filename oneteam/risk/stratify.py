@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Max, Q
 from django.utils import timezone
 
 from oneteam.access.models import CareTeamMembership
@@ -68,13 +67,17 @@ def current_run() -> StratificationRun | None:
 
 
 def weights_in_force() -> tuple[priority.Weights, dict[int, priority.Weights]]:
-    """The weights for everywhere (the team's latest version, else OneTeam's defaults) and each neighbourhood's own."""
-    latest = PriorityWeights.objects.values("neighbourhood").annotate(version=Max("version"))
-    wanted = Q(pk__in=[])
-    for row in latest:
-        wanted |= Q(neighbourhood=row["neighbourhood"], version=row["version"])
+    """The weights for everywhere (the team's latest version, else OneTeam's defaults) and each neighbourhood's own.
+
+    One query: the table holds a handful of versions per neighbourhood, so the
+    latest of each is picked here rather than in SQL.
+    """
     default, by_neighbourhood = priority.DEFAULT, {}
-    for weights in PriorityWeights.objects.filter(wanted):
+    seen: set[int | None] = set()
+    for weights in PriorityWeights.objects.order_by("neighbourhood_id", "-version"):
+        if weights.neighbourhood_id in seen:
+            continue
+        seen.add(weights.neighbourhood_id)
         if weights.neighbourhood_id is None:
             default = priority.Weights.of(weights)
         else:

@@ -43,7 +43,9 @@ def risk_of(person: Person) -> PersonRisk:
 
 
 def deficits_of(person: Person) -> set[str]:
-    return set(PersonDeficit.objects.filter(run=stratify.current_run(), person=person).values_list("deficit", flat=True))
+    return set(
+        PersonDeficit.objects.filter(run=stratify.current_run(), person=person).values_list("deficit", flat=True)
+    )
 
 
 def test_a_deficit_matched_by_several_codes_counts_once(home: Neighbourhood) -> None:
