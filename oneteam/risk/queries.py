@@ -43,7 +43,7 @@ from . import efi, explain, priority
 from .codelist import load
 from .efi import Category
 from .models import AgeBand, MdtProposal, PersonDeficit, PersonRisk, PriorityWeights, StratificationRun
-from .stratify import current_run, weights_in_force
+from .stratify import current_run, score_of, weights_in_force
 
 PAGE_SIZE = 50
 # Counts below this are shown as "fewer than 5" so no small group can be singled out.
@@ -243,7 +243,7 @@ def explanation(*, staff: Staff, person_id: int, purpose: Purpose = Purpose.DIRE
     if not decision.allowed:
         return result
     result.run = current_run()
-    result.risk = PersonRisk.objects.filter(run=result.run, person=person).first() if result.run else None
+    result.risk = score_of(result.run, person) if result.run else None
     if result.run is None or result.risk is None:
         return result
     result.row = Row(result.risk, _names(result.run, [result.risk])[person.pk])
