@@ -70,11 +70,13 @@ class PersonRisk(models.Model):
     # Rows are written half a million at a time from tables whose keys are already checked, so the
     # database neither checks them again nor keeps an index per key: a per-row foreign-key check
     # doubled the run time, and the composite indexes below serve every lookup. Django still
-    # deletes these rows with their person.
+    # deletes these rows with their person (a rare, unindexed delete).
     run = models.ForeignKey(
         StratificationRun, on_delete=models.CASCADE, related_name="scores", db_constraint=False, db_index=False
     )
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="risk_scores", db_constraint=False)
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="risk_scores", db_constraint=False, db_index=False
+    )
     practice_neighbourhood = models.ForeignKey(
         Neighbourhood, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
     )

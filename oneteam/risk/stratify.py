@@ -32,6 +32,7 @@ from .models import AgeBand, DeficitCode, PersonDeficit, PersonRisk, PriorityWei
 Progress = Callable[[str], None]
 # Age bands by the youngest age in each, oldest first, for the CASE that sorts people by date of birth.
 AGE_BANDS = ((85, AgeBand.OLDEST), (75, AgeBand.ELDERLY), (65, AgeBand.OLDER), (18, AgeBand.ADULT))
+JOIN_MEMORY = "64MB"
 STEPS = ("load the code list", "find deficits", "score and prioritise", "remove the previous run")
 
 
@@ -270,6 +271,13 @@ def _analyse(*models: Any) -> None:
                 cursor.execute(f"ANALYZE {_table(model)}")
 
 
+def _more_memory_for_joins() -> None:
+    """Let this transaction's hash joins of half a million people stay in memory instead of spilling to disk."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{JOIN_MEMORY}'")
+
+
 def _execute(sql: str, params: dict[str, Any] | None) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -287,6 +295,7 @@ def run(
     codelist = load(version)
     with transaction.atomic():
         progress(STEPS[0])
+        _more_memory_for_joins()
         ensure_codes(codelist)
         previous = current_run()
         new = StratificationRun.objects.create(
@@ -303,6 +312,8 @@ def run(
         progress(STEPS[3])
         PersonDeficit.objects.exclude(run=new).delete()
         PersonRisk.objects.exclude(run=new).delete()
+        # Lists and one-person recomputes look rows up by this run's id, which the statistics must know.
+        _analyse(PersonRisk, PersonDeficit)
         new.people_with_efi = PersonRisk.objects.filter(run=new, deficits__isnull=False).count()
         new.finished_at = timezone.now()
         new.seconds = time.perf_counter() - started
