@@ -72,19 +72,27 @@ def listable_neighbourhoods(staff: Staff) -> list[Neighbourhood]:
 
 
 def _wishes_allow(staff: Staff) -> Q:
-    """People whose own wishes do not take their physical health off a list for this member of staff."""
+    """People whose own wishes do not take their physical health off a list for this member of staff.
+
+    Both sets are worked out once per query (not once per row): the people with an
+    objection, and the people whose latest consent decision is a refusal.
+    """
     staff_sector = Subquery(Organisation.objects.filter(staff=staff).values("sector")[:1])
-    objected = Objection.objects.filter(
-        person=OuterRef("person"), withdrawn_at__isnull=True, category=DataCategory.PHYSICAL_HEALTH
-    ).filter(Q(sector="") | Q(sector=staff_sector))
-    latest_consent = (
-        ConsentDecision.objects.filter(person=OuterRef(OuterRef("person"))).order_by("-recorded_at", "-id").values("pk")
+    objected = (
+        Objection.objects.filter(withdrawn_at__isnull=True, category=DataCategory.PHYSICAL_HEALTH)
+        .filter(Q(sector="") | Q(sector=staff_sector))
+        .values("person_id")
     )
-    refused = ConsentDecision.objects.filter(
-        pk=Subquery(latest_consent[:1]), status__in=[ConsentStatus.DECLINED, ConsentStatus.WITHDRAWN]
+    later = ConsentDecision.objects.filter(person=OuterRef("person")).filter(
+        Q(recorded_at__gt=OuterRef("recorded_at")) | Q(recorded_at=OuterRef("recorded_at"), pk__gt=OuterRef("pk"))
     )
     # Conservative: a refusal takes the person off lists whichever categories it names.
-    return ~Exists(objected) & ~Exists(refused)
+    refused = (
+        ConsentDecision.objects.filter(status__in=[ConsentStatus.DECLINED, ConsentStatus.WITHDRAWN])
+        .filter(~Exists(later))
+        .values("person_id")
+    )
+    return ~Q(person_id__in=objected) & ~Q(person_id__in=refused)
 
 
 def _served_by(neighbourhood_ids: Sequence[int]) -> Q:
@@ -198,7 +206,9 @@ def cohort(*, staff: Staff, options: ListOptions, filters: Filters, page_number:
     run, allowed = options.run, options.neighbourhoods
     if run is None or not allowed:
         return None
-    risks = _filtered(run, staff, allowed, filters).select_related("person").order_by("-priority", "person_id")
+    # The people are read after the page is chosen (prefetch, one more query): joining them first made
+    # PostgreSQL carry 50,000 wide rows through the sort for page 100 of a neighbourhood (1 s instead of 0.3 s).
+    risks = _filtered(run, staff, allowed, filters).prefetch_related("person").order_by("-priority", "person_id")
     page = Paginator(risks, PAGE_SIZE).get_page(page_number)
     shown = list(page.object_list)
     names = _names(run, shown)
@@ -423,7 +433,7 @@ def export_lines(*, staff: Staff) -> Iterator[ExportLine]:
     allowed = listable_neighbourhoods(staff)
     if run is None or not allowed:
         return
-    risks = _filtered(run, staff, allowed, Filters()).select_related("person").order_by("-priority", "person_id")
+    risks = _filtered(run, staff, allowed, Filters()).prefetch_related("person").order_by("-priority", "person_id")
     paginator = Paginator(risks, EXPORT_BATCH)
     for number in paginator.page_range:
         batch = list(paginator.page(number).object_list)

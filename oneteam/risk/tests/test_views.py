@@ -189,8 +189,9 @@ def test_the_list_pages_at_a_pinned_query_count_however_many_match(
     client = client_for(matron)
     client.get(reverse("referrals:inbox"))  # the first request of a session records its activity time
     # session, staff, staff's teams, listable neighbourhoods, their practices, the current run, the count, the
-    # page of people, their deficits, the audit append, the weights in force, then the header's inbox count
-    with django_assert_num_queries(10 + audit_append_queries() + INBOX_COUNT_QUERIES):  # type: ignore[operator]
+    # page of scores, their people, their deficits, the audit append, the weights in force, then the header's
+    # inbox count
+    with django_assert_num_queries(11 + audit_append_queries() + INBOX_COUNT_QUERIES):  # type: ignore[operator]
         response = client.get(LIST, {"page": 2})
     page = text(response)
     assert f"{people:,} people match" in page and f"Showing 51 to {min(100, people)}" in page
@@ -322,3 +323,22 @@ def test_stratify_reads_as_of_from_the_command_line_and_summarises(home: Neighbo
     call_command("stratify", "--as-of", AS_OF.isoformat(), verbosity=0)
     run = stratify.current_run()
     assert run is not None and run.as_of == AS_OF and run.people_scored == 1
+
+
+def test_consent_given_again_after_withdrawal_and_objections_are_honoured(
+    client_for: Sign_in, matron: Staff, home: Neighbourhood
+) -> None:
+    from oneteam.access.models import Objection
+
+    again, objector = frail(home, given_name="Again"), frail(home, given_name="Objector")
+    now = timezone.now()
+    ConsentDecision.objects.create(
+        person=again, status=ConsentStatus.WITHDRAWN, recorded_by=matron, recorded_at=now - datetime.timedelta(days=9)
+    )
+    ConsentDecision.objects.create(person=again, status=ConsentStatus.GIVEN, recorded_by=matron, recorded_at=now)
+    Objection.objects.create(
+        person=objector, category=DataCategory.PHYSICAL_HEALTH, recorded_by=matron, recorded_at=now
+    )
+    stratify.run()
+    page = text(client_for(matron).get(LIST))
+    assert "Again FRAIL" in page and "Objector" not in page
