@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "oneteam.synthetic",
     "oneteam.operations",
     "oneteam.outcomes",
+    "oneteam.risk",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ urlpatterns = [
     path("referrals/", include("oneteam.referrals.urls")),
     path("outcomes/", include("oneteam.outcomes.urls")),
     path("", include("oneteam.outcomes.urls_public")),
+    path("risk/", include("oneteam.risk.urls")),
     path("", include("oneteam.referrals.urls_public")),
     path("", include("oneteam.directory.urls")),
 ]
