@@ -1,4 +1,4 @@
-"""Mental capacity records: decision-specific, the two-stage test with evidence, best interests, the capacity category."""
+"""Mental capacity records: decision-specific, the two-stage test with evidence, best interests, who may see them."""
 
 from collections.abc import Callable
 
@@ -6,9 +6,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from oneteam.access.models import DataCategory
+from oneteam.access.models import DataCategory, Purpose
 from oneteam.access.policy import decide
-from oneteam.access.models import Purpose
 from oneteam.care.models import CapacityAssessment, CapacityOutcome
 from oneteam.care.services import capacity_outcome
 from oneteam.organisations.models import Neighbourhood, Profession, Staff

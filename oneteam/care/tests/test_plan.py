@@ -136,8 +136,8 @@ def test_an_action_due_in_the_past_or_on_an_impossible_date_is_refused(
         "version": "0",
         "description": "Visit",
         "owner": str(nurse.pk),
-        "service_type": str(ServiceType.objects.first().pk),
-    }  # type: ignore[union-attr]
+        "service_type": str(ServiceType.objects.get(code="home-care").pk),
+    }
     page = post(client_for(nurse), "add_action", person, base | {"due_day": "30", "due_month": "2", "due_year": "2030"})
     assert "The due date must be a real date" in page.content.decode()  # type: ignore[attr-defined]
     page = post(client_for(nurse), "add_action", person, base | {"due_day": "1", "due_month": "1", "due_year": "2020"})

@@ -51,7 +51,8 @@ def test_a_bad_questionnaire_names_the_file_item_and_field() -> None:
     with pytest.raises(QuestionnaireError) as refused:
         read_questionnaire(resource, source="falls.json")
     assert refused.value.problems == [
-        "falls.json: item 2 (linkId 'fall-injury'): type 'colour' is not one of string, text, boolean, date, choice, integer",
+        "falls.json: item 2 (linkId 'fall-injury'): type 'colour' is not one of "
+        "string, text, boolean, date, choice, integer",
         "falls.json: item 3 (linkId 'fear-of-falling'): text is missing",
         "falls.json: item 7 (linkId 'risk-level'): a choice question needs answerOption entries",
     ]
@@ -74,7 +75,7 @@ def test_a_bad_file_changes_nothing(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text(json.dumps(good))
     (tmp_path / "b.json").write_text(json.dumps(bad))
     before = AssessmentTemplate.objects.count()
-    with pytest.raises(CommandError, match="b.json: title is missing"):
+    with pytest.raises(CommandError, match=r"b\.json: title is missing"):
         call_command("import_questionnaire", str(tmp_path / "a.json"), str(tmp_path / "b.json"))
     assert AssessmentTemplate.objects.count() == before
 
