@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from .models import AssessmentTemplate, RoleGuide, ServiceType
 from .questionnaire import QuestionnaireError, TemplateSpec, read_questionnaire
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -64,3 +65,8 @@ def load_reference_data(template_model: Any, service_type_model: Any, role_guide
         role_guide_model.objects.get_or_create(
             profession=guide.pop("profession"), defaults={**guide, "updated_at": timezone.now()}
         )
+
+
+def ensure_reference_data() -> None:
+    """Load the reference data with the current models (for tests and `manage.py load_care_reference_data`)."""
+    load_reference_data(AssessmentTemplate, ServiceType, RoleGuide)

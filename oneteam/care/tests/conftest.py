@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from django.test import Client
 
+from oneteam.care.seed import ensure_reference_data
 from oneteam.organisations.models import Neighbourhood, Profession, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.models import Person
@@ -43,3 +44,9 @@ def client_for() -> Callable[[Staff], Client]:
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def reference_data(db: None) -> None:
+    """The shipped templates, service types and role guide: a transactional test elsewhere may have flushed them."""
+    ensure_reference_data()
