@@ -36,4 +36,6 @@ class PageScenario:
 
 def all_scenarios() -> list[PageScenario]:
     """Every scenario, imported lazily so Django is set up first."""
-    return []
+    from bench.scenarios import care
+
+    return [*care.scenarios()]

@@ -1,0 +1,55 @@
+"""Care pages on a city with synthetic care: a person's care page (assessments, plan, capacity, visits) and calendar."""
+
+from __future__ import annotations
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+
+from bench.scenarios import PageRequest, PageScenario
+from oneteam.care.models import Assessment, CarePlan, Visit
+from oneteam.care.synthetic import generate_care
+from oneteam.organisations.models import Profession, Staff
+from oneteam.people.models import Person
+
+CARE_SEED = 1
+
+
+def _ensure_care() -> None:
+    """Add synthetic care for everyone on a caseload if the city has none."""
+    if not CarePlan.objects.exists():
+        print("Adding synthetic care for people on caseloads…")
+        people, rows = generate_care(seed=CARE_SEED, as_of=timezone.localdate(), progress=True)
+        print(f"Added care for {people:,} people: {rows:,} rows.")
+
+
+def _busiest_person(route: str) -> PageRequest:
+    """The person with the most visits, as a district nurse in their neighbourhood team sees them."""
+    _ensure_care()
+    busiest = Visit.objects.values("person_id").annotate(n=Count("id")).order_by("-n", "person_id").first()
+    if busiest is None:
+        raise SystemExit("No visits in the city: generate the city first (bench/generate_city.py).")
+    person = Person.objects.get(pk=busiest["person_id"])
+    staff = (
+        Staff.objects.filter(
+            teams__neighbourhood_id=person.practice_neighbourhood_id, profession=Profession.DISTRICT_NURSE
+        )
+        .order_by("pk")
+        .first()
+    )
+    if staff is None:
+        raise SystemExit("The person's neighbourhood has no district nurse.")
+    size = (
+        f"{CarePlan.objects.count():,} care plans, {Assessment.objects.count():,} assessments and "
+        f"{Visit.objects.count():,} visits in the city; this person has {busiest['n']} visits and "
+        f"{Assessment.objects.filter(person=person).count()} assessments"
+    )
+    return PageRequest(staff=staff, path=reverse(route, args=[person.pk]), data_size=size)
+
+
+def scenarios() -> list[PageScenario]:
+    """The care pages the benchmark times."""
+    return [
+        PageScenario(name="care page", target_p95_ms=150, prepare=lambda: _busiest_person("care:record")),
+        PageScenario(name="visit calendar", target_p95_ms=150, prepare=lambda: _busiest_person("care:visits")),
+    ]
