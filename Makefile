@@ -16,6 +16,7 @@ run: setup
 	@mkdir -p var
 	$(MANAGE) migrate --no-input -v 0
 	$(MANAGE) generate_city --residents $(DEMO_RESIDENTS) --seed $(DEMO_SEED) --if-empty
+	$(MANAGE) generate_care --seed $(DEMO_SEED)
 	$(MANAGE) ensure_sharing_agreements
 	$(MANAGE) create_demo_staff
 	$(MANAGE) runserver 127.0.0.1:8000

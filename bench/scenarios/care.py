@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bench.scenarios import PageRequest, PageScenario
+from oneteam.access.agreements import ensure_default_agreements
 from oneteam.care.models import Assessment, CarePlan, Visit
 from oneteam.care.synthetic import generate_care
 from oneteam.organisations.models import Profession, Staff
@@ -16,7 +17,8 @@ CARE_SEED = 1
 
 
 def _ensure_care() -> None:
-    """Add synthetic care for everyone on a caseload if the city has none."""
+    """Give neighbourhoods their default sharing agreement (as `make run` does) and add care if the city has none."""
+    ensure_default_agreements()
     if not CarePlan.objects.exists():
         print("Adding synthetic care for people on caseloads…")
         people, rows = generate_care(seed=CARE_SEED, as_of=timezone.localdate(), progress=True)
