@@ -83,8 +83,9 @@ def test_booking_checks_the_fields(client_for: SignIn, person: Person, nurse: St
     )
     page = response.content.decode()
     assert response.status_code == 400
-    for field in ("visitor", "day_day", "time", "minutes", "purpose"):
-        assert f'id="id_{field}-error"' in page, field
+    for field in ("id_visitor", "day", "id_time", "id_minutes", "id_purpose"):  # the date input is "day"
+        assert f'id="{field}-error"' in page, field
+    assert 'href="#id_day_day"' in page  # the error summary links to the day box
     assert not Visit.objects.exists()
 
 
