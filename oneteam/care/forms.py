@@ -23,6 +23,7 @@ from .models import (
     AssessmentTemplate,
     CarePlan,
     Goal,
+    GoalStatus,
     QuestionType,
     ServiceType,
     VisitOutcome,
@@ -295,6 +296,15 @@ class ActionStatusForm(VersionedForm):
         choices=ActionStatus.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select the action's status"},
+    )
+
+
+class GoalStatusForm(VersionedForm):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=GoalStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the goal's status"},
     )
 
 

@@ -30,6 +30,7 @@ from .models import (
     CapacityOutcome,
     CarePlan,
     Goal,
+    GoalStatus,
     PersonDecision,
     PlanAction,
     PlanChange,
@@ -218,6 +219,24 @@ def add_goal(*, actor: Staff, person: Person, expected_version: int, text: str, 
     goal = Goal.objects.create(plan=plan, text=text, self_care=self_care, added_by=actor, added_at=plan.updated_at)
     kind = "self-care goal" if self_care else "goal"
     _log_change(actor, plan, f"Added a {kind}: {text}", {"goal": {"before": "", "after": text}})
+    return goal
+
+
+@transaction.atomic
+def set_goal_status(*, actor: Staff, person: Person, expected_version: int, goal: Goal, status: GoalStatus) -> Goal:
+    """Say whether a goal is met, still being worked on, or no longer wanted."""
+    plan = _next_version(actor, person, expected_version)
+    if goal.plan_id != plan.pk:
+        raise CareRefused("This goal is not in this person's plan.")
+    before = goal.get_status_display()
+    goal.status = status
+    goal.save(update_fields=["status"])
+    _log_change(
+        actor,
+        plan,
+        f"Marked the goal “{goal.text}” as {goal.get_status_display().lower()}",
+        {"goal status": {"before": before, "after": goal.get_status_display()}},
+    )
     return goal
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("people/<int:person_id>/assessments/<int:assessment_id>/", views.assessment, name="assessment"),
     path("people/<int:person_id>/plan/", views.edit_plan, name="edit_plan"),
     path("people/<int:person_id>/plan/goals/new/", views.add_goal, name="add_goal"),
+    path("people/<int:person_id>/plan/goals/<int:goal_id>/", views.goal_status, name="goal_status"),
     path("people/<int:person_id>/plan/actions/new/", views.add_action, name="add_action"),
     path("people/<int:person_id>/plan/actions/<int:action_id>/", views.action_status, name="action_status"),
     path("people/<int:person_id>/plan/decisions/new/", views.add_decision, name="add_decision"),

@@ -34,6 +34,7 @@ from .forms import (
     CapacityForm,
     DecisionForm,
     GoalForm,
+    GoalStatusForm,
     PlanTextForm,
     RoleGuideForm,
     StartAssessmentForm,
@@ -47,6 +48,7 @@ from .models import (
     AssessmentTemplate,
     CarePlan,
     Funding,
+    GoalStatus,
     RoleGuide,
     ServiceType,
     VisitOutcome,
@@ -343,6 +345,7 @@ def action_status(request: HttpRequest, person_id: int, action_id: int) -> HttpR
         action = get_object_or_404(plan.actions, pk=action_id)
         form = ActionStatusForm(data, initial={"status": action.status})
         form.action = action  # type: ignore[attr-defined]
+        form.subject = action.description  # type: ignore[attr-defined]
         return form
 
     def save(staff: Staff, person: Person, version: int, form: Any) -> str:
@@ -353,6 +356,28 @@ def action_status(request: HttpRequest, person_id: int, action_id: int) -> HttpR
         return "Action updated."
 
     return _plan_form_page(request, person_id, title="Update an action", make_form=make, save=save, anchor="actions")
+
+
+@require_http_methods(["GET", "POST"])
+@reads_personal_data
+def goal_status(request: HttpRequest, person_id: int, goal_id: int) -> HttpResponse:
+    """Mark a goal met, still being worked on, or no longer wanted."""
+
+    def make(data: Any, person: Person, plan: CarePlan | None) -> GoalStatusForm:
+        if plan is None:
+            raise Http404
+        goal = get_object_or_404(plan.goals, pk=goal_id)
+        form = GoalStatusForm(data, initial={"status": goal.status})
+        form.subject = goal.text  # type: ignore[attr-defined]
+        form.goal = goal  # type: ignore[attr-defined]
+        return form
+
+    def save(staff: Staff, person: Person, version: int, form: Any) -> str:
+        status = GoalStatus(form.cleaned_data["status"])
+        services.set_goal_status(actor=staff, person=person, expected_version=version, goal=form.goal, status=status)
+        return "Goal updated."
+
+    return _plan_form_page(request, person_id, title="Update a goal", make_form=make, save=save, anchor="goals")
 
 
 @require_http_methods(["GET", "POST"])

@@ -130,8 +130,13 @@ def test_nurse_assesses_once_and_social_worker_builds_the_plan_on_it(
     expect(actions).to_contain_text("Nia Hughes (District nurse)")
     expect(actions).to_contain_text("Sol Okafor (Social worker)")
     expect(actions).to_contain_text("Means-tested (social care)")
+    page.get_by_role("link", name="change status of the goal “I'll do my exercises every morning”").click()
+    axe(page)
+    page.get_by_label("Met").check()
+    click(page, "button", "Save")
+    expect(page.get_by_text("Goal updated.")).to_be_visible()
     plan = CarePlan.objects.get(person=person)
-    assert plan.version == 5 and plan.goals.count() == 2
+    assert plan.version == 6 and plan.goals.filter(status="met").count() == 1
 
 
 def _second_page(browser: Browser) -> tuple[Page, AccessibilityWatch]:
