@@ -18,6 +18,7 @@ run: setup
 	$(MANAGE) generate_city --residents $(DEMO_RESIDENTS) --seed $(DEMO_SEED) --if-empty
 	$(MANAGE) generate_referrals --open 1200 --closed 3000 --seed $(DEMO_SEED) --if-empty
 	$(MANAGE) generate_directory --services 2000 --seed $(DEMO_SEED)
+	$(MANAGE) generate_care --seed $(DEMO_SEED)
 	$(MANAGE) ensure_sharing_agreements
 	$(MANAGE) create_demo_staff
 	$(MANAGE) compute_measures

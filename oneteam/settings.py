@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "oneteam.access",
     "oneteam.referrals",
     "oneteam.directory",
+    "oneteam.care",
     "oneteam.synthetic",
     "oneteam.operations",
     "oneteam.outcomes",
@@ -164,6 +165,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Sessions end after a period without activity (a shared clinic PC must not stay
 # signed in), and when the browser closes.
 IDLE_TIMEOUT_MINUTES = env_int("IDLE_TIMEOUT_MINUTES", 30)
+# The visit calendar warns when a person has more visits than this on one day.
+CARE_MAX_VISITS_PER_DAY = env_int("CARE_MAX_VISITS_PER_DAY", 3)
 SESSION_COOKIE_AGE = IDLE_TIMEOUT_MINUTES * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

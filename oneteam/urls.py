@@ -28,6 +28,7 @@ urlpatterns = [
     path("outcomes/", include("oneteam.outcomes.urls")),
     path("", include("oneteam.outcomes.urls_public")),
     path("risk/", include("oneteam.risk.urls")),
+    path("care/", include("oneteam.care.urls")),
     path("", include("oneteam.referrals.urls_public")),
     path("", include("oneteam.directory.urls")),
 ]

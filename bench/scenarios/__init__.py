@@ -36,7 +36,13 @@ class PageScenario:
 
 def all_scenarios() -> list[PageScenario]:
     """Every scenario, imported lazily so Django is set up first."""
-    from bench.scenarios import directory, people, referrals, risk
+    from bench.scenarios import care, directory, people, referrals, risk
 
     # Referrals first: their history gives the person pages a key worker and a caseload.
-    return [*referrals.scenarios(), *people.scenarios(), *directory.scenarios(), *risk.scenarios()]
+    return [
+        *referrals.scenarios(),
+        *people.scenarios(),
+        *care.scenarios(),
+        *directory.scenarios(),
+        *risk.scenarios(),
+    ]

@@ -1,0 +1,476 @@
+"""Forms for assessments, the care plan, capacity records, visits and the role guide.
+
+They check what was typed and say what is wrong next to the field; the rules
+about the change itself are in services.py, whose refusals views show next to
+the field they name.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from oneteam.organisations.models import Profession, Staff
+from oneteam.people.models import Person
+
+from .models import (
+    ActionStatus,
+    AssessmentTemplate,
+    CarePlan,
+    Goal,
+    GoalStatus,
+    QuestionType,
+    ServiceType,
+    VisitOutcome,
+)
+
+YES_NO = [("yes", "Yes"), ("no", "No")]
+LONG_TEXT = 5000
+# Professions that support the service but do not care for people: not owners of actions or visitors.
+_NOT_CARE = (Profession.ANALYST, Profession.INFORMATION_GOVERNANCE_OFFICER, Profession.ADMINISTRATOR)
+
+
+def yes_no(label: str, required_message: str, *, required: bool = True, help_text: str = "") -> forms.TypedChoiceField:
+    """A Yes/No radio question that cleans to True or False (None when optional and unanswered)."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda answer: answer == "yes",
+        empty_value=None,
+        required=required,
+        help_text=help_text,
+        widget=forms.RadioSelect,
+        error_messages={"required": required_message},
+    )
+
+
+def text(label: str, max_length: int, required_message: str = "", *, help_text: str = "") -> forms.CharField:
+    """A textarea; required when given a message to show if it is left empty."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        required=bool(required_message),
+        help_text=help_text,
+        widget=forms.Textarea,
+        error_messages={
+            "required": required_message,
+            "max_length": f"{label} must be {max_length:,} characters or fewer",
+        },
+    )
+
+
+def add_date_fields(form: forms.Form, name: str) -> None:
+    """Add the day, month and year boxes of an NHS.UK date input called `name`."""
+    for part, size in (("day", 2), ("month", 2), ("year", 4)):
+        form.fields[f"{name}_{part}"] = forms.CharField(max_length=size, required=False)
+
+
+def clean_date(
+    form: forms.Form,
+    name: str,
+    label: str,
+    *,
+    required: bool = True,
+    earliest: datetime.date | None = None,
+    latest: datetime.date | None = None,
+) -> datetime.date | None:
+    """The date typed into `name`'s three boxes, or None with the error added next to the day box."""
+    data = form.cleaned_data
+    parts = [str(data.get(f"{name}_{part}") or "").strip() for part in ("day", "month", "year")]
+    if not any(parts):
+        if required:
+            form.add_error(f"{name}_day", f"Enter {label.lower()}")
+        return None
+    try:
+        day, month, year = (int(part) for part in parts)
+        value = datetime.date(year, month, day)
+    except ValueError:
+        form.add_error(f"{name}_day", f"{label} must be a real date, like 27 3 2026")
+        return None
+    if value.year < 1900 or (earliest and value < earliest):
+        form.add_error(f"{name}_day", f"{label} must be {nhs(earliest) if earliest else '1 January 1900'} or later")
+        return None
+    if latest and value > latest:
+        form.add_error(f"{name}_day", f"{label} must be {nhs(latest)} or earlier")
+        return None
+    return value
+
+
+def nhs(day: datetime.date) -> str:
+    """3 March 2026."""
+    return f"{day.day} {day:%B %Y}"
+
+
+class VersionedForm(forms.Form):
+    """A change to the care plan, made against the version the member of staff was looking at."""
+
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+# -- Assessments ---------------------------------------------------------------------------------------------
+
+
+class _TitleChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.title)
+
+
+class StartAssessmentForm(forms.Form):
+    """Which assessment to start and, for a repeat within 90 days, why."""
+
+    template = _TitleChoice(
+        AssessmentTemplate.objects.none(),
+        label="Which assessment?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select which assessment to start"},
+    )
+    repeat_reason = text(
+        "Why does this need doing again?",
+        1000,
+        help_text=(
+            "Only if a colleague completed the same assessment in the last 90 days. "
+            "Their assessment is shared with you."
+        ),
+    )
+
+    def __init__(self, *args: Any, templates: QuerySet[AssessmentTemplate], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["template"].queryset = templates  # type: ignore[attr-defined]
+
+
+class AnswersForm(forms.Form):
+    """The questions of an assessment template, checked by their type, required flag and length."""
+
+    def __init__(self, *args: Any, template: AssessmentTemplate, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.questions: list[dict[str, Any]] = template.questions
+        for question in self.questions:
+            name, kind = self.name(question), QuestionType(question["type"])
+            label, required = question["text"], question["required"]
+            required_message = f"Answer “{label}”"
+            if kind == QuestionType.DATE:
+                add_date_fields(self, name)
+                continue
+            field: forms.Field
+            if kind == QuestionType.BOOLEAN:
+                field = yes_no(label, required_message, required=required)
+            elif kind == QuestionType.CHOICE:
+                field = forms.ChoiceField(
+                    label=label,
+                    choices=[tuple(choice) for choice in question["choices"]],
+                    required=required,
+                    widget=forms.RadioSelect,
+                    error_messages={"required": required_message, "invalid_choice": f"Select an answer to “{label}”"},
+                )
+            elif kind == QuestionType.INTEGER:
+                field = forms.IntegerField(
+                    label=label,
+                    required=required,
+                    min_value=0,
+                    max_value=100_000,
+                    error_messages={
+                        "required": required_message,
+                        "invalid": f"“{label}” must be a whole number, like 3",
+                        "min_value": f"“{label}” must be 0 or more",
+                        "max_value": f"“{label}” must be 100,000 or less",
+                    },
+                )
+            else:
+                field = forms.CharField(
+                    label=label,
+                    required=required,
+                    max_length=question["max_length"],
+                    widget=forms.Textarea if kind == QuestionType.TEXT else forms.TextInput,
+                    error_messages={
+                        "required": required_message,
+                        "max_length": f"The answer to “{label}” must be {question['max_length']:,} characters or fewer",
+                    },
+                )
+            field.help_text = question["help_text"]
+            self.fields[name] = field
+
+    @staticmethod
+    def name(question: dict[str, Any]) -> str:
+        """The form field name for a question: its linkId made safe for HTML ids."""
+        return "q_" + re.sub(r"[^A-Za-z0-9]", "_", question["link_id"])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for question in self.questions:
+            if question["type"] == QuestionType.DATE:
+                name = self.name(question)
+                cleaned[name] = clean_date(self, name, "The date", required=question["required"])
+        return cleaned
+
+    def answers(self) -> dict[str, Any]:
+        """The answers by linkId, as JSON values (dates as ISO text), leaving out unanswered questions."""
+        result: dict[str, Any] = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(self.name(question))
+            if value is None or value == "":
+                continue
+            result[question["link_id"]] = value.isoformat() if isinstance(value, datetime.date) else value
+        return result
+
+
+# -- The care plan ------------------------------------------------------------------------------------------
+
+
+class PlanTextForm(VersionedForm):
+    what_matters = text(
+        "What matters to me",
+        LONG_TEXT,
+        help_text="In the person's own words. Write “I …”, as they said it.",
+    )
+    crisis_plan = text("Crisis plan", LONG_TEXT, help_text="What to do, and who to call, if things go wrong suddenly.")
+    contingency_plan = text(
+        "Contingency plan", LONG_TEXT, help_text="What happens if a carer or a service cannot come."
+    )
+    carers = text("Carers", LONG_TEXT, help_text="Who cares for the person, what they do, and how to reach them.")
+
+
+class GoalForm(VersionedForm):
+    text = text("The goal, in the person's own words", 500, "Enter the goal, in the person's own words")
+    self_care = yes_no(
+        "Is this a self-care goal?",
+        "Select yes if it is a self-care goal",
+        help_text="Something the person will do for themselves, with support if they need it.",
+    )
+
+
+def care_staff_for(person: Person) -> QuerySet[Staff]:
+    """Staff in the teams of the person's two neighbourhoods who give care: who can own an action or visit."""
+    neighbourhoods = [person.practice_neighbourhood_id, person.ward_neighbourhood_id]
+    return (
+        Staff.objects.filter(is_active=True, teams__neighbourhood_id__in=neighbourhoods)
+        .exclude(profession__in=_NOT_CARE)
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+class _StaffChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name()} ({obj.get_profession_display()})"
+
+
+class ActionForm(VersionedForm):
+    description = text("What will be done?", 500, "Enter what will be done")
+    owner = _StaffChoice(
+        Staff.objects.none(),
+        label="Who will do it?",
+        empty_label="Choose who",
+        error_messages={"required": "Choose who will do it"},
+    )
+    service_type = forms.ModelChoiceField(
+        ServiceType.objects.order_by("name"),
+        label="What kind of service is it?",
+        help_text="This says whether it is free or means-tested, so you can explain any charge.",
+        empty_label="Choose a kind of service",
+        error_messages={"required": "Choose what kind of service it is"},
+    )
+    goal = forms.ModelChoiceField(
+        Goal.objects.none(), label="Which goal is it for? (optional)", required=False, empty_label="Not for one goal"
+    )
+
+    def __init__(self, *args: Any, person: Person, plan: CarePlan | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = care_staff_for(person)  # type: ignore[attr-defined]
+        self.fields["goal"].queryset = plan.goals.all() if plan else Goal.objects.none()  # type: ignore[attr-defined]
+        add_date_fields(self, "due")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["due_on"] = clean_date(self, "due", "The due date", earliest=timezone.localdate())
+        return cleaned
+
+
+class ActionStatusForm(VersionedForm):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=ActionStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the action's status"},
+    )
+
+
+class GoalStatusForm(VersionedForm):
+    status = forms.ChoiceField(
+        label="Status",
+        choices=GoalStatus.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the goal's status"},
+    )
+
+
+class DecisionForm(VersionedForm):
+    decision = text("What has the person decided?", 1000, "Enter what the person has decided")
+    considered_unwise = yes_no(
+        "Do professionals consider this decision unwise?",
+        "Select yes if professionals consider the decision unwise",
+        help_text=(
+            "A person with capacity has the right to make decisions others think unwise "
+            "(Mental Capacity Act, principle 3)."
+        ),
+    )
+    risks_discussed = text(
+        "What risks were explained to the person, and how did they weigh them?",
+        2000,
+        help_text="Needed when the decision is considered unwise.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("considered_unwise") and not cleaned.get("risks_discussed"):
+            self.add_error("risks_discussed", "Say what risks were explained, as the decision is considered unwise")
+        return cleaned
+
+
+# -- Mental capacity ----------------------------------------------------------------------------------------
+
+STAGE_TWO = (
+    ("understands", "Can the person understand the information relevant to the decision?"),
+    ("retains", "Can they retain that information long enough to make the decision?"),
+    ("uses_or_weighs", "Can they use or weigh that information as part of making the decision?"),
+    ("communicates", "Can they communicate their decision (by any means)?"),
+)
+
+
+class CapacityForm(forms.Form):
+    decision = text(
+        "What is the decision?",
+        1000,
+        "Enter the decision being assessed",
+        help_text="Capacity is decision-specific: name one decision, like “where to live after leaving hospital”.",
+    )
+    impairment = yes_no(
+        "Stage 1: is there an impairment of, or a disturbance in the functioning of, the person's mind or brain?",
+        "Select yes if there is an impairment or disturbance",
+    )
+    impairment_evidence = text("Evidence for stage 1", 2000, "Enter the evidence for stage 1")
+    best_interests_decision = text(
+        "Best-interests decision",
+        2000,
+        help_text="Needed if the person lacks capacity: what was decided in their best interests, and why.",
+    )
+    best_interests_consulted = text(
+        "Who was consulted about their best interests?",
+        2000,
+        help_text="Family, carers, an IMCA, an attorney or deputy.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        add_date_fields(self, "assessed")
+        for name, label in STAGE_TWO:
+            self.fields[name] = yes_no(f"Stage 2: {label[0].lower()}{label[1:]}", "", required=False)
+            self.fields[name].label = label
+            self.fields[f"{name}_evidence"] = text(f"Evidence: {label[4:].rstrip('?')}", 2000)
+
+    def stage_two(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        """The four stage-2 questions, each with its evidence box."""
+        return [(self[name], self[f"{name}_evidence"]) for name, _label in STAGE_TWO]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        cleaned["assessed_on"] = clean_date(self, "assessed", "The date of the assessment", latest=timezone.localdate())
+        if cleaned.get("impairment"):
+            for name, label in STAGE_TWO:
+                if cleaned.get(name) is None:
+                    self.add_error(name, f"Answer stage 2: {label[0].lower()}{label[1:]}")
+                if not cleaned.get(f"{name}_evidence"):
+                    self.add_error(f"{name}_evidence", "Enter the evidence for this answer")
+            lacks = any(cleaned.get(name) is False for name, _label in STAGE_TWO)
+            if lacks and not cleaned.get("best_interests_decision"):
+                self.add_error(
+                    "best_interests_decision", "Record the best-interests decision, as the person lacks capacity"
+                )
+        return cleaned
+
+    def answers(self) -> dict[str, Any]:
+        """The record's fields, as `services.record_capacity_assessment` takes them."""
+        data = self.cleaned_data
+        names = ["decision", "assessed_on", "impairment", "impairment_evidence"]
+        names += [name for stage, _label in STAGE_TWO for name in (stage, f"{stage}_evidence")]
+        names += ["best_interests_decision", "best_interests_consulted"]
+        answers = {name: data.get(name) for name in names}
+        for stage, _label in STAGE_TWO:
+            answers[f"{stage}_evidence"] = answers[f"{stage}_evidence"] or ""
+        return answers
+
+
+# -- Visits -------------------------------------------------------------------------------------------------
+
+TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+class VisitForm(forms.Form):
+    visitor = _StaffChoice(
+        Staff.objects.none(),
+        label="Who is visiting?",
+        empty_label="Choose who",
+        error_messages={"required": "Choose who is visiting"},
+    )
+    time = forms.CharField(
+        label="Time",
+        max_length=5,
+        help_text="24-hour clock, for example 09:30 or 14:00",
+        error_messages={"required": "Enter the time of the visit"},
+    )
+    minutes = forms.IntegerField(
+        label="How long, in minutes?",
+        min_value=5,
+        max_value=480,
+        initial=30,
+        error_messages={
+            "required": "Enter how long the visit takes",
+            "invalid": "How long must be a number of minutes, like 30",
+            "min_value": "A visit must be at least 5 minutes",
+            "max_value": "A visit must be 8 hours (480 minutes) or less",
+        },
+    )
+    purpose = forms.CharField(
+        label="What is the visit for?",
+        max_length=200,
+        error_messages={
+            "required": "Enter what the visit is for",
+            "max_length": "What the visit is for must be 200 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["visitor"].queryset = care_staff_for(person)  # type: ignore[attr-defined]
+        add_date_fields(self, "day")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        day = clean_date(self, "day", "The date of the visit")
+        match = TIME.match(str(cleaned.get("time", "")).strip())
+        if cleaned.get("time") and match is None:
+            self.add_error("time", "Enter a real time, like 09:30 or 14:00")
+        if day and match:
+            naive = datetime.datetime.combine(day, datetime.time(int(match[1]), int(match[2])))
+            cleaned["starts_at"] = timezone.make_aware(naive)
+        return cleaned
+
+
+class VisitOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="What happened?",
+        choices=[(value, label) for value, label in VisitOutcome.choices if value != VisitOutcome.PLANNED],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select what happened"},
+    )
+    note = text("Note (optional)", 1000)
+
+
+class RoleGuideForm(forms.Form):
+    what_they_do = text("What they do", 3000, "Enter what they do")
+    statutory_duties = text("Their statutory duties", 3000, "Enter their statutory duties")
+    ask_them_for = text("What to ask them for", 3000, "Enter what to ask them for")

@@ -1,0 +1,209 @@
+"""Reads of a person's care: assessments, plan, capacity records and visits, each through the access policy.
+
+A page asks `authorise` once for the data categories it shows and reads only
+what the answers allow; the answers (allowed or not) are audited.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from django.conf import settings
+from django.db.models import Max, Prefetch
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from oneteam.access.models import DataCategory, Purpose
+from oneteam.access.policy import Decision
+from oneteam.access.services import authorise_read
+from oneteam.jinja2 import nhs_date
+from oneteam.organisations.models import Staff
+from oneteam.people.models import Person
+
+from .models import (
+    Assessment,
+    AssessmentStatus,
+    AssessmentTemplate,
+    CapacityAssessment,
+    CarePlan,
+    PlanAction,
+    PlanChange,
+    Visit,
+    VisitOutcome,
+)
+
+# The categories a person's care page shows: the plan and visits, capacity, and assessments by their category.
+CARE_CATEGORIES = (
+    DataCategory.CARE_PLAN,
+    DataCategory.CAPACITY,
+    DataCategory.SOCIAL_CARE_ASSESSMENT,
+    DataCategory.PHYSICAL_HEALTH,
+)
+PLAN_HISTORY_SHOWN = 20
+VISITS_SHOWN = 100
+
+
+def person_for_care(person_id: int) -> Person:
+    """The person, with the neighbourhoods the policy and the staff lists need."""
+    return get_object_or_404(
+        Person.objects.select_related("practice_neighbourhood", "ward_neighbourhood"), pk=person_id
+    )
+
+
+def authorise(staff: Staff, person: Person, categories: Iterable[DataCategory]) -> dict[DataCategory, Decision]:
+    """Ask the policy (for direct care) about each category, auditing every answer."""
+    return authorise_read(staff=staff, person=person, categories=categories, purpose=Purpose.DIRECT_CARE)
+
+
+def allowed_categories(decisions: dict[DataCategory, Decision]) -> list[str]:
+    """The categories whose decision allows reading."""
+    return [category.value for category, decision in decisions.items() if decision.allowed]
+
+
+def current_templates() -> list[AssessmentTemplate]:
+    """The newest version of each assessment template."""
+    newest = AssessmentTemplate.objects.values("code").annotate(newest=Max("version"))
+    pairs = {(row["code"], row["newest"]) for row in newest}
+    return [
+        template
+        for template in AssessmentTemplate.objects.order_by("title")
+        if (template.code, template.version) in pairs
+    ]
+
+
+def plan_with_parts(person: Person) -> CarePlan | None:
+    """The person's plan with its goals, actions (and their owners and funding) and decisions, in four queries."""
+    return (
+        CarePlan.objects.filter(person=person)
+        .select_related("updated_by")
+        .prefetch_related(
+            "goals",
+            Prefetch("actions", PlanAction.objects.select_related("owner", "service_type", "goal")),
+            "decisions",
+        )
+        .first()
+    )
+
+
+def plan_history(plan: CarePlan | None) -> list[PlanChange]:
+    """The plan's latest changes, newest first."""
+    if plan is None:
+        return []
+    return list(plan.changes.select_related("changed_by")[:PLAN_HISTORY_SHOWN])
+
+
+def visible_assessments(staff: Staff, person: Person, decisions: dict[DataCategory, Decision]) -> list[Assessment]:
+    """Completed assessments in the categories the policy allows, and the member of staff's own unfinished ones."""
+    assessments = Assessment.objects.filter(person=person, template__category__in=allowed_categories(decisions))
+    return [
+        assessment
+        for assessment in assessments.select_related("template", "assessor")
+        if assessment.status == AssessmentStatus.COMPLETED or assessment.assessor_id == staff.pk
+    ]
+
+
+@dataclass(frozen=True)
+class DayWarning:
+    """A problem with one day of a person's calendar, in words."""
+
+    day: datetime.date
+    text: str
+
+
+def visit_warnings(visits: Sequence[Visit], limit: int) -> list[DayWarning]:
+    """Days with more than `limit` visits, and visits that overlap, ignoring cancelled ones. No queries."""
+    by_day: dict[datetime.date, list[Visit]] = defaultdict(list)
+    for visit in visits:
+        if visit.outcome != VisitOutcome.CANCELLED_BY_PERSON:
+            by_day[timezone.localtime(visit.starts_at).date()].append(visit)
+    warnings = []
+    for day, day_visits in sorted(by_day.items()):
+        if len(day_visits) > limit:
+            warnings.append(
+                DayWarning(
+                    day,
+                    f"{len(day_visits)} visits on {nhs_date(day)}: more than {limit} in a day is too many for most "
+                    "people. Can any be combined or moved?",
+                )
+            )
+        ordered = sorted(day_visits, key=lambda visit: visit.starts_at)
+        for earlier, later in pairwise(ordered):
+            if earlier.starts_at + datetime.timedelta(minutes=earlier.minutes) > later.starts_at:
+                warnings.append(
+                    DayWarning(
+                        day,
+                        f"Visits clash on {nhs_date(day)}: {earlier.get_profession_display().lower()} at "
+                        f"{_clock(earlier.starts_at)} and {later.get_profession_display().lower()} at "
+                        f"{_clock(later.starts_at)}.",
+                    )
+                )
+    return warnings
+
+
+def _clock(moment: datetime.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def max_visits_per_day() -> int:
+    """The number of visits in a day above which the calendar warns (setting CARE_MAX_VISITS_PER_DAY)."""
+    return int(settings.CARE_MAX_VISITS_PER_DAY)
+
+
+def person_visits(person: Person) -> list[Visit]:
+    """The person's visits from a week ago onwards, soonest first."""
+    since = timezone.now() - datetime.timedelta(days=7)
+    return list(person.visits.filter(starts_at__gte=since).select_related("visitor")[:VISITS_SHOWN])
+
+
+@dataclass
+class CareRecord:
+    """What a member of staff may see of a person's care."""
+
+    person: Person
+    decisions: dict[DataCategory, Decision]
+    plan: CarePlan | None = None
+    history: list[PlanChange] = field(default_factory=list)
+    assessments: list[Assessment] = field(default_factory=list)
+    capacity: list[CapacityAssessment] = field(default_factory=list)
+    visits: list[Visit] = field(default_factory=list)
+    warnings: list[DayWarning] = field(default_factory=list)
+
+
+def care_record(*, staff: Staff, person: Person) -> CareRecord:
+    """The person's care page: plan and visits, assessments and capacity records the policy allows."""
+    decisions = authorise(staff, person, CARE_CATEGORIES)
+    record = CareRecord(person=person, decisions=decisions)
+    record.assessments = visible_assessments(staff, person, decisions)
+    if decisions[DataCategory.CARE_PLAN].allowed:
+        record.plan = plan_with_parts(person)
+        record.history = plan_history(record.plan)
+        record.visits = person_visits(person)
+        record.warnings = visit_warnings(record.visits, max_visits_per_day())
+    if decisions[DataCategory.CAPACITY].allowed:
+        record.capacity = list(person.capacity_assessments.select_related("assessor"))
+    return record
+
+
+def day_list(*, staff: Staff, day: datetime.date) -> list[tuple[Visit, Decision]]:
+    """A professional's visits on one day in time order, each with whether they may see who it is for.
+
+    Each person's name and address is read through the policy and audited, like any record.
+    """
+    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+    visits = list(
+        Visit.objects.filter(visitor=staff, starts_at__gte=start, starts_at__lt=start + datetime.timedelta(days=1))
+        .select_related("person", "person__practice_neighbourhood", "person__ward_neighbourhood")
+        .order_by("starts_at", "id")
+    )
+    seen: dict[int, Decision] = {}
+    for visit in visits:
+        if visit.person_id not in seen:
+            seen[visit.person_id] = authorise(staff, visit.person, [DataCategory.DEMOGRAPHICS])[
+                DataCategory.DEMOGRAPHICS
+            ]
+    return [(visit, seen[visit.person_id]) for visit in visits]

@@ -1,0 +1,421 @@
+"""Every change to assessments, care plans, capacity records, visits and the role guide.
+
+Each function is one transaction, takes the acting member of staff and writes
+an audit event (last, as the audit chain's lock is held until commit). Who may
+see or change a person's care is decided by the access policy in the views
+before these are called; rules about the change itself are decided here.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from oneteam.access.models import AuditAction, DataCategory
+from oneteam.access.services import record_event
+from oneteam.organisations.models import Staff
+from oneteam.people.models import Person
+
+from .models import (
+    ActionStatus,
+    Assessment,
+    AssessmentStatus,
+    AssessmentTemplate,
+    CapacityAssessment,
+    CapacityOutcome,
+    CarePlan,
+    Goal,
+    GoalStatus,
+    PersonDecision,
+    PlanAction,
+    PlanChange,
+    RoleGuide,
+    ServiceType,
+    Visit,
+    VisitOutcome,
+)
+
+# A new assessment of the same kind within this many days of a completed one is a repeat.
+REPEAT_WINDOW_DAYS = 90
+
+
+class CareRefused(Exception):
+    """The change cannot be made; `field` is the form field the message belongs next to."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class StalePlan(Exception):
+    """Someone else changed the plan since this member of staff opened it; nothing was saved.
+
+    `plan` is the plan as it is now and `changes` what was changed meanwhile, newest first.
+    """
+
+    def __init__(self, plan: CarePlan, changes: list[PlanChange]) -> None:
+        super().__init__("The care plan was changed by someone else.")
+        self.plan = plan
+        self.changes = changes
+
+
+# -- Assessments ---------------------------------------------------------------------------------------------
+
+
+def recent_assessment(person: Person, template: AssessmentTemplate) -> Assessment | None:
+    """The latest completed assessment of this kind (any version) within the repeat window, if any."""
+    since = timezone.now() - datetime.timedelta(days=REPEAT_WINDOW_DAYS)
+    return (
+        Assessment.objects.filter(
+            person=person, template__code=template.code, status=AssessmentStatus.COMPLETED, completed_at__gte=since
+        )
+        .select_related("assessor")
+        .order_by("-completed_at")
+        .first()
+    )
+
+
+@transaction.atomic
+def start_assessment(
+    *, actor: Staff, person: Person, template: AssessmentTemplate, repeat_reason: str = ""
+) -> Assessment:
+    """Start an assessment. Within the repeat window of a completed one it needs a reason and counts as a repeat."""
+    previous = recent_assessment(person, template)
+    reason = repeat_reason.strip()
+    if previous is not None and not reason:
+        raise CareRefused(
+            f"{previous.assessor.get_full_name()} ({previous.get_assessor_profession_display()}) completed this "
+            f"assessment less than {REPEAT_WINDOW_DAYS} days ago. Read it first, or say why it must be done again",
+            field="repeat_reason",
+        )
+    assessment = Assessment.objects.create(
+        person=person,
+        template=template,
+        assessor=actor,
+        assessor_profession=actor.profession,
+        started_at=timezone.now(),
+        is_repeat=previous is not None,
+        repeat_reason=reason if previous is not None else "",
+        repeat_of=previous,
+    )
+    record_event(
+        staff=actor,
+        action=AuditAction.CREATE,
+        person_id=person.pk,
+        category=template.category,
+        detail={"assessment": assessment.pk, "repeat": assessment.is_repeat},
+    )
+    return assessment
+
+
+@transaction.atomic
+def complete_assessment(*, actor: Staff, assessment: Assessment, answers: dict[str, Any]) -> Assessment:
+    """Save the checked answers and share the assessment with the team, all at once or not at all."""
+    if assessment.assessor_id != actor.pk:
+        raise CareRefused("Only the person who started this assessment can complete it.")
+    now = timezone.now()
+    trusted = actor.profession in assessment.template.trusted_professions
+    # Conditional, so two browser tabs cannot both complete it.
+    done = Assessment.objects.filter(pk=assessment.pk, status=AssessmentStatus.IN_PROGRESS).update(
+        status=AssessmentStatus.COMPLETED, completed_at=now, answers=answers, trusted_assessor=trusted
+    )
+    if not done:
+        raise CareRefused("This assessment has already been completed.")
+    assessment.refresh_from_db()
+    record_event(
+        staff=actor,
+        action=AuditAction.UPDATE,
+        person_id=assessment.person_id,
+        category=assessment.template.category,
+        detail={"assessment": assessment.pk, "completed": True},
+    )
+    return assessment
+
+
+# -- The care plan ------------------------------------------------------------------------------------------
+
+
+def _next_version(actor: Staff, person: Person, expected_version: int) -> CarePlan:
+    """Move the plan from `expected_version` to the next, or raise StalePlan: the lost-update guard.
+
+    The check and the change are one conditional UPDATE, so it holds across
+    processes and databases; version 0 means "no plan yet", and the first
+    change creates it.
+    """
+    now = timezone.now()
+    plan, _ = CarePlan.objects.get_or_create(
+        person=person, defaults={"version": 0, "created_at": now, "updated_at": now, "updated_by": actor}
+    )
+    moved = CarePlan.objects.filter(pk=plan.pk, version=expected_version).update(
+        version=F("version") + 1, updated_at=now, updated_by=actor
+    )
+    plan.refresh_from_db()
+    if not moved:
+        changes = list(
+            plan.changes.filter(version__gt=expected_version).select_related("changed_by").order_by("-version")
+        )
+        raise StalePlan(plan, changes)
+    return plan
+
+
+def _log_change(actor: Staff, plan: CarePlan, summary: str, detail: dict[str, Any], created: bool = False) -> None:
+    PlanChange.objects.create(
+        plan=plan,
+        version=plan.version,
+        changed_by=actor,
+        profession=actor.profession,
+        changed_at=plan.updated_at,
+        summary=summary[:300],
+        detail=detail,
+    )
+    record_event(
+        staff=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        person_id=plan.person_id,
+        category=DataCategory.CARE_PLAN,
+        detail={"care_plan_version": plan.version},
+    )
+
+
+# The plan's own text fields, and their names in the plan's history.
+PLAN_TEXT_FIELDS = {
+    "what_matters": "What matters to me",
+    "crisis_plan": "Crisis plan",
+    "contingency_plan": "Contingency plan",
+    "carers": "Carers",
+}
+
+
+@transaction.atomic
+def update_plan_text(*, actor: Staff, person: Person, expected_version: int, **texts: str) -> CarePlan:
+    """Change what matters to the person, the crisis and contingency plans and the carers."""
+    unknown = set(texts) - set(PLAN_TEXT_FIELDS)
+    if unknown:
+        raise ValueError(f"not plan text fields: {sorted(unknown)}")
+    plan = _next_version(actor, person, expected_version)
+    detail = {
+        name: {"before": getattr(plan, name), "after": value}
+        for name, value in texts.items()
+        if getattr(plan, name) != value
+    }
+    for name in detail:
+        setattr(plan, name, texts[name])
+    plan.save(update_fields=list(detail))
+    changed = ", ".join(PLAN_TEXT_FIELDS[name] for name in detail) or "nothing"
+    _log_change(actor, plan, f"Changed {changed}", detail, created=plan.version == 1)
+    return plan
+
+
+@transaction.atomic
+def add_goal(*, actor: Staff, person: Person, expected_version: int, text: str, self_care: bool) -> Goal:
+    """Add a goal in the person's own words."""
+    plan = _next_version(actor, person, expected_version)
+    goal = Goal.objects.create(plan=plan, text=text, self_care=self_care, added_by=actor, added_at=plan.updated_at)
+    kind = "self-care goal" if self_care else "goal"
+    _log_change(actor, plan, f"Added a {kind}: {text}", {"goal": {"before": "", "after": text}})
+    return goal
+
+
+@transaction.atomic
+def set_goal_status(*, actor: Staff, person: Person, expected_version: int, goal: Goal, status: GoalStatus) -> Goal:
+    """Say whether a goal is met, still being worked on, or no longer wanted."""
+    plan = _next_version(actor, person, expected_version)
+    if goal.plan_id != plan.pk:
+        raise CareRefused("This goal is not in this person's plan.")
+    before = goal.get_status_display()
+    goal.status = status
+    goal.save(update_fields=["status"])
+    _log_change(
+        actor,
+        plan,
+        f"Marked the goal “{goal.text}” as {goal.get_status_display().lower()}",
+        {"goal status": {"before": before, "after": goal.get_status_display()}},
+    )
+    return goal
+
+
+@dataclass(frozen=True)
+class ActionDetails:
+    """What an action is, who owns it and by when."""
+
+    description: str
+    owner: Staff
+    service_type: ServiceType
+    due_on: datetime.date
+    goal: Goal | None = None
+
+
+@transaction.atomic
+def add_action(*, actor: Staff, person: Person, expected_version: int, details: ActionDetails) -> PlanAction:
+    """Add an action owned by a named professional."""
+    plan = _next_version(actor, person, expected_version)
+    if details.goal is not None and details.goal.plan_id != plan.pk:
+        raise CareRefused("Choose one of this person's goals.", field="goal")
+    action = PlanAction.objects.create(
+        plan=plan,
+        goal=details.goal,
+        description=details.description,
+        owner=details.owner,
+        owner_profession=details.owner.profession,
+        service_type=details.service_type,
+        due_on=details.due_on,
+    )
+    owner = f"{details.owner.get_full_name()} ({details.owner.get_profession_display()})"
+    _log_change(
+        actor,
+        plan,
+        f"Added an action for {owner}: {details.description}",
+        {"action": {"before": "", "after": details.description}},
+    )
+    return action
+
+
+@transaction.atomic
+def set_action_status(
+    *, actor: Staff, person: Person, expected_version: int, action: PlanAction, status: ActionStatus
+) -> PlanAction:
+    """Move an action on (to do, in progress, done, cancelled)."""
+    plan = _next_version(actor, person, expected_version)
+    if action.plan_id != plan.pk:
+        raise CareRefused("This action is not in this person's plan.")
+    before = action.get_status_display()
+    action.status = status
+    action.save(update_fields=["status"])
+    _log_change(
+        actor,
+        plan,
+        f"Marked “{action.description}” as {action.get_status_display().lower()}",
+        {"action status": {"before": before, "after": action.get_status_display()}},
+    )
+    return action
+
+
+@transaction.atomic
+def record_decision(
+    *, actor: Staff, person: Person, expected_version: int, decision: str, considered_unwise: bool, risks_discussed: str
+) -> PersonDecision:
+    """Record a decision the person made, including one professionals consider unwise."""
+    plan = _next_version(actor, person, expected_version)
+    recorded = PersonDecision.objects.create(
+        plan=plan,
+        decision=decision,
+        considered_unwise=considered_unwise,
+        risks_discussed=risks_discussed,
+        recorded_by=actor,
+        recorded_at=plan.updated_at,
+    )
+    _log_change(
+        actor, plan, f"Recorded the person's decision: {decision}", {"decision": {"before": "", "after": decision}}
+    )
+    return recorded
+
+
+# -- Mental capacity ----------------------------------------------------------------------------------------
+
+
+def capacity_outcome(
+    *,
+    impairment: bool,
+    understands: bool | None,
+    retains: bool | None,
+    uses_or_weighs: bool | None,
+    communicates: bool | None,
+) -> CapacityOutcome:
+    """The Mental Capacity Act test: capacity is assumed unless an impairment makes the person unable to decide.
+
+    The person is unable to decide if they cannot do any one of the four things in stage 2.
+    """
+    unable = False in (understands, retains, uses_or_weighs, communicates)
+    return CapacityOutcome.LACKS_CAPACITY if impairment and unable else CapacityOutcome.HAS_CAPACITY
+
+
+@transaction.atomic
+def record_capacity_assessment(*, actor: Staff, person: Person, answers: dict[str, Any]) -> CapacityAssessment:
+    """Record a decision-specific capacity assessment (answers as `forms.CapacityForm` cleans them)."""
+    outcome = capacity_outcome(
+        impairment=answers["impairment"],
+        understands=answers.get("understands"),
+        retains=answers.get("retains"),
+        uses_or_weighs=answers.get("uses_or_weighs"),
+        communicates=answers.get("communicates"),
+    )
+    record = CapacityAssessment.objects.create(
+        person=person,
+        assessor=actor,
+        assessor_profession=actor.profession,
+        recorded_at=timezone.now(),
+        outcome=outcome,
+        **answers,
+    )
+    record_event(
+        staff=actor,
+        action=AuditAction.CREATE,
+        person_id=person.pk,
+        category=DataCategory.CAPACITY,
+        detail={"capacity_assessment": record.pk},
+    )
+    return record
+
+
+# -- Visits -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def book_visit(
+    *, actor: Staff, person: Person, visitor: Staff, starts_at: datetime.datetime, minutes: int, purpose: str
+) -> Visit:
+    """Put a visit on the person's calendar. Overloaded days are warned about on the calendar, not refused."""
+    visit = Visit.objects.create(
+        person=person,
+        visitor=visitor,
+        profession=visitor.profession,
+        starts_at=starts_at,
+        minutes=minutes,
+        purpose=purpose,
+        booked_by=actor,
+        booked_at=timezone.now(),
+    )
+    record_event(
+        staff=actor,
+        action=AuditAction.CREATE,
+        person_id=person.pk,
+        category=DataCategory.CARE_PLAN,
+        detail={"visit": visit.pk},
+    )
+    return visit
+
+
+@transaction.atomic
+def record_visit_outcome(*, actor: Staff, visit: Visit, outcome: VisitOutcome, note: str) -> Visit:
+    """Say what happened: completed, no access, or cancelled by the person."""
+    visit.outcome, visit.outcome_note = outcome, note
+    visit.save(update_fields=["outcome", "outcome_note"])
+    record_event(
+        staff=actor,
+        action=AuditAction.UPDATE,
+        person_id=visit.person_id,
+        category=DataCategory.CARE_PLAN,
+        detail={"visit": visit.pk, "outcome": outcome.value},
+    )
+    return visit
+
+
+# -- The role guide -----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def update_role_guide(
+    *, actor: Staff, guide: RoleGuide, what_they_do: str, statutory_duties: str, ask_them_for: str
+) -> RoleGuide:
+    """A team lead rewrites a profession's page in the role guide."""
+    guide.what_they_do, guide.statutory_duties, guide.ask_them_for = what_they_do, statutory_duties, ask_them_for
+    guide.updated_at, guide.updated_by = timezone.now(), actor
+    guide.save()
+    record_event(staff=actor, action=AuditAction.UPDATE, detail={"role_guide": guide.profession})
+    return guide
