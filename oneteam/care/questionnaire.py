@@ -7,6 +7,7 @@ extensions; each question's help text as a nested `display` item with the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,8 @@ ITEM_CONTROL = "http://hl7.org/fhir/StructureDefinition/questionnaire-itemContro
 ITEM_CONTROL_SYSTEM = "http://hl7.org/fhir/questionnaire-item-control"
 # The longest answer a question may allow, and the default limits when a question sets none.
 MAX_ANSWER_LENGTH = 5000
+# Question ids become form field names, so they are kept simple and distinct: lower-case words and hyphens.
+LINK_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DEFAULT_MAX_LENGTH = {QuestionType.STRING: 200, QuestionType.TEXT: 2000}
 
 
@@ -56,8 +59,8 @@ def _help_text(item: dict[str, Any]) -> str:
 def _question(item: dict[str, Any], where: str, problems: list[str]) -> dict[str, Any] | None:
     """One question from a Questionnaire item, or None with the problems added."""
     link_id, kind = item.get("linkId"), item.get("type")
-    if not isinstance(link_id, str) or not link_id:
-        problems.append(f"{where}: linkId is missing")
+    if not isinstance(link_id, str) or not LINK_ID.match(link_id):
+        problems.append(f"{where}: linkId must be letters and digits joined by hyphens, like 'what-matters'")
         return None
     where = f"{where} (linkId {link_id!r})"
     if kind not in QuestionType.values:

@@ -95,3 +95,10 @@ def test_templates_page_and_export(client_for: object, nurse: Staff) -> None:
     template = AssessmentTemplate.objects.get(code="care-act-needs")
     exported = client.get(reverse("care:questionnaire", args=[template.pk])).json()
     assert exported == json.loads((QUESTIONNAIRES / "care-act-needs.json").read_text())
+
+
+def test_question_ids_must_be_simple_so_form_fields_cannot_collide() -> None:
+    resource = json.loads((QUESTIONNAIRES / "falls-risk.json").read_text())
+    resource["item"][0]["linkId"] = "falls_last year"
+    with pytest.raises(QuestionnaireError, match="item 1: linkId must be letters and digits joined by hyphens"):
+        read_questionnaire(resource, source="falls.json")
