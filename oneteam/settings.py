@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "oneteam.access",
     "oneteam.referrals",
     "oneteam.synthetic",
+    "oneteam.fhir",
 ]
 
 MIDDLEWARE = [

@@ -26,4 +26,5 @@ urlpatterns = [
     path("people/", include("oneteam.people.urls")),
     path("referrals/", include("oneteam.referrals.urls")),
     path("", include("oneteam.referrals.urls_public")),
+    path("fhir/", include("oneteam.fhir.urls")),
 ]
