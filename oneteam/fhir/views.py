@@ -173,12 +173,11 @@ def base(request: HttpRequest, *, system: Any, client: ApiClient | None) -> Http
         raise queries.ApiError(403, "This system may read but not import", "forbidden")
     importer = Importer(actor=client.staff)
     content_type = request.content_type or ""
-    if "ndjson" in content_type:
+    ndjson = "ndjson" in content_type
+    if ndjson:
         outcomes = importer.import_ndjson("request", request.body.splitlines())
-        kind = "batch"
     else:
         outcomes = importer.import_json("request", request.body)
-        kind = _bundle_type(request.body)
     if outcomes is None:
         errors = importer.report.errors
         malformed = any(error.entry is None and error.resource_type in ("", "Bundle") for error in errors)
@@ -186,13 +185,14 @@ def base(request: HttpRequest, *, system: Any, client: ApiClient | None) -> Http
             f"entry {error.entry}: {error.message}" if error.entry is not None else error.message for error in errors
         )
         raise queries.ApiError(400 if malformed else 422, message[:2000] or "Nothing was imported", "invalid")
+    kind = "batch" if ndjson else _bundle_type(request.body)
     return _answer({"resourceType": "Bundle", "type": f"{kind}-response", "entry": [_response(o) for o in outcomes]})
 
 
 def _bundle_type(body: bytes) -> str:
+    """The response Bundle's kind: a transaction answers a transaction; anything else is answered as a batch."""
     document = json.loads(body)
-    kind = document.get("type") if document.get("resourceType") == "Bundle" else "batch"
-    return "batch" if kind == "collection" else str(kind)
+    return "transaction" if document.get("resourceType") == "Bundle" and document.get("type") == "transaction" else "batch"
 
 
 def _response(outcome: Outcome) -> Json:
