@@ -192,7 +192,9 @@ def base(request: HttpRequest, *, system: Any, client: ApiClient | None) -> Http
 def _bundle_type(body: bytes) -> str:
     """The response Bundle's kind: a transaction answers a transaction; anything else is answered as a batch."""
     document = json.loads(body)
-    return "transaction" if document.get("resourceType") == "Bundle" and document.get("type") == "transaction" else "batch"
+    return (
+        "transaction" if document.get("resourceType") == "Bundle" and document.get("type") == "transaction" else "batch"
+    )
 
 
 def _response(outcome: Outcome) -> Json:

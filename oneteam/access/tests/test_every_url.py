@@ -30,6 +30,12 @@ PUBLIC = {
     "referrals_public:self_referral_sent": "confirmation of a self-referral; shows only the response time",
     # Hospital systems authenticate with their own API token instead (a bad one is refused with 401).
     "referrals_public:hospital_encounters": "hospital admission and discharge API, token-authenticated",
+    # The FHIR API: systems authenticate with their token (401 without one); the CapabilityStatement is public.
+    "fhir:metadata": "FHIR CapabilityStatement; describes the server, holds no personal data",
+    "fhir:base": "FHIR import API, token-authenticated",
+    "fhir:everything": "FHIR Patient/$everything, token-authenticated and policy-checked",
+    "fhir:resource_type": "FHIR search API, token-authenticated and policy-checked",
+    "fhir:instance": "FHIR read API, token-authenticated and policy-checked",
 }
 
 
