@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 from pathlib import Path
 
@@ -170,9 +171,13 @@ def test_dangling_references_are_reported(place: Place) -> None:
 
 
 def test_a_person_without_nhs_number_is_matched_on_name_birth_date_and_postcode(place: Place) -> None:
-    known = make_person(place.neighbourhood, family_name="Okafor", given_name="Grace", postcode="OT1 2AB")
-    known.date_of_birth = "1938-06-02"  # type: ignore[assignment]
-    known.save()
+    known = make_person(
+        place.neighbourhood,
+        family_name="Okafor",
+        given_name="Grace",
+        postcode="OT1 2AB",
+        date_of_birth=datetime.date(1938, 6, 2),
+    )
     unknown = bundles.patient(None, practice=place.practice, lsoa=place.lsoa, family="Nobody")
     matched = bundles.patient(None, practice=place.practice, lsoa=place.lsoa, family="OKAFOR")
 
