@@ -610,12 +610,13 @@ def _apply_encounters(unit: _Unit, items: Sequence[tuple[Entry, Record]]) -> Non
         ),
         lambda r, p: (p, r.hospital_id, r.record.admitted_on),
     )
-    # A discharge for a stay OneTeam has as an admission completes it.
-    for record, pk in matched:
-        if record.record.discharged_on is not None:
-            HospitalAdmission.objects.filter(pk=pk, discharged_on__isnull=True).update(
-                discharged_on=record.record.discharged_on
-            )
+    # A discharge for a stay OneTeam has as an admission completes it (one query finds the open stays).
+    discharges = {pk: wrapped.record.discharged_on for wrapped, pk in matched if wrapped.record.discharged_on}
+    still_in = HospitalAdmission.objects.filter(pk__in=discharges, discharged_on__isnull=True).values_list(
+        "pk", flat=True
+    )
+    for pk in still_in:
+        HospitalAdmission.objects.filter(pk=pk).update(discharged_on=discharges[pk])
 
 
 @dataclass(frozen=True)

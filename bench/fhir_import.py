@@ -1,0 +1,117 @@
+"""Benchmark: import NDJSON into PostgreSQL through `import_fhir` and print resources per second.
+
+Not a test. It replaces any city in the database named by DATABASE_URL (deleting
+its staff and audit trail), so point it at a scratch database, never the shared
+benchmark city:
+
+    psql -h 127.0.0.1 -U postgres -c 'create database oneteam_fhirbench'
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/oneteam_fhirbench .venv/bin/python manage.py migrate
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/oneteam_fhirbench .venv/bin/python bench/fhir_import.py
+
+Steps: generate a city of `--residents` people and write its people's records
+as NDJSON (one file per resource type, as `export_fhir` writes them); replace it
+with the same city's organisation map and no residents, as a new OneTeam
+install would hold; then time importing the files, and importing them again
+(which must create nothing).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oneteam.settings")
+
+import django
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection  # noqa: E402
+from tqdm import tqdm  # noqa: E402
+
+from oneteam.fhir import queries  # noqa: E402
+from oneteam.fhir.importer import Importer, ImportReport  # noqa: E402
+from oneteam.fhir.registry import DIRECTORY_TYPES, EXCHANGE_TYPES, PERSON_RESOURCES  # noqa: E402
+from oneteam.people.models import Person  # noqa: E402
+from oneteam.synthetic.city import generate_city  # noqa: E402
+
+CHUNK = 2000
+
+
+def write_ndjson(out: Path) -> int:
+    """Write the city's records as NDJSON straight from the rows (synthetic data: no one's record is read)."""
+    written = 0
+    for kind in DIRECTORY_TYPES:
+        with (out / f"{kind}.ndjson").open("w") as file:
+            for row in queries.directory_rows(kind).iterator():
+                file.write(json.dumps(queries.render_directory(kind, row)) + "\n")
+                written += 1
+    ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
+    for kind in (PERSON_RESOURCES[name] for name in EXCHANGE_TYPES if name in PERSON_RESOURCES):
+        with (out / f"{kind.resource_type}.ndjson").open("w") as file:
+            for start in tqdm(range(0, len(ids), CHUNK), desc=f"Writing {kind.resource_type}", leave=False):
+                for resource in kind.by_people(ids[start : start + CHUNK]):
+                    file.write(json.dumps(resource) + "\n")
+                    written += 1
+    return written
+
+
+def import_files(folder: Path) -> tuple[ImportReport, float]:
+    """Import the folder's files in dependency order, as `import_fhir` does; return the report and seconds taken."""
+    importer = Importer(username="bench")
+    order = [kind for kind in EXCHANGE_TYPES if (folder / f"{kind}.ndjson").exists()]
+    started = time.perf_counter()
+    for kind in order:
+        with (folder / f"{kind}.ndjson").open("rb") as lines:
+            importer.import_ndjson(kind, tqdm(lines, desc=f"Importing {kind}", unit="resource", leave=False))
+    return importer.report, time.perf_counter() - started
+
+
+def main() -> None:
+    """Parse the options, prepare the files and the empty install, time two imports and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--residents", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=3)
+    options = parser.parse_args()
+    if settings.PRODUCTION:
+        sys.exit("Refusing to run in production: this benchmark deletes the city it finds.")
+    if connection.vendor != "postgresql":
+        sys.exit("Point DATABASE_URL at a scratch PostgreSQL database (see the module docstring).")
+    as_of = datetime.date(2026, 11, 23)
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        generate_city(residents=options.residents, seed=options.seed, as_of=as_of, replace=True, progress=True)
+        resources = write_ndjson(out)
+        # The same seed gives the same map (organisations, areas, staff) with nobody living in it.
+        generate_city(residents=0, seed=options.seed, as_of=as_of, replace=True)
+        first, first_seconds = import_files(out)
+        second, second_seconds = import_files(out)
+    if first.errors or second.errors or sum(second.created.values()):
+        sys.exit(f"The import did not go cleanly: {first.as_json()['errors'][:3]} {second.as_json()['created']}")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT version()")
+        version = cursor.fetchone()[0].split(",")[0]
+    print(
+        f"FHIR NDJSON import, {options.residents:,} residents, {resources:,} resources ({version}, load {os.getloadavg()[0]:.1f})"
+    )
+    for label, report, seconds in (
+        ("first import", first, first_seconds),
+        ("re-import (all matched)", second, second_seconds),
+    ):
+        taken = sum(report.imported.values())
+        print(
+            f"  {label}: {taken:,} resources in {seconds:.1f} s = {taken / seconds:,.0f} resources/s; new: {sum(report.created.values()):,}"
+        )
+    print("  per type (first import, new rows): " + ", ".join(f"{k} {v:,}" for k, v in sorted(first.created.items())))
+
+
+if __name__ == "__main__":
+    main()
