@@ -55,10 +55,11 @@ def write_ndjson(out: Path) -> int:
                 file.write(json.dumps(queries.render_directory(kind, row)) + "\n")
                 written += 1
     ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))
-    for kind in (PERSON_RESOURCES[name] for name in EXCHANGE_TYPES if name in PERSON_RESOURCES):
-        with (out / f"{kind.resource_type}.ndjson").open("w") as file:
-            for start in tqdm(range(0, len(ids), CHUNK), desc=f"Writing {kind.resource_type}", leave=False):
-                for resource in kind.by_people(ids[start : start + CHUNK]):
+    for person_kind in (PERSON_RESOURCES[name] for name in EXCHANGE_TYPES if name in PERSON_RESOURCES):
+        name = person_kind.resource_type
+        with (out / f"{name}.ndjson").open("w") as file:
+            for start in tqdm(range(0, len(ids), CHUNK), desc=f"Writing {name}", leave=False):
+                for resource in person_kind.by_people(ids[start : start + CHUNK]):
                     file.write(json.dumps(resource) + "\n")
                     written += 1
     return written
@@ -70,8 +71,11 @@ def import_files(folder: Path) -> tuple[ImportReport, float]:
     order = [kind for kind in EXCHANGE_TYPES if (folder / f"{kind}.ndjson").exists()]
     started = time.perf_counter()
     for kind in order:
-        with (folder / f"{kind}.ndjson").open("rb") as lines:
-            importer.import_ndjson(kind, tqdm(lines, desc=f"Importing {kind}", unit="resource", leave=False))
+        path = folder / f"{kind}.ndjson"
+        with path.open("rb") as counting:
+            total = sum(1 for _line in counting)
+        with path.open("rb") as lines, tqdm(total=total, desc=f"Importing {kind}", unit="resource", leave=False) as bar:
+            importer.import_ndjson(kind, lines, on_progress=bar.update)
     return importer.report, time.perf_counter() - started
 
 
@@ -99,18 +103,13 @@ def main() -> None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT version()")
         version = cursor.fetchone()[0].split(",")[0]
-    print(
-        f"FHIR NDJSON import, {options.residents:,} residents, {resources:,} resources ({version}, load {os.getloadavg()[0]:.1f})"
-    )
-    for label, report, seconds in (
-        ("first import", first, first_seconds),
-        ("re-import (all matched)", second, second_seconds),
-    ):
+    load = os.getloadavg()[0]
+    print(f"FHIR NDJSON import, {options.residents:,} residents, {resources:,} resources ({version}, load {load:.1f})")
+    for label, report, seconds in (("first import", first, first_seconds), ("re-import", second, second_seconds)):
         taken = sum(report.imported.values())
-        print(
-            f"  {label}: {taken:,} resources in {seconds:.1f} s = {taken / seconds:,.0f} resources/s; new: {sum(report.created.values()):,}"
-        )
-    print("  per type (first import, new rows): " + ", ".join(f"{k} {v:,}" for k, v in sorted(first.created.items())))
+        rate, new = taken / seconds, sum(report.created.values())
+        print(f"  {label}: {taken:,} resources in {seconds:.1f} s = {rate:,.0f} resources/s, {new:,} new")
+    print("  new rows by type: " + ", ".join(f"{k} {v:,}" for k, v in sorted(first.created.items())))
 
 
 if __name__ == "__main__":

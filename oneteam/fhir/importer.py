@@ -24,8 +24,11 @@ unit brings.
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, TypeVar
@@ -61,6 +64,8 @@ BUNDLE_TYPES = ("transaction", "batch", "collection")
 # Resources are applied in this order, so what others refer to exists first.
 ORDER = tuple(READERS)
 CHUNK = 2000
+# NDJSON files this long are validated in worker processes (forking costs more than it saves on short files).
+PARALLEL_FROM = 10_000
 _T = TypeVar("_T")
 
 
@@ -114,6 +119,55 @@ class Outcome:
     pk: int | None = None
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What reading one entry gave: where it was, its type and id, and the record to store.
+
+    `record` None with no `error` means the entry is skipped (a type or status OneTeam does not keep).
+    """
+
+    index: int
+    full_url: str
+    resource_type: str
+    resource_id: str
+    record: Record | None
+    error: str = ""
+
+
+def read_entry(entry: Entry) -> Reading:
+    """Validate one entry with `fhir.resources` and read it into a record (pure: runs in worker processes too)."""
+    resource = entry.resource
+    resource_type = resource.get("resourceType") if isinstance(resource, dict) else None
+    if not isinstance(resource, dict) or not isinstance(resource_type, str) or not resource_type:
+        return Reading(entry.index, entry.full_url, "", "", None, "The entry has no resource with a resourceType")
+    found_id = resource.get("id")
+    resource_id = found_id if isinstance(found_id, str) else ""
+    reader = READERS.get(resource_type)
+    if reader is None:
+        return Reading(entry.index, entry.full_url, resource_type, resource_id, None)
+    try:
+        get_fhir_model_class(resource_type).model_validate(resource)
+        record = reader(resource)
+    except pydantic.ValidationError as error:
+        return Reading(entry.index, entry.full_url, resource_type, resource_id, None, _validation_message(error))
+    except Invalid as invalid:
+        return Reading(entry.index, entry.full_url, resource_type, resource_id, None, str(invalid))
+    return Reading(entry.index, entry.full_url, resource_type, resource_id, record)
+
+
+def _read_lines(lines: Sequence[tuple[int, bytes | str]]) -> list[Reading]:
+    """Read numbered NDJSON lines; a line that is not JSON is an error at that line."""
+    readings = []
+    for number, line in lines:
+        try:
+            resource = json.loads(line)
+        except (ValueError, UnicodeDecodeError) as error:
+            readings.append(Reading(number, "", "", "", None, f"This line is not valid JSON: {error}"))
+            continue
+        readings.append(read_entry(Entry(number, "", resource)))
+    return readings
+
+
 def _chunks(items: Sequence[_T], size: int = CHUNK) -> Iterator[Sequence[_T]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
@@ -158,7 +212,7 @@ class Importer:
             self.report.errors.append(EntryError(file, None, "", "The file must hold a FHIR resource (a JSON object)"))
             return None
         if document.get("resourceType") != "Bundle":
-            return self.import_entries(file, [Entry(0, "", document)])
+            return self.import_readings(file, [read_entry(Entry(0, "", document))])
         if document.get("type") not in BUNDLE_TYPES:
             self.report.errors.append(
                 EntryError(file, None, "Bundle", f"Bundle.type must be one of {', '.join(BUNDLE_TYPES)}")
@@ -166,41 +220,65 @@ class Importer:
             return None
         raw = document.get("entry")
         entries: list[Any] = raw if isinstance(raw, list) else []
-        return self.import_entries(
+        return self.import_readings(
             file,
             [
-                Entry(
-                    index,
-                    str(entry.get("fullUrl") or "") if isinstance(entry, dict) else "",
-                    entry.get("resource") if isinstance(entry, dict) else None,
+                read_entry(
+                    Entry(
+                        index,
+                        str(entry.get("fullUrl") or "") if isinstance(entry, dict) else "",
+                        entry.get("resource") if isinstance(entry, dict) else None,
+                    )
                 )
                 for index, entry in enumerate(entries)
             ],
         )
 
-    def import_ndjson(self, file: str, lines: Iterable[str | bytes]) -> list[Outcome] | None:
-        """Import an NDJSON file (one resource per line) as one unit; `entry` in its errors is the line number."""
-        entries, errors = [], []
-        for number, line in enumerate(lines, start=1):
-            if not line.strip():
-                continue
-            try:
-                entries.append(Entry(number, "", json.loads(line)))
-            except (ValueError, UnicodeDecodeError) as error:
-                errors.append(EntryError(file, number, "", f"This line is not valid JSON: {error}"))
-        if errors:
-            self.report.errors.extend(errors)
-            return None
-        return self.import_entries(file, entries)
+    def import_ndjson(
+        self,
+        file: str,
+        lines: Iterable[str | bytes],
+        *,
+        on_progress: Callable[[int], object] | None = None,
+        parallel_from: int = PARALLEL_FROM,
+    ) -> list[Outcome] | None:
+        """Import an NDJSON file (one resource per line) as one unit; `entry` in its errors is the line number.
+
+        Validation is most of the work, so a file of `parallel_from` lines or more is
+        read in forked worker processes, one per core; storing stays in this process.
+        """
+        numbered = [(number, line) for number, line in enumerate(lines, start=1) if line.strip()]
+        cores = os.cpu_count() or 1
+        # Chunks small enough to keep every core busy, large enough to keep the hand-over cheap.
+        chunks = list(_chunks(numbered, max(1, min(CHUNK, -(-len(numbered) // cores)))))
+        readings: list[Reading] = []
+        workers = min(cores, len(chunks))
+        if len(numbered) >= parallel_from and workers > 1:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                for done in pool.map(_read_lines, chunks):
+                    readings.extend(done)
+                    if on_progress:
+                        on_progress(len(done))
+        else:
+            for chunk in chunks:
+                readings.extend(_read_lines(chunk))
+                if on_progress:
+                    on_progress(len(chunk))
+        return self.import_readings(file, readings)
 
     # ----- one unit ------------------------------------------------------------------------------------
 
-    def import_entries(self, file: str, entries: list[Entry]) -> list[Outcome] | None:
-        """Validate, read and store one unit's entries, all or nothing. Returns the outcomes, or None if refused."""
+    def import_readings(self, file: str, readings: list[Reading]) -> list[Outcome] | None:
+        """Store one unit's entries, all or nothing. Returns the outcomes, or None if refused."""
         unit = _Unit(self, file)
-        by_type: dict[str, list[tuple[Entry, Record]]] = defaultdict(list)
-        for entry in entries:
-            unit.read(entry, by_type)
+        by_type: dict[str, list[tuple[Reading, Record]]] = defaultdict(list)
+        for reading in readings:
+            if reading.error:
+                unit.error(reading, reading.resource_type, reading.error)
+            elif reading.record is None:
+                unit.outcomes.append(Outcome(reading.index, reading.resource_type, "skipped"))
+            else:
+                by_type[reading.resource_type].append((reading, reading.record))
         if unit.errors:
             self.report.errors.extend(unit.errors)
             return None
@@ -242,44 +320,17 @@ class _Unit:
         self._organisations: dict[str, tuple[int, str, int | None]] | None = None
         self._people: dict[str, int] = {}
 
-    def error(self, entry: Entry, resource_type: str, message: str) -> None:
+    def error(self, entry: Reading, resource_type: str, message: str) -> None:
         self.errors.append(EntryError(self.file, entry.index, resource_type, message))
-
-    # ----- reading -------------------------------------------------------------------------------------
-
-    def read(self, entry: Entry, by_type: dict[str, list[tuple[Entry, Record]]]) -> None:
-        resource = entry.resource
-        resource_type = resource.get("resourceType") if isinstance(resource, dict) else None
-        if not isinstance(resource, dict) or not isinstance(resource_type, str) or not resource_type:
-            self.error(entry, "", "The entry has no resource with a resourceType")
-            return
-        reader = READERS.get(resource_type)
-        if reader is None:
-            self.outcomes.append(Outcome(entry.index, resource_type, "skipped"))
-            return
-        try:
-            get_fhir_model_class(resource_type).model_validate(resource)
-            record = reader(resource)
-        except pydantic.ValidationError as error:
-            self.error(entry, resource_type, _validation_message(error))
-            return
-        except Invalid as invalid:
-            self.error(entry, resource_type, str(invalid))
-            return
-        if record is None:
-            self.outcomes.append(Outcome(entry.index, resource_type, "skipped"))
-        else:
-            by_type[resource_type].append((entry, record))
 
     # ----- references ----------------------------------------------------------------------------------
 
-    def register(self, entry: Entry, resource_type: str, pk: int, result: str) -> None:
+    def register(self, entry: Reading, resource_type: str, pk: int, result: str) -> None:
         """Remember what an entry became, under every name others may refer to it by."""
-        assert isinstance(entry.resource, dict)
         if entry.full_url:
             self.keys[entry.full_url] = pk
-        if isinstance(entry.resource.get("id"), str):
-            self.keys[f"{resource_type}/{entry.resource['id']}"] = pk
+        if entry.resource_id:
+            self.keys[f"{resource_type}/{entry.resource_id}"] = pk
         self.outcomes.append(Outcome(entry.index, resource_type, result, pk))
 
     def _literal(self, ref: Ref) -> int | None:
@@ -302,7 +353,7 @@ class _Unit:
             }
         return self._organisations
 
-    def resolve(self, entry: Entry, ref: Ref, where: str) -> int | None:
+    def resolve(self, entry: Reading, ref: Ref, where: str) -> int | None:
         """The OneTeam id `ref` points at, or None with an error naming the dangling reference."""
         pk = self._literal(ref)
         if pk is None and ref.value:
@@ -315,7 +366,7 @@ class _Unit:
             said = ref.literal or f"{ref.resource_type}?identifier={ref.system}|{ref.value}"
             self.error(
                 entry,
-                str(entry.resource.get("resourceType")) if isinstance(entry.resource, dict) else "",
+                entry.resource_type,
                 f"{where} refers to {said}, which is neither in this import nor known to OneTeam",
             )
         return pk
@@ -328,7 +379,7 @@ class _Unit:
 
     # ----- storing -------------------------------------------------------------------------------------
 
-    def apply(self, resource_type: str, items: list[tuple[Entry, Record]]) -> None:
+    def apply(self, resource_type: str, items: list[tuple[Reading, Record]]) -> None:
         for chunk in _chunks(items):
             _APPLY[resource_type](self, chunk)
 
@@ -348,11 +399,11 @@ class _Unit:
         )
 
 
-def _apply_organizations(unit: _Unit, items: Sequence[tuple[Entry, Record]]) -> None:
+def _apply_organizations(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
     known = unit.organisations()
     neighbourhoods = dict(Neighbourhood.objects.values_list("code", "pk"))
     new: dict[str, Organisation] = {}
-    waiting: list[tuple[Entry, str]] = []
+    waiting: list[tuple[Reading, str]] = []
     for entry, record in items:
         assert isinstance(record, OrganisationRecord)
         if record.ods_code in known:
@@ -376,7 +427,7 @@ def _apply_organizations(unit: _Unit, items: Sequence[tuple[Entry, Record]]) -> 
         unit.register(entry, "Organization", known[ods][0], "created")
 
 
-def _apply_practitioners(unit: _Unit, items: Sequence[tuple[Entry, Record]]) -> None:
+def _apply_practitioners(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
     names = [record.username for _entry, record in items if isinstance(record, PractitionerRecord)]
     known = dict(Staff.objects.filter(username__in=names).values_list("username", "pk"))
     new: dict[str, Staff] = {}
@@ -399,7 +450,7 @@ def _apply_practitioners(unit: _Unit, items: Sequence[tuple[Entry, Record]]) -> 
         unit.register(entry, "Practitioner", known[record.username], "created" if record.username in new else "matched")
 
 
-def _apply_patients(unit: _Unit, items: Sequence[tuple[Entry, Record]]) -> None:
+def _apply_patients(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
     records = [(entry, record) for entry, record in items if isinstance(record, PatientRecord)]
     numbers = [record.nhs_number for _entry, record in records if record.nhs_number]
     known = dict(Person.objects.filter(nhs_number__in=numbers).values_list("nhs_number", "pk"))
@@ -410,7 +461,7 @@ def _apply_patients(unit: _Unit, items: Sequence[tuple[Entry, Record]]) -> None:
         ).values_list("code", "pk", "ward_id", "ward__neighbourhood_id")
     }
     new: dict[str, Person] = {}
-    waiting: list[tuple[Entry, str]] = []
+    waiting: list[tuple[Reading, str]] = []
     for entry, record in records:
         if record.nhs_number in known:
             unit.register(entry, "Patient", known[record.nhs_number], "matched")
@@ -431,7 +482,7 @@ def _apply_patients(unit: _Unit, items: Sequence[tuple[Entry, Record]]) -> None:
     unit._people.update((number, person.pk) for number, person in new.items())
 
 
-def _match_without_nhs_number(unit: _Unit, entry: Entry, record: PatientRecord) -> None:
+def _match_without_nhs_number(unit: _Unit, entry: Reading, record: PatientRecord) -> None:
     matches = list(
         Person.objects.filter(
             family_name__iexact=record.family_name,
@@ -453,7 +504,7 @@ def _match_without_nhs_number(unit: _Unit, entry: Entry, record: PatientRecord) 
 
 
 def _new_person(
-    unit: _Unit, entry: Entry, record: PatientRecord, lsoas: dict[str, tuple[int, int, int]]
+    unit: _Unit, entry: Reading, record: PatientRecord, lsoas: dict[str, tuple[int, int, int]]
 ) -> Person | None:
     place = lsoas.get(record.lsoa_code)
     if place is None and record.postcode:
@@ -504,7 +555,7 @@ def _new_person(
     )
 
 
-def _subjects(unit: _Unit, items: Sequence[tuple[Entry, Any]], where: str) -> list[tuple[Entry, Any, int]]:
+def _subjects(unit: _Unit, items: Sequence[tuple[Reading, Any]], where: str) -> list[tuple[Reading, Any, int]]:
     """Each record with the person it is about; entries whose subject does not resolve get an error."""
     unit.prefetch_people(record.subject for _entry, record in items)
     resolved = []
@@ -518,7 +569,7 @@ def _subjects(unit: _Unit, items: Sequence[tuple[Entry, Any]], where: str) -> li
 def _add_rows(
     unit: _Unit,
     resource_type: str,
-    items: Sequence[tuple[Entry, Any]],
+    items: Sequence[tuple[Reading, Any]],
     model: type[Any],
     key_fields: tuple[str, ...],
     make: Callable[[Any, int], Any],
@@ -552,7 +603,7 @@ def _add_rows(
     return matched
 
 
-def _apply_conditions(unit: _Unit, items: Sequence[tuple[Entry, Record]]) -> None:
+def _apply_conditions(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
     _add_rows(
         unit,
         "Condition",
@@ -564,7 +615,7 @@ def _apply_conditions(unit: _Unit, items: Sequence[tuple[Entry, Record]]) -> Non
     )
 
 
-def _apply_flags(unit: _Unit, items: Sequence[tuple[Entry, Record]]) -> None:
+def _apply_flags(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
     _add_rows(
         unit,
         "Flag",
@@ -576,7 +627,7 @@ def _apply_flags(unit: _Unit, items: Sequence[tuple[Entry, Record]]) -> None:
     )
 
 
-def _apply_allergies(unit: _Unit, items: Sequence[tuple[Entry, Record]]) -> None:
+def _apply_allergies(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
     _add_rows(
         unit,
         "AllergyIntolerance",
@@ -588,8 +639,8 @@ def _apply_allergies(unit: _Unit, items: Sequence[tuple[Entry, Record]]) -> None
     )
 
 
-def _apply_encounters(unit: _Unit, items: Sequence[tuple[Entry, Record]]) -> None:
-    with_hospital: list[tuple[Entry, _WithHospital]] = []
+def _apply_encounters(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
+    with_hospital: list[tuple[Reading, _WithHospital]] = []
     for entry, record in items:
         assert isinstance(record, EncounterRecord)
         hospital_id = unit.resolve(entry, record.hospital, "Encounter.serviceProvider")
@@ -631,7 +682,7 @@ class _WithHospital:
         return self.record.subject
 
 
-def _apply_medications(unit: _Unit, items: Sequence[tuple[Entry, Record]], resource_type: str) -> None:
+def _apply_medications(unit: _Unit, items: Sequence[tuple[Reading, Record]], resource_type: str) -> None:
     resolved = _subjects(unit, items, f"{resource_type}.subject")
     person_ids = {person_id for _entry, _record, person_id in resolved}
     existing = set(RepeatMedication.objects.filter(person_id__in=person_ids).values_list("person_id", "code"))
@@ -656,7 +707,7 @@ def _apply_medications(unit: _Unit, items: Sequence[tuple[Entry, Record]], resou
         Person.objects.filter(pk=person_id, repeat_medication_count__lt=total).update(repeat_medication_count=total)
 
 
-_APPLY: dict[str, Callable[[_Unit, Sequence[tuple[Entry, Record]]], None]] = {
+_APPLY: dict[str, Callable[[_Unit, Sequence[tuple[Reading, Record]]], None]] = {
     "Organization": _apply_organizations,
     "Practitioner": _apply_practitioners,
     "Patient": _apply_patients,

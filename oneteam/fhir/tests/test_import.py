@@ -233,3 +233,20 @@ def test_import_command_reports_json_for_ndjson_and_bundles(
     assert report["skipped"] == {"Observation": 1}
     assert report["errors"] == []
     assert Condition.objects.get().person.nhs_number == numbers[1]
+
+
+def test_ndjson_read_in_worker_processes_gives_the_same_result(place: Place) -> None:
+    numbers = [next_nhs_number() for _ in range(6)]
+    lines = [json.dumps(bundles.patient(number, practice=place.practice, lsoa=place.lsoa)) for number in numbers]
+    lines.insert(3, json.dumps(bundles.patient("1234567890", practice=place.practice, lsoa=place.lsoa)))
+    seen: list[int] = []
+
+    refused = Importer()
+    refused.import_ndjson("bad.ndjson", lines, on_progress=seen.append, parallel_from=1)
+    taken = Importer()
+    taken.import_ndjson("good.ndjson", lines[:3] + lines[4:], parallel_from=1)
+
+    assert [(e.file, e.entry, e.resource_type) for e in refused.report.errors] == [("bad.ndjson", 4, "Patient")]
+    assert sum(seen) == 7
+    assert taken.report.created == {"Patient": 6}
+    assert sorted(Person.objects.values_list("nhs_number", flat=True)) == sorted(numbers)

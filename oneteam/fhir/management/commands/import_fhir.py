@@ -49,10 +49,9 @@ class Command(BaseCommand):
             if path.suffix in NDJSON_SUFFIXES:
                 with path.open("rb") as counting:
                     total = sum(1 for _line in counting)
-                with path.open("rb") as lines:
-                    # disable=None: a progress bar on a terminal, none in logs or cron mail.
-                    progress = tqdm(lines, total=total, unit="resource", desc=path.name, disable=None)
-                    importer.import_ndjson(str(path), progress)
+                # disable=None: a progress bar on a terminal, none in logs or cron mail.
+                with path.open("rb") as lines, tqdm(total=total, unit="resource", desc=path.name, disable=None) as bar:
+                    importer.import_ndjson(str(path), lines, on_progress=bar.update)
             else:
                 importer.import_json(str(path), path.read_bytes())
         result = importer.report
