@@ -20,6 +20,7 @@ from oneteam.people.models import Condition, HospitalAdmission, Person, SafetyAl
 from oneteam.people.tests.factories import make_person, next_nhs_number
 from oneteam.referrals.hospital import token_hash
 from oneteam.referrals.models import DischargeHandover, HospitalSystem
+from oneteam.referrals.queries import care_staff
 from oneteam.referrals.tests.factories import make_front_door, make_referral
 
 from . import bundles
@@ -337,3 +338,9 @@ def test_directory_resources(place: Place, api: Api) -> None:
     assert practitioner["identifier"][0]["value"] == nurse.username
     # The system's own service account is not in the staff directory.
     assert api.http.get(f"/fhir/Practitioner/{api.client.staff.pk}").status_code == 404
+
+
+def test_a_systems_service_account_has_no_password_and_is_not_offered_work(place: Place, api: Api) -> None:
+    assert not api.client.staff.has_usable_password()
+    nurse = make_staff(place.neighbourhood)
+    assert list(care_staff(place.neighbourhood)) == [nurse]
