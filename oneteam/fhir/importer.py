@@ -65,7 +65,7 @@ BUNDLE_TYPES = ("transaction", "batch", "collection")
 ORDER = tuple(READERS)
 CHUNK = 2000
 # NDJSON files this long are validated in worker processes (forking costs more than it saves on short files).
-PARALLEL_FROM = 10_000
+PARALLEL_FROM = 2_000
 _T = TypeVar("_T")
 
 
