@@ -8,7 +8,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from fhir.resources.R4B import get_fhir_model_class
 
@@ -344,3 +346,25 @@ def test_a_systems_service_account_has_no_password_and_is_not_offered_work(place
     assert not api.client.staff.has_usable_password()
     nurse = make_staff(place.neighbourhood)
     assert list(care_staff(place.neighbourhood)) == [nurse]
+
+
+def test_everything_costs_the_same_queries_however_many_records(
+    place: Place, api: Api, django_assert_num_queries: Any
+) -> None:
+    """Invariant 7 for the API: one query per resource type, not per resource."""
+    person = _person_with_everything(place)
+    api.http.get(f"/fhir/Patient/{person.pk}/$everything")
+    with CaptureQueriesContext(connection) as few:
+        api.http.get(f"/fhir/Patient/{person.pk}/$everything")
+    for day in range(1, 21):
+        Condition.objects.create(
+            person=person, snomed_code="44054006", term="Diabetes", recorded_on=datetime.date(2021, 1, day)
+        )
+        SafetyAlert.objects.create(
+            person=person, kind="other", detail="Steep steps", raised_on=datetime.date(2021, 1, day)
+        )
+
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = api.http.get(f"/fhir/Patient/{person.pk}/$everything")
+
+    assert len(_entries(response)) == 9 + 40
