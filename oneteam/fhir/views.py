@@ -14,7 +14,9 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
@@ -82,6 +84,10 @@ def _token_required(view: ClientView) -> ClientView:
             return view(request, *args, system=system, client=client, **kwargs)
         except queries.ApiError as error:
             return _refused(request, client, error.status, error.message, error.code)
+        except RequestDataTooBig:
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1_000_000
+            message = f"The body is larger than {limit} MB: send smaller Bundles, or import files with import_fhir"
+            return _refused(request, client, 413, message, "too-costly")
 
     # Systems authenticate with their own token, not a session, so there is no CSRF to check.
     return csrf_exempt(login_not_required(checked))

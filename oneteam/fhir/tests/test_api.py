@@ -368,3 +368,13 @@ def test_everything_costs_the_same_queries_however_many_records(
         response = api.http.get(f"/fhir/Patient/{person.pk}/$everything")
 
     assert len(_entries(response)) == 9 + 40
+
+
+def test_a_body_too_large_is_413_and_audited(api: Api, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000
+
+    response = api.http.post("/fhir/", data=b" " * 1_000_001, content_type=codes.FHIR_JSON)
+
+    assert response.status_code == 413
+    assert _body(response)["issue"][0]["code"] == "too-costly"
+    assert _last_event().detail["status"] == 413
