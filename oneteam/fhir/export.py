@@ -20,7 +20,7 @@ from django.db.models import Q
 
 from oneteam.access.models import AuditAction, DataCategory
 from oneteam.access.policy import in_team_neighbourhoods
-from oneteam.access.services import authorise_read, record_event
+from oneteam.access.services import authorise_reads, record_event
 from oneteam.people.models import Person
 
 from . import queries
@@ -82,12 +82,11 @@ def export_ndjson(
 
 def _allowed(client: ApiClient, person_ids: list[int], categories: list[DataCategory]) -> dict[DataCategory, list[int]]:
     """For each category, the people in `person_ids` the policy lets the client see it for; every answer audited."""
-    allowed: dict[DataCategory, list[int]] = {category: [] for category in categories}
-    for person in Person.objects.select_related(*PERSON_FIELDS).filter(pk__in=person_ids).order_by("pk"):
-        decisions = authorise_read(
-            staff=client.staff, person=person, categories=categories, purpose=queries.purpose_of(client)
-        )
-        for category, decision in decisions.items():
-            if decision.allowed:
-                allowed[category].append(person.pk)
-    return allowed
+    people = Person.objects.select_related(*PERSON_FIELDS).filter(pk__in=person_ids).order_by("pk")
+    decisions = authorise_reads(
+        staff=client.staff, people=people, categories=categories, purpose=queries.purpose_of(client)
+    )
+    return {
+        category: [person_id for person_id, answers in decisions.items() if answers[category].allowed]
+        for category in categories
+    }
