@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "oneteam.operations",
     "oneteam.outcomes",
     "oneteam.risk",
+    "oneteam.fhir",
 ]
 
 MIDDLEWARE = [

@@ -31,4 +31,5 @@ urlpatterns = [
     path("care/", include("oneteam.care.urls")),
     path("", include("oneteam.referrals.urls_public")),
     path("", include("oneteam.directory.urls")),
+    path("fhir/", include("oneteam.fhir.urls")),
 ]

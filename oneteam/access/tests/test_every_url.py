@@ -33,6 +33,15 @@ PUBLIC = {
     # The community directory is public information about services, not personal data (Open Referral UK API).
     "directory:api_services": "public directory API: services, no personal data",
     "directory:api_service": "public directory API: one service, no personal data",
+    # The experience questionnaire: a person answers through a single-use signed link, without an account.
+    "outcomes_public:questionnaire": "experience questionnaire by single-use link; shows nothing about the person",
+    "outcomes_public:thank_you": "questionnaire confirmation; shows nothing about the person",
+    # The FHIR API: systems authenticate with their token (401 without one); the CapabilityStatement is public.
+    "fhir:metadata": "FHIR CapabilityStatement; describes the server, holds no personal data",
+    "fhir:base": "FHIR import API, token-authenticated",
+    "fhir:everything": "FHIR Patient/$everything, token-authenticated and policy-checked",
+    "fhir:resource_type": "FHIR search API, token-authenticated and policy-checked",
+    "fhir:instance": "FHIR read API, token-authenticated and policy-checked",
 }
 
 

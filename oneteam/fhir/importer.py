@@ -1,0 +1,720 @@
+"""Importing FHIR: Bundles (transaction, batch, collection) and NDJSON files into OneTeam's records.
+
+A unit of import is one Bundle, or one NDJSON file: it is taken whole or not at
+all (one transaction), and its errors name the file, the entry and the
+resource type. What is taken is matched on natural keys first (NHS number, ODS
+code, username; a condition's person, code and date; and so on), so importing
+the same unit again creates nothing new. Resource types OneTeam does not keep
+are skipped and counted.
+
+Patient matching (docs/interoperability.md says the same):
+1. a Patient with an NHS number is that person: an NHS number failing its
+   check digit is an error, never stored;
+2. a Patient with no NHS number is matched on family name, given name, date of
+   birth and postcode together, and only if exactly one person matches; if none
+   or several do, it is an error (OneTeam's record is keyed on the NHS number, so
+   it does not create a person without one);
+3. an existing person's record is never overwritten by an import.
+A new person is placed by the LSOA extension on their address or, failing that,
+the LSOA of someone already known at the same postcode; their GP practice comes
+from `generalPractitioner`, which must be a GP practice OneTeam knows or the same
+unit brings.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any, TypeVar
+
+import pydantic
+from django.contrib.auth.hashers import make_password
+from django.db import DatabaseError, transaction
+from django.db.models import Count
+from fhir.resources.R4B import get_fhir_model_class
+
+from oneteam.access import audit
+from oneteam.access.models import AuditAction
+from oneteam.access.services import new_event
+from oneteam.organisations.models import LSOA, Neighbourhood, Organisation, Sector, Staff
+from oneteam.people.models import Condition, HospitalAdmission, Person, SafetyAlert
+
+from . import codes
+from .models import Allergy, RepeatMedication
+from .records import (
+    READERS,
+    EncounterRecord,
+    Invalid,
+    MedicationRecord,
+    OrganisationRecord,
+    PatientRecord,
+    PractitionerRecord,
+    Record,
+    Ref,
+)
+
+Json = dict[str, Any]
+BUNDLE_TYPES = ("transaction", "batch", "collection")
+# Resources are applied in this order, so what others refer to exists first.
+ORDER = tuple(READERS)
+CHUNK = 2000
+# NDJSON files this long are validated in worker processes (forking costs more than it saves on short files).
+PARALLEL_FROM = 2_000
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class EntryError:
+    """Something wrong with one entry (or, with entry None, with the whole file)."""
+
+    file: str
+    entry: int | None
+    resource_type: str
+    message: str
+
+    def as_json(self) -> Json:
+        return {"file": self.file, "entry": self.entry, "resourceType": self.resource_type, "message": self.message}
+
+
+@dataclass
+class ImportReport:
+    """Counts per resource type: taken (new or already known), of which new; skipped; and the errors."""
+
+    imported: Counter[str] = field(default_factory=Counter)
+    created: Counter[str] = field(default_factory=Counter)
+    skipped: Counter[str] = field(default_factory=Counter)
+    errors: list[EntryError] = field(default_factory=list)
+
+    def as_json(self) -> Json:
+        return {
+            "imported": dict(sorted(self.imported.items())),
+            "created": dict(sorted(self.created.items())),
+            "skipped": dict(sorted(self.skipped.items())),
+            "errors": [error.as_json() for error in self.errors],
+        }
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One resource of a unit: where it was (index in the Bundle, or line of the NDJSON file) and what it said."""
+
+    index: int
+    full_url: str
+    resource: object
+
+
+@dataclass
+class Outcome:
+    """What happened to one entry: "created", "matched" or "skipped", and the OneTeam row it became."""
+
+    entry: int
+    resource_type: str
+    result: str
+    pk: int | None = None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What reading one entry gave: where it was, its type and id, and the record to store.
+
+    `record` None with no `error` means the entry is skipped (a type or status OneTeam does not keep).
+    """
+
+    index: int
+    full_url: str
+    resource_type: str
+    resource_id: str
+    record: Record | None
+    error: str = ""
+
+
+def read_entry(entry: Entry) -> Reading:
+    """Validate one entry with `fhir.resources` and read it into a record (pure: runs in worker processes too)."""
+    resource = entry.resource
+    resource_type = resource.get("resourceType") if isinstance(resource, dict) else None
+    if not isinstance(resource, dict) or not isinstance(resource_type, str) or not resource_type:
+        return Reading(entry.index, entry.full_url, "", "", None, "The entry has no resource with a resourceType")
+    found_id = resource.get("id")
+    resource_id = found_id if isinstance(found_id, str) else ""
+    reader = READERS.get(resource_type)
+    if reader is None:
+        return Reading(entry.index, entry.full_url, resource_type, resource_id, None)
+    try:
+        get_fhir_model_class(resource_type).model_validate(resource)
+        record = reader(resource)
+    except pydantic.ValidationError as error:
+        return Reading(entry.index, entry.full_url, resource_type, resource_id, None, _validation_message(error))
+    except Invalid as invalid:
+        return Reading(entry.index, entry.full_url, resource_type, resource_id, None, str(invalid))
+    return Reading(entry.index, entry.full_url, resource_type, resource_id, record)
+
+
+def _read_lines(lines: Sequence[tuple[int, bytes | str]]) -> list[Reading]:
+    """Read numbered NDJSON lines; a line that is not JSON is an error at that line."""
+    readings = []
+    for number, line in lines:
+        try:
+            resource = json.loads(line)
+        except (ValueError, UnicodeDecodeError) as error:
+            readings.append(Reading(number, "", "", "", None, f"This line is not valid JSON: {error}"))
+            continue
+        readings.append(read_entry(Entry(number, "", resource)))
+    return readings
+
+
+def _chunks(items: Sequence[_T], size: int = CHUNK) -> Iterator[Sequence[_T]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _validation_message(error: pydantic.ValidationError) -> str:
+    problems = [
+        f"{'.'.join(str(part) for part in problem['loc']) or 'resource'}: {problem['msg']}"
+        for problem in error.errors()[:3]
+    ]
+    more = len(error.errors()) - len(problems)
+    return "Not valid FHIR R4: " + "; ".join(problems) + (f" (and {more} more)" if more > 0 else "")
+
+
+class _Rollback(Exception):
+    """Raised inside a unit's transaction to undo it when any entry has an error."""
+
+
+class Importer:
+    """One import run: a report, and the references seen so far so a later file can refer to an earlier one.
+
+    `actor` is the API client's service account, or None for the command line.
+    """
+
+    def __init__(self, *, actor: Staff | None = None, username: str = "import_fhir") -> None:
+        self.actor = actor
+        self.username = username
+        self.report = ImportReport()
+        self.seen: dict[str, int] = {}  # "Patient/abc" or "urn:uuid:…" -> OneTeam primary key
+
+    # ----- reading files -------------------------------------------------------------------------------
+
+    def import_json(self, file: str, body: bytes | str) -> list[Outcome] | None:
+        """Import one JSON document: a Bundle or a single resource. Returns the outcomes, or None if refused."""
+        try:
+            document = json.loads(body)
+        except (ValueError, UnicodeDecodeError) as error:
+            self.report.errors.append(EntryError(file, None, "", f"The file is not valid JSON: {error}"))
+            return None
+        if not isinstance(document, dict):
+            self.report.errors.append(EntryError(file, None, "", "The file must hold a FHIR resource (a JSON object)"))
+            return None
+        if document.get("resourceType") != "Bundle":
+            return self.import_readings(file, [read_entry(Entry(0, "", document))])
+        if document.get("type") not in BUNDLE_TYPES:
+            self.report.errors.append(
+                EntryError(file, None, "Bundle", f"Bundle.type must be one of {', '.join(BUNDLE_TYPES)}")
+            )
+            return None
+        raw = document.get("entry")
+        entries: list[Any] = raw if isinstance(raw, list) else []
+        return self.import_readings(
+            file,
+            [
+                read_entry(
+                    Entry(
+                        index,
+                        str(entry.get("fullUrl") or "") if isinstance(entry, dict) else "",
+                        entry.get("resource") if isinstance(entry, dict) else None,
+                    )
+                )
+                for index, entry in enumerate(entries)
+            ],
+        )
+
+    def import_ndjson(
+        self,
+        file: str,
+        lines: Iterable[str | bytes],
+        *,
+        on_progress: Callable[[int], object] | None = None,
+        parallel_from: int = PARALLEL_FROM,
+    ) -> list[Outcome] | None:
+        """Import an NDJSON file (one resource per line) as one unit; `entry` in its errors is the line number.
+
+        Validation is most of the work, so a file of `parallel_from` lines or more is
+        read in forked worker processes, one per core; storing stays in this process.
+        """
+        numbered = [(number, line) for number, line in enumerate(lines, start=1) if line.strip()]
+        cores = os.cpu_count() or 1
+        # Chunks small enough to keep every core busy, large enough to keep the hand-over cheap.
+        chunks = list(_chunks(numbered, max(1, min(CHUNK, -(-len(numbered) // cores)))))
+        readings: list[Reading] = []
+        workers = min(cores, len(chunks))
+        if len(numbered) >= parallel_from and workers > 1:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+                for done in pool.map(_read_lines, chunks):
+                    readings.extend(done)
+                    if on_progress:
+                        on_progress(len(done))
+        else:
+            for chunk in chunks:
+                readings.extend(_read_lines(chunk))
+                if on_progress:
+                    on_progress(len(chunk))
+        return self.import_readings(file, readings)
+
+    # ----- one unit ------------------------------------------------------------------------------------
+
+    def import_readings(self, file: str, readings: list[Reading]) -> list[Outcome] | None:
+        """Store one unit's entries, all or nothing. Returns the outcomes, or None if refused."""
+        unit = _Unit(self, file)
+        by_type: dict[str, list[tuple[Reading, Record]]] = defaultdict(list)
+        for reading in readings:
+            if reading.error:
+                unit.error(reading, reading.resource_type, reading.error)
+            elif reading.record is None:
+                unit.outcomes.append(Outcome(reading.index, reading.resource_type, "skipped"))
+            else:
+                by_type[reading.resource_type].append((reading, reading.record))
+        if unit.errors:
+            self.report.errors.extend(unit.errors)
+            return None
+        try:
+            with transaction.atomic():
+                for resource_type in ORDER:
+                    if by_type[resource_type]:
+                        unit.apply(resource_type, by_type[resource_type])
+                if unit.errors:
+                    raise _Rollback
+                unit.audit()
+        except _Rollback:
+            self.report.errors.extend(unit.errors)
+            return None
+        except DatabaseError as error:
+            self.report.errors.append(EntryError(file, None, "", f"The database refused the import: {error}"))
+            return None
+        self.seen.update(unit.keys)
+        for outcome in unit.outcomes:
+            if outcome.result == "skipped":
+                self.report.skipped[outcome.resource_type] += 1
+            else:
+                self.report.imported[outcome.resource_type] += 1
+                if outcome.result == "created":
+                    self.report.created[outcome.resource_type] += 1
+        return sorted(unit.outcomes, key=lambda outcome: outcome.entry)
+
+
+class _Unit:
+    """The work of importing one Bundle or NDJSON file."""
+
+    def __init__(self, run: Importer, file: str) -> None:
+        self.run = run
+        self.file = file
+        self.errors: list[EntryError] = []
+        self.outcomes: list[Outcome] = []
+        self.keys: dict[str, int] = {}
+        self.changed: dict[int, Counter[str]] = defaultdict(Counter)
+        self._organisations: dict[str, tuple[int, str, int | None]] | None = None
+        self._people: dict[str, int] = {}
+
+    def error(self, entry: Reading, resource_type: str, message: str) -> None:
+        self.errors.append(EntryError(self.file, entry.index, resource_type, message))
+
+    # ----- references ----------------------------------------------------------------------------------
+
+    def register(self, entry: Reading, resource_type: str, pk: int, result: str) -> None:
+        """Remember what an entry became, under every name others may refer to it by."""
+        if entry.full_url:
+            self.keys[entry.full_url] = pk
+        if entry.resource_id:
+            self.keys[f"{resource_type}/{entry.resource_id}"] = pk
+        self.outcomes.append(Outcome(entry.index, resource_type, result, pk))
+
+    def _literal(self, ref: Ref) -> int | None:
+        if not ref.literal:
+            return None
+        # An absolute URL ends with Type/id; a relative one is Type/id; urn:uuid: is kept whole.
+        key = (
+            ref.literal if ref.literal.startswith("urn:") else ref.resource_type + "/" + ref.literal.rsplit("/", 1)[-1]
+        )
+        return self.keys.get(key, self.run.seen.get(key))
+
+    def organisations(self) -> dict[str, tuple[int, str, int | None]]:
+        """Every organisation by ODS code: (id, sector, neighbourhood id). The organisation map is small."""
+        if self._organisations is None:
+            self._organisations = {
+                ods: (pk, sector, neighbourhood)
+                for pk, ods, sector, neighbourhood in Organisation.objects.values_list(
+                    "pk", "ods_code", "sector", "neighbourhood_id"
+                )
+            }
+        return self._organisations
+
+    def resolve(self, entry: Reading, ref: Ref, where: str) -> int | None:
+        """The OneTeam id `ref` points at, or None with an error naming the dangling reference."""
+        pk = self._literal(ref)
+        if pk is None and ref.value:
+            if ref.resource_type == "Organization" and ref.system in (codes.ODS_CODE, ""):
+                found = self.organisations().get(ref.value.upper())
+                pk = found[0] if found else None
+            elif ref.resource_type == "Patient" and ref.system in (codes.NHS_NUMBER, ""):
+                pk = self._people.get(ref.value)
+        if pk is None:
+            said = ref.literal or f"{ref.resource_type}?identifier={ref.system}|{ref.value}"
+            self.error(
+                entry,
+                entry.resource_type,
+                f"{where} refers to {said}, which is neither in this import nor known to OneTeam",
+            )
+        return pk
+
+    def prefetch_people(self, refs: Iterable[Ref]) -> None:
+        """Load the people referred to by NHS number, in bulk, for `resolve`."""
+        wanted = sorted({ref.value for ref in refs if ref.resource_type == "Patient" and ref.value} - set(self._people))
+        for chunk in _chunks(wanted):
+            self._people.update(Person.objects.filter(nhs_number__in=chunk).values_list("nhs_number", "pk"))
+
+    # ----- storing -------------------------------------------------------------------------------------
+
+    def apply(self, resource_type: str, items: list[tuple[Reading, Record]]) -> None:
+        for chunk in _chunks(items):
+            _APPLY[resource_type](self, chunk)
+
+    def audit(self) -> None:
+        """One audit event for each person whose record the unit added to, in one append."""
+        audit.append(
+            [
+                new_event(
+                    staff=self.run.actor,
+                    username=self.run.username,
+                    action=AuditAction.CREATE,
+                    person_id=person_id,
+                    detail={"fhir_import": dict(sorted(added.items()))},
+                )
+                for person_id, added in sorted(self.changed.items())
+            ]
+        )
+
+
+def _apply_organizations(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
+    known = unit.organisations()
+    neighbourhoods = dict(Neighbourhood.objects.values_list("code", "pk"))
+    new: dict[str, Organisation] = {}
+    waiting: list[tuple[Reading, str]] = []
+    for entry, record in items:
+        assert isinstance(record, OrganisationRecord)
+        if record.ods_code in known:
+            unit.register(entry, "Organization", known[record.ods_code][0], "matched")
+            continue
+        neighbourhood = neighbourhoods.get(record.neighbourhood_code)
+        if record.sector == Sector.GP_PRACTICE and neighbourhood is None:
+            unit.error(
+                entry, "Organization", "A GP practice needs the neighbourhood extension naming a OneTeam neighbourhood"
+            )
+            continue
+        if record.ods_code not in new:
+            new[record.ods_code] = Organisation(
+                name=record.name, ods_code=record.ods_code, sector=record.sector, neighbourhood_id=neighbourhood
+            )
+        waiting.append((entry, record.ods_code))
+    Organisation.objects.bulk_create(new.values())
+    for organisation in new.values():
+        known[organisation.ods_code] = (organisation.pk, organisation.sector, organisation.neighbourhood_id)
+    for entry, ods in waiting:
+        unit.register(entry, "Organization", known[ods][0], "created")
+
+
+def _apply_practitioners(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
+    names = [record.username for _entry, record in items if isinstance(record, PractitionerRecord)]
+    known = dict(Staff.objects.filter(username__in=names).values_list("username", "pk"))
+    new: dict[str, Staff] = {}
+    for _entry, record in items:
+        assert isinstance(record, PractitionerRecord)
+        if record.username not in known and record.username not in new:
+            # A directory entry, not an account: inactive, and no password that could ever match.
+            new[record.username] = Staff(
+                username=record.username,
+                first_name=record.first_name,
+                last_name=record.last_name,
+                profession=record.profession,
+                is_active=False,
+                password=make_password(None),
+            )
+    Staff.objects.bulk_create(new.values())
+    known.update((staff.username, staff.pk) for staff in new.values())
+    for entry, record in items:
+        assert isinstance(record, PractitionerRecord)
+        unit.register(entry, "Practitioner", known[record.username], "created" if record.username in new else "matched")
+
+
+def _apply_patients(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
+    records = [(entry, record) for entry, record in items if isinstance(record, PatientRecord)]
+    numbers = [record.nhs_number for _entry, record in records if record.nhs_number]
+    known = dict(Person.objects.filter(nhs_number__in=numbers).values_list("nhs_number", "pk"))
+    lsoas = {
+        code: (pk, ward, neighbourhood)
+        for code, pk, ward, neighbourhood in LSOA.objects.filter(
+            code__in={record.lsoa_code for _entry, record in records if record.lsoa_code}
+        ).values_list("code", "pk", "ward_id", "ward__neighbourhood_id")
+    }
+    new: dict[str, Person] = {}
+    waiting: list[tuple[Reading, str]] = []
+    for entry, record in records:
+        if record.nhs_number in known:
+            unit.register(entry, "Patient", known[record.nhs_number], "matched")
+        elif not record.nhs_number:
+            _match_without_nhs_number(unit, entry, record)
+        elif record.nhs_number in new:
+            waiting.append((entry, record.nhs_number))
+        else:
+            person = _new_person(unit, entry, record, lsoas)
+            if person is not None:
+                new[record.nhs_number] = person
+                waiting.append((entry, record.nhs_number))
+    Person.objects.bulk_create(new.values())
+    for entry, number in waiting:
+        unit.register(entry, "Patient", new[number].pk, "created")
+        unit.changed[new[number].pk]["Patient"] = 1
+    unit._people.update(known)
+    unit._people.update((number, person.pk) for number, person in new.items())
+
+
+def _match_without_nhs_number(unit: _Unit, entry: Reading, record: PatientRecord) -> None:
+    matches = list(
+        Person.objects.filter(
+            family_name__iexact=record.family_name,
+            given_name__iexact=record.given_name,
+            date_of_birth=record.date_of_birth,
+            postcode=record.postcode,
+        ).values_list("pk", flat=True)[:2]
+    )
+    if len(matches) == 1:
+        unit.register(entry, "Patient", matches[0], "matched")
+    else:
+        found = "no one" if not matches else "more than one person"
+        unit.error(
+            entry,
+            "Patient",
+            f"No NHS number, and {found} has this family name, given name, date of birth and postcode; "
+            "OneTeam creates people only with an NHS number",
+        )
+
+
+def _new_person(
+    unit: _Unit, entry: Reading, record: PatientRecord, lsoas: dict[str, tuple[int, int, int]]
+) -> Person | None:
+    place = lsoas.get(record.lsoa_code)
+    if place is None and record.postcode:
+        neighbour = (
+            Person.objects.filter(postcode=record.postcode)
+            .values_list("lsoa_id", "ward_id", "ward_neighbourhood_id")
+            .first()
+        )
+        place = neighbour
+    if place is None:
+        unit.error(
+            entry,
+            "Patient",
+            "Patient.address: OneTeam cannot place this address in one of its areas "
+            "(give the LSOA extension, or a postcode where someone it knows lives)",
+        )
+        return None
+    if record.gp_practice is None:
+        unit.error(entry, "Patient", "Patient.generalPractitioner must name the person's GP practice")
+        return None
+    practice_id = unit.resolve(entry, record.gp_practice, "Patient.generalPractitioner")
+    if practice_id is None:
+        return None
+    practice = next((found for found in unit.organisations().values() if found[0] == practice_id), None)
+    if practice is None or practice[1] != Sector.GP_PRACTICE or practice[2] is None:
+        unit.error(entry, "Patient", "Patient.generalPractitioner must be a GP practice")
+        return None
+    lsoa_id, ward_id, ward_neighbourhood_id = place
+    return Person(
+        nhs_number=record.nhs_number,
+        given_name=record.given_name,
+        family_name=record.family_name,
+        date_of_birth=record.date_of_birth,
+        date_of_death=record.date_of_death,
+        sex=record.sex,
+        ethnic_category=record.ethnic_category,
+        interpreter_needed=record.interpreter_needed,
+        preferred_language=record.preferred_language,
+        address_line_1=record.address_line_1,
+        address_line_2=record.address_line_2,
+        town=record.town,
+        postcode=record.postcode,
+        lsoa_id=lsoa_id,
+        ward_id=ward_id,
+        ward_neighbourhood_id=ward_neighbourhood_id,
+        gp_practice_id=practice_id,
+        practice_neighbourhood_id=practice[2],
+    )
+
+
+def _subjects(unit: _Unit, items: Sequence[tuple[Reading, Any]], where: str) -> list[tuple[Reading, Any, int]]:
+    """Each record with the person it is about; entries whose subject does not resolve get an error."""
+    unit.prefetch_people(record.subject for _entry, record in items)
+    resolved = []
+    for entry, record in items:
+        person_id = unit.resolve(entry, record.subject, where)
+        if person_id is not None:
+            resolved.append((entry, record, person_id))
+    return resolved
+
+
+def _add_rows(
+    unit: _Unit,
+    resource_type: str,
+    items: Sequence[tuple[Reading, Any]],
+    model: type[Any],
+    key_fields: tuple[str, ...],
+    make: Callable[[Any, int], Any],
+    key: Callable[[Any, int], tuple[Any, ...]],
+) -> list[tuple[Any, int]]:
+    """Store the records not already there (by `key_fields`), in bulk. Returns the matched records with their rows."""
+    where = {"AllergyIntolerance": "patient"}.get(resource_type, "subject")
+    resolved = _subjects(unit, items, f"{resource_type}.{where}")
+    person_ids = {person_id for _entry, _record, person_id in resolved}
+    existing = {
+        tuple(row[1:]): row[0]
+        for row in model.objects.filter(person_id__in=person_ids).values_list("pk", "person_id", *key_fields[1:])
+    }
+    new: dict[tuple[Any, ...], Any] = {}
+    for _entry, record, person_id in resolved:
+        identity = key(record, person_id)
+        if identity not in existing and identity not in new:
+            new[identity] = make(record, person_id)
+    model.objects.bulk_create(new.values())
+    matched = []
+    for entry, record, person_id in resolved:
+        identity = key(record, person_id)
+        if identity in new:
+            row = new.pop(identity)
+            existing[identity] = row.pk
+            unit.register(entry, resource_type, row.pk, "created")
+            unit.changed[person_id][resource_type] += 1
+        else:
+            unit.register(entry, resource_type, existing[identity], "matched")
+            matched.append((record, existing[identity]))
+    return matched
+
+
+def _apply_conditions(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
+    _add_rows(
+        unit,
+        "Condition",
+        items,
+        Condition,
+        ("person_id", "snomed_code", "recorded_on"),
+        lambda r, p: Condition(person_id=p, snomed_code=r.snomed_code, term=r.term, recorded_on=r.recorded_on),
+        lambda r, p: (p, r.snomed_code, r.recorded_on),
+    )
+
+
+def _apply_flags(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
+    _add_rows(
+        unit,
+        "Flag",
+        items,
+        SafetyAlert,
+        ("person_id", "kind", "raised_on"),
+        lambda r, p: SafetyAlert(person_id=p, kind=r.kind, detail=r.detail, raised_on=r.raised_on, active=r.active),
+        lambda r, p: (p, r.kind, r.raised_on),
+    )
+
+
+def _apply_allergies(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
+    _add_rows(
+        unit,
+        "AllergyIntolerance",
+        items,
+        Allergy,
+        ("person_id", "snomed_code", "recorded_on"),
+        lambda r, p: Allergy(person_id=p, snomed_code=r.snomed_code, term=r.term, recorded_on=r.recorded_on),
+        lambda r, p: (p, r.snomed_code, r.recorded_on),
+    )
+
+
+def _apply_encounters(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
+    with_hospital: list[tuple[Reading, _WithHospital]] = []
+    for entry, record in items:
+        assert isinstance(record, EncounterRecord)
+        hospital_id = unit.resolve(entry, record.hospital, "Encounter.serviceProvider")
+        if hospital_id is not None:
+            with_hospital.append((entry, _WithHospital(record, hospital_id)))
+    matched = _add_rows(
+        unit,
+        "Encounter",
+        with_hospital,
+        HospitalAdmission,
+        ("person_id", "hospital_id", "admitted_on"),
+        lambda r, p: HospitalAdmission(
+            person_id=p,
+            hospital_id=r.hospital_id,
+            method=r.record.method,
+            admitted_on=r.record.admitted_on,
+            discharged_on=r.record.discharged_on,
+        ),
+        lambda r, p: (p, r.hospital_id, r.record.admitted_on),
+    )
+    # A discharge for a stay OneTeam has as an admission completes it (one query finds the open stays).
+    discharges = {pk: wrapped.record.discharged_on for wrapped, pk in matched if wrapped.record.discharged_on}
+    still_in = HospitalAdmission.objects.filter(pk__in=discharges, discharged_on__isnull=True).values_list(
+        "pk", flat=True
+    )
+    for pk in still_in:
+        HospitalAdmission.objects.filter(pk=pk).update(discharged_on=discharges[pk])
+
+
+@dataclass(frozen=True)
+class _WithHospital:
+    """An encounter with its hospital resolved; `subject` is the encounter's."""
+
+    record: EncounterRecord
+    hospital_id: int
+
+    @property
+    def subject(self) -> Ref:
+        return self.record.subject
+
+
+def _apply_medications(unit: _Unit, items: Sequence[tuple[Reading, Record]], resource_type: str) -> None:
+    resolved = _subjects(unit, items, f"{resource_type}.subject")
+    person_ids = {person_id for _entry, _record, person_id in resolved}
+    existing = set(RepeatMedication.objects.filter(person_id__in=person_ids).values_list("person_id", "code"))
+    new: dict[tuple[int, str], RepeatMedication] = {}
+    for entry, record, person_id in resolved:
+        assert isinstance(record, MedicationRecord)
+        identity = (person_id, record.code)
+        fresh = identity not in existing and identity not in new
+        if fresh:
+            new[identity] = RepeatMedication(person_id=person_id, code=record.code)
+            unit.changed[person_id][resource_type] += 1
+        unit.register(entry, resource_type, person_id, "created" if fresh else "matched")
+    RepeatMedication.objects.bulk_create(new.values())
+    # The count is never lowered: OneTeam may know of repeat medicines this import does not mention.
+    counts = (
+        RepeatMedication.objects.filter(person_id__in={person_id for person_id, _code in new})
+        .values("person_id")
+        .annotate(total=Count("pk"))
+        .values_list("person_id", "total")
+    )
+    for person_id, total in counts:
+        Person.objects.filter(pk=person_id, repeat_medication_count__lt=total).update(repeat_medication_count=total)
+
+
+_APPLY: dict[str, Callable[[_Unit, Sequence[tuple[Reading, Record]]], None]] = {
+    "Organization": _apply_organizations,
+    "Practitioner": _apply_practitioners,
+    "Patient": _apply_patients,
+    "Condition": _apply_conditions,
+    "Encounter": _apply_encounters,
+    "Flag": _apply_flags,
+    "AllergyIntolerance": _apply_allergies,
+    "MedicationRequest": lambda unit, items: _apply_medications(unit, items, "MedicationRequest"),
+    "MedicationStatement": lambda unit, items: _apply_medications(unit, items, "MedicationStatement"),
+}

@@ -1,0 +1,71 @@
+"""`manage.py import_fhir PATH... [--report json]`: import FHIR Bundles (.json) and NDJSON files (.ndjson)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from oneteam.fhir.importer import ORDER, Importer
+
+NDJSON_SUFFIXES = (".ndjson", ".jsonl")
+
+
+def _files(paths: list[str]) -> list[Path]:
+    """The files to import, folders opened, NDJSON in dependency order (Organization.ndjson before Patient.ndjson …)."""
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.iterdir() if p.suffix in (".json", *NDJSON_SUFFIXES)))
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise CommandError(f"{name} is not a file or folder.")
+
+    def rank(path: Path) -> int:
+        stem = path.name.split(".")[0]
+        return ORDER.index(stem) if stem in ORDER else len(ORDER)
+
+    return sorted(found, key=rank)
+
+
+class Command(BaseCommand):
+    help = (
+        "Import FHIR R4 Bundles (transaction, batch, collection) and NDJSON files. Each Bundle or NDJSON file is "
+        "taken whole or not at all; importing the same file again creates nothing new."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("paths", nargs="+", help="Bundle (.json) or NDJSON (.ndjson) files, or folders of them")
+        parser.add_argument("--report", choices=["json"], help="Print the report as JSON")
+
+    def handle(self, *args: Any, paths: list[str], report: str | None, **options: Any) -> None:
+        importer = Importer(username="import_fhir (command line)")
+        for path in _files(paths):
+            if path.suffix in NDJSON_SUFFIXES:
+                with path.open("rb") as counting:
+                    total = sum(1 for _line in counting)
+                # disable=None: a progress bar on a terminal, none in logs or cron mail.
+                with path.open("rb") as lines, tqdm(total=total, unit="resource", desc=path.name, disable=None) as bar:
+                    importer.import_ndjson(str(path), lines, on_progress=bar.update)
+            else:
+                importer.import_json(str(path), path.read_bytes())
+        result = importer.report
+        if report == "json":
+            self.stdout.write(json.dumps(result.as_json(), indent=2))
+        else:
+            for resource_type, count in sorted(result.imported.items()):
+                self.stdout.write(f"{resource_type}: {count} imported ({result.created[resource_type]} new)")
+            for resource_type, count in sorted(result.skipped.items()):
+                self.stdout.write(f"{resource_type}: {count} skipped (OneTeam does not keep them)")
+            for error in result.errors:
+                where = f"entry {error.entry}" if error.entry is not None else "the whole file"
+                self.stdout.write(f"{error.file}, {where} ({error.resource_type or 'no type'}): {error.message}")
+        if result.errors:
+            raise CommandError(
+                f"{len(result.errors)} error(s): nothing was imported from the Bundles or files they name."
+            )

@@ -1,0 +1,228 @@
+"""Reads for the FHIR API and exports, every one through the access policy and the audit log.
+
+The caller is an `ApiClient`; the policy judges its service account for the
+client's purpose (see `clients`). A read of a person's resource asks about the
+resource type's data category (`registry`); a refusal is an `ApiError` (403)
+carrying the policy's reason, and is audited like an allowed read.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from oneteam.access.models import AuditAction, DataCategory, Purpose
+from oneteam.access.services import authorise_read, record_event
+from oneteam.organisations.models import Organisation, Staff
+from oneteam.people import nhs_number
+from oneteam.people.models import HospitalAdmission, Person
+
+from . import codes, resources
+from .models import ApiClient
+from .registry import PATIENT, PERSON_FIELDS, PERSON_RESOURCES, PersonResource
+from .resources import Json
+
+MAX_COUNT = 100
+DEFAULT_COUNT = 20
+_PATIENT_PARAMETERS = {"identifier", "name", "family", "given", "birthdate"}
+_CONTROL_PARAMETERS = {"_count", "_format"}
+
+
+@dataclass
+class ApiError(Exception):
+    """The call cannot be answered: HTTP `status`, an OperationOutcome issue `code`, and why in words."""
+
+    status: int
+    message: str
+    code: str = "invalid"
+
+
+def purpose_of(client: ApiClient) -> Purpose:
+    """The one purpose the client reads for: every policy question it asks is for this purpose."""
+    return Purpose(client.purpose)
+
+
+def _person_kind(resource_type: str) -> PersonResource:
+    kind = PERSON_RESOURCES.get(resource_type)
+    if kind is None:
+        raise ApiError(404, f"OneTeam does not serve {resource_type} resources", "not-supported")
+    return kind
+
+
+def _authorise(client: ApiClient, person: Person, category: DataCategory) -> None:
+    decision = authorise_read(staff=client.staff, person=person, categories=[category], purpose=purpose_of(client))[
+        category
+    ]
+    if not decision.allowed:
+        raise ApiError(403, decision.reason, "forbidden")
+
+
+def read(client: ApiClient, resource_type: str, resource_id: str) -> Json:
+    """One resource by id (GET /fhir/Type/id)."""
+    if resource_type in ("Organization", "Practitioner"):
+        return _read_directory(client, resource_type, resource_id)
+    kind = _person_kind(resource_type)
+    found = kind.by_id(resource_id)
+    if found is None:
+        raise ApiError(404, f"There is no {resource_type} with id {resource_id}", "not-found")
+    person_id, resource = found
+    _authorise(client, Person.objects.get(pk=person_id), kind.category)
+    return resource
+
+
+def directory_rows(resource_type: str) -> QuerySet[Any]:
+    """The organisation map or the staff directory (neither holds anyone's care record)."""
+    if resource_type == "Organization":
+        return Organisation.objects.select_related("neighbourhood").order_by("pk")
+    # Service accounts and administrators' superuser accounts are not practitioners.
+    return Staff.objects.filter(fhir_client__isnull=True, is_superuser=False).order_by("pk")
+
+
+def render_directory(resource_type: str, row: Any) -> Json:
+    """An Organization or Practitioner resource for a row of `directory_rows`."""
+    return resources.organization(row) if resource_type == "Organization" else resources.practitioner(row)
+
+
+def _read_directory(client: ApiClient, resource_type: str, resource_id: str) -> Json:
+    row = directory_rows(resource_type).filter(pk=int(resource_id)).first() if resource_id.isdigit() else None
+    if row is None:
+        raise ApiError(404, f"There is no {resource_type} with id {resource_id}", "not-found")
+    record_event(staff=client.staff, action=AuditAction.VIEW, detail={"fhir": f"{resource_type} read"})
+    return render_directory(resource_type, row)
+
+
+def _count(parameters: Mapping[str, str]) -> int:
+    text = parameters.get("_count", str(DEFAULT_COUNT))
+    if not text.isdigit() or not 1 <= int(text) <= MAX_COUNT:
+        raise ApiError(400, f"_count must be a whole number from 1 to {MAX_COUNT}")
+    return int(text)
+
+
+def _check_parameters(parameters: Mapping[str, str], allowed: set[str]) -> None:
+    unknown = sorted(set(parameters) - allowed - _CONTROL_PARAMETERS)
+    if unknown:
+        raise ApiError(400, f"OneTeam does not support the search parameter {', '.join(unknown)} here", "not-supported")
+
+
+def search(client: ApiClient, resource_type: str, parameters: Mapping[str, str]) -> list[Json]:
+    """Search (GET /fhir/Type?…): people by identifier, name and birth date; other resources by patient."""
+    if resource_type == "Patient":
+        return _search_people(client, parameters)
+    if resource_type in ("Organization", "Practitioner"):
+        return _search_directory(client, resource_type, parameters)
+    kind = _person_kind(resource_type)
+    _check_parameters(parameters, {"patient", "subject"})
+    wanted = (parameters.get("patient") or parameters.get("subject") or "").removeprefix("Patient/")
+    person = Person.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else None
+    if person is None:
+        raise ApiError(400, f"Search {resource_type} with patient=<id of a Patient OneTeam holds>", "required")
+    _authorise(client, person, kind.category)
+    return kind.by_people([person.pk])
+
+
+def _search_people(client: ApiClient, parameters: Mapping[str, str]) -> list[Json]:
+    _check_parameters(parameters, _PATIENT_PARAMETERS)
+    count = _count(parameters)
+    people = _people_matching(parameters)
+    candidates = list(people.select_related(*PERSON_FIELDS).order_by("family_name", "given_name", "pk")[:count])
+    record_event(
+        staff=client.staff,
+        action=AuditAction.SEARCH,
+        purpose=client.purpose,
+        detail={
+            "fhir": "Patient search",
+            "parameters": sorted(set(parameters) & _PATIENT_PARAMETERS),
+            "results": len(candidates),
+        },
+    )
+    found = []
+    for person in candidates:
+        decision = authorise_read(
+            staff=client.staff, person=person, categories=[DataCategory.DEMOGRAPHICS], purpose=purpose_of(client)
+        )[DataCategory.DEMOGRAPHICS]
+        # People the system may not see are left out, as a person searching would not see them either.
+        if decision.allowed:
+            found.append(resources.patient(person))
+    return found
+
+
+def _people_matching(parameters: Mapping[str, str]) -> QuerySet[Person]:
+    if not set(parameters) & _PATIENT_PARAMETERS:
+        raise ApiError(400, "Search people by identifier, name, family, given or birthdate", "required")
+    people = Person.objects.all()
+    if "identifier" in parameters:
+        system, _, value = parameters["identifier"].rpartition("|")
+        if system not in ("", codes.NHS_NUMBER):
+            raise ApiError(400, f"Search people by identifier={codes.NHS_NUMBER}|<NHS number>", "not-supported")
+        number = nhs_number.normalise(value)
+        if not nhs_number.is_valid(number):
+            raise ApiError(400, "identifier is not a valid NHS number")
+        people = people.filter(nhs_number=number)
+    if "name" in parameters:
+        name = parameters["name"].strip()
+        people = people.filter(Q(family_name__istartswith=name) | Q(given_name__istartswith=name))
+    if "family" in parameters:
+        people = people.filter(family_name__istartswith=parameters["family"].strip())
+    if "given" in parameters:
+        people = people.filter(given_name__istartswith=parameters["given"].strip())
+    if "birthdate" in parameters:
+        try:
+            born = datetime.date.fromisoformat(parameters["birthdate"].removeprefix("eq"))
+        except ValueError:
+            raise ApiError(400, "birthdate must be a date like 1941-03-27") from None
+        people = people.filter(date_of_birth=born)
+    return people
+
+
+def _search_directory(client: ApiClient, resource_type: str, parameters: Mapping[str, str]) -> list[Json]:
+    _check_parameters(parameters, {"identifier", "name"})
+    rows = directory_rows(resource_type)
+    if "identifier" in parameters:
+        value = parameters["identifier"].rpartition("|")[2].strip()
+        rows = rows.filter(ods_code=value.upper()) if resource_type == "Organization" else rows.filter(username=value)
+    if "name" in parameters:
+        name = parameters["name"].strip()
+        rows = (
+            rows.filter(name__icontains=name)
+            if resource_type == "Organization"
+            else rows.filter(Q(last_name__istartswith=name) | Q(first_name__istartswith=name))
+        )
+    found = [render_directory(resource_type, row) for row in rows[: _count(parameters)]]
+    record_event(
+        staff=client.staff,
+        action=AuditAction.SEARCH,
+        detail={"fhir": f"{resource_type} search", "results": len(found)},
+    )
+    return found
+
+
+def everything(client: ApiClient, person_id: str) -> list[Json]:
+    """Patient/$everything: the person and every resource about them the client may see, with their organisations.
+
+    Refused (403) if the client may not see the person's demographics; otherwise each
+    other category the policy refuses is left out (and the refusal audited).
+    """
+    person = (
+        Person.objects.select_related(*PERSON_FIELDS).filter(pk=int(person_id)).first() if person_id.isdigit() else None
+    )
+    if person is None:
+        raise ApiError(404, f"There is no Patient with id {person_id}", "not-found")
+    kinds = list(PERSON_RESOURCES.values())
+    decisions = authorise_read(
+        staff=client.staff,
+        person=person,
+        categories=list(dict.fromkeys(kind.category for kind in kinds)),
+        purpose=purpose_of(client),
+    )
+    if not decisions[PATIENT.category].allowed:
+        raise ApiError(403, decisions[PATIENT.category].reason, "forbidden")
+    found = [resource for kind in kinds if decisions[kind.category].allowed for resource in kind.by_people([person.pk])]
+    organisation_ids = {person.gp_practice_id}
+    if decisions[PERSON_RESOURCES["Encounter"].category].allowed:
+        organisation_ids |= set(HospitalAdmission.objects.filter(person=person).values_list("hospital_id", flat=True))
+    organisations = Organisation.objects.select_related("neighbourhood").filter(pk__in=organisation_ids).order_by("pk")
+    return found + [resources.organization(organisation) for organisation in organisations]
