@@ -18,6 +18,7 @@ run: setup
 	$(MANAGE) generate_city --residents $(DEMO_RESIDENTS) --seed $(DEMO_SEED) --if-empty
 	$(MANAGE) ensure_sharing_agreements
 	$(MANAGE) create_demo_staff
+	$(MANAGE) stratify
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: setup browser lint typecheck pytest
