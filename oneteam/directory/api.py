@@ -1,7 +1,7 @@
 """The public Open Referral UK read API: query parameters in, HSDS 3 service objects and pages out.
 
 Directory entries are public information about services, not personal data,
-so these reads need no access-policy decision and no audit (docs/adr/0006-directory-open-referral-uk.md).
+so these reads need no access-policy decision and no audit (docs/adr/0007-directory-open-referral-uk.md).
 Optional fields that are empty are left out, never sent as null.
 """
 

@@ -4,7 +4,7 @@ A system's API token is the hospital system's token (`referrals.HospitalSystem`)
 so one token model serves both the admission feed and the FHIR API. An
 `ApiClient` adds what the FHIR API needs on top: the purpose the system reads
 for, and the service account whose place in the organisation the access policy
-judges (see docs/adr/0006-fhir-api-clients.md).
+judges (see docs/adr/0008-fhir-api-clients-and-import.md).
 """
 
 from __future__ import annotations
