@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "oneteam.people",
     "oneteam.access",
     "oneteam.referrals",
+    "oneteam.mdt",
     "oneteam.synthetic",
 ]
 
@@ -203,6 +204,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "oneteam" / "static" / "build",
     ("js", BASE_DIR / "oneteam" / "static" / "js"),
     ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
+    ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 # Outside production, WhiteNoise serves straight from the source folders so no
 # collectstatic step is needed for `make run` or the tests.

@@ -25,5 +25,6 @@ urlpatterns = [
     path("", include("oneteam.access.urls")),
     path("people/", include("oneteam.people.urls")),
     path("referrals/", include("oneteam.referrals.urls")),
+    path("mdt/", include("oneteam.mdt.urls")),
     path("", include("oneteam.referrals.urls_public")),
 ]

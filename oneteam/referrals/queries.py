@@ -32,6 +32,8 @@ from django.utils import timezone
 from oneteam.access.models import AuditAction, CareRole, CareTeamMembership, DataCategory, Purpose
 from oneteam.access.policy import Decision, decide, staff_teams
 from oneteam.access.services import authorise_read, record_event
+from oneteam.mdt.models import MdtAction
+from oneteam.mdt.queries import actions_needing_attention, open_actions_owned_by
 from oneteam.organisations.models import Neighbourhood, Profession, Staff, Team
 from oneteam.people.models import Person
 
@@ -410,6 +412,7 @@ class Inbox:
     notices: list[Notice]
     discharges: Sequence[DischargeHandover]  # annotated with `overdue`
     queues: list[Team]
+    mdt_actions: list[MdtAction] = field(default_factory=list)
 
 
 def inbox(*, staff: Staff) -> Inbox:
@@ -443,20 +446,25 @@ def inbox(*, staff: Staff) -> Inbox:
         notices=notices,
         discharges=discharges,
         queues=[team for team in teams if team.takes_referrals],
+        mdt_actions=open_actions_owned_by(staff),
     )
     record_event(
         staff=staff,
         action=AuditAction.SEARCH,
         purpose=Purpose.DIRECT_CARE,
-        detail={"inbox": True, "shown": len(offers) + len(box.held) + len(notices) + len(discharges)},
+        detail={
+            "inbox": True,
+            "shown": len(offers) + len(box.held) + len(notices) + len(discharges) + len(box.mdt_actions),
+        },
     )
     return box
 
 
 def inbox_count(staff: Staff) -> int:
-    """Offers waiting for them or their teams, unread notices, and overdue referrals they hold.
+    """Offers waiting for them or their teams, unread notices, overdue referrals they hold, and MDT actions they
+    own that are due today or overdue.
 
-    Two queries: the response targets, then the three counts together.
+    Two queries: the response targets, then the four counts together.
     """
     their_teams = Staff.teams.through.objects.filter(staff_id=staff.pk).values("team_id")
     offers = HandoverOffer.objects.filter(Q(to_staff=staff) | Q(to_team_id__in=their_teams), status=OfferStatus.PENDING)
@@ -464,8 +472,13 @@ def inbox_count(staff: Staff) -> int:
     overdue = breached(Referral.objects.filter(owner_staff=staff), target_minutes())
     counts = (
         Staff.objects.filter(pk=staff.pk)
-        .annotate(waiting_offers=_count(offers), unread_notices=_count(notices), overdue_referrals=_count(overdue))
-        .values_list("waiting_offers", "unread_notices", "overdue_referrals")
+        .annotate(
+            waiting_offers=_count(offers),
+            unread_notices=_count(notices),
+            overdue_referrals=_count(overdue),
+            mdt_actions_due=_count(actions_needing_attention(staff.pk)),
+        )
+        .values_list("waiting_offers", "unread_notices", "overdue_referrals", "mdt_actions_due")
         .get()
     )
     return sum(counts)
