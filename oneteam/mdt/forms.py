@@ -51,6 +51,7 @@ class MeetingForm(forms.Form):
     online_link = forms.URLField(
         label="Online meeting link (optional if in person)",
         required=False,
+        assume_scheme="https",
         error_messages={"invalid": "Enter a full web address, starting https://"},
     )
     chair = forms.ModelChoiceField(

@@ -17,6 +17,7 @@ from oneteam.access.care_team import join_care_team
 from oneteam.access.models import AuditAction, CareRole, CareTeamMembership, DataCategory, Purpose
 from oneteam.access.policy import decide, staff_neighbourhood_ids
 from oneteam.access.services import record_event
+from oneteam.jinja2 import nhs_date, nhs_datetime
 from oneteam.organisations.models import Neighbourhood, Staff
 from oneteam.people.models import Person
 
@@ -120,11 +121,10 @@ def _check_person_is_free(meeting: Meeting, person: Person, minutes: int) -> Non
     )
     for other in others:
         if timetable.overlaps(window, meeting_window(other, _agenda_minutes(other))):
-            local = timezone.localtime(other.starts_at)
             raise MdtRefused(
                 "person",
                 f"{person} is already on the agenda of another MDT meeting at that time "
-                f"({local:%d %B %Y at %H:%M}). Discuss them at one meeting",
+                f"({nhs_datetime(other.starts_at)}). Discuss them at one meeting",
             )
 
 
@@ -303,7 +303,7 @@ def overdue_actions(neighbourhood_id: int, today: datetime.date) -> list[MdtActi
 
 def returned_question(actions: list[MdtAction]) -> str:
     """The question for a person whose MDT actions are overdue."""
-    listed = "; ".join(f"{a.description} ({a.owner}, due {a.due_on:%d %B %Y})" for a in actions)
+    listed = "; ".join(f"{a.description} ({a.owner}, due {nhs_date(a.due_on)})" for a in actions)
     return f"Overdue MDT action{'s' if len(actions) > 1 else ''}: {listed}. What is needed to finish?"
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from oneteam.access.models import AuditAction, DataCategory, Purpose
 from oneteam.access.policy import decide
 from oneteam.access.services import record_event
+from oneteam.jinja2 import nhs_date
 from oneteam.organisations.models import Profession, Staff
 from oneteam.people.models import Person
 from oneteam.referrals.models import HospitalEvent, HospitalEventKind, Referral
@@ -78,7 +79,7 @@ def key_worker_requests(meeting: Meeting, now: datetime.datetime) -> list[Sugges
             source=ItemSource.REQUEST,
             person=request.person,
             reason=f"Requested by {request.requested_by} ({request.requested_by.get_profession_display()}) "
-            f"on {timezone.localtime(request.requested_at):%d %B %Y}",
+            f"on {nhs_date(request.requested_at)}",
             question=request.question,
             professions=tuple(request.professions),
             minutes=request.expected_minutes,
@@ -109,7 +110,7 @@ def stuck_referrals(meeting: Meeting, now: datetime.datetime) -> list[Suggestion
                 source=ItemSource.STUCK_REFERRAL,
                 person=referral.person,
                 reason=f"{referral.get_urgency_display()} referral for {need}, received "
-                f"{timezone.localtime(referral.received_at):%d %B %Y}, has had no first contact within its target",
+                f"{nhs_date(referral.received_at)}, has had no first contact within its target",
                 question=f"The {need} referral has waited past its target. Who will make contact, and by when?",
                 professions=tuple(SUITED_PROFESSIONS[referral.need]),
             )
@@ -133,7 +134,7 @@ def recent_discharges(meeting: Meeting, now: datetime.datetime) -> list[Suggesti
                 key=f"discharge:{event.pk}",
                 source=ItemSource.DISCHARGE,
                 person=event.person,
-                reason=f"Discharged from hospital on {timezone.localtime(event.occurred_at):%d %B %Y}",
+                reason=f"Discharged from hospital on {nhs_date(event.occurred_at)}",
                 question="Is the support at home working since discharge, and does anything need to change?",
                 professions=(Profession.DISTRICT_NURSE, Profession.GP, Profession.SOCIAL_WORKER),
             ),
