@@ -20,8 +20,7 @@ from oneteam.people import nhs_number
 CASE_PROFESSIONS = [
     (value, label)
     for value, label in Profession.choices
-    if value
-    not in (Profession.ANALYST, Profession.INFORMATION_GOVERNANCE_OFFICER, Profession.ADMINISTRATOR)
+    if value not in (Profession.ANALYST, Profession.INFORMATION_GOVERNANCE_OFFICER, Profession.ADMINISTRATOR)
 ]
 
 
@@ -45,7 +44,9 @@ class MeetingForm(forms.Form):
         label="Date", error_messages={"required": "Enter the date of the meeting", "invalid": "Enter a real date"}
     )
     time = forms.TimeField(
-        label="Start time", help_text="For example, 14:30", error_messages={"required": "Enter the start time", "invalid": "Enter a real time, like 14:30"}
+        label="Start time",
+        help_text="For example, 14:30",
+        error_messages={"required": "Enter the start time", "invalid": "Enter a real time, like 14:30"},
     )
     place = forms.CharField(label="Place (optional if online)", max_length=200, required=False)
     online_link = forms.URLField(
@@ -158,7 +159,10 @@ class OutcomeForm(forms.Form):
         label="How many minutes did it take?",
         min_value=1,
         max_value=240,
-        error_messages={"required": "Enter how many minutes the discussion took", "invalid": "Enter a whole number of minutes"},
+        error_messages={
+            "required": "Enter how many minutes the discussion took",
+            "invalid": "Enter a whole number of minutes",
+        },
     )
 
 
@@ -169,7 +173,10 @@ class ActionForm(forms.Form):
         label="What needs to be done?", max_length=300, error_messages={"required": "Enter what needs to be done"}
     )
     owner = forms.ModelChoiceField(
-        Staff.objects.none(), label="Who will do it?", empty_label="Choose who", error_messages={"required": "Choose who will do it"}
+        Staff.objects.none(),
+        label="Who will do it?",
+        empty_label="Choose who",
+        error_messages={"required": "Choose who will do it"},
     )
     due_on = forms.DateField(
         label="Due by", error_messages={"required": "Enter the date it is due by", "invalid": "Enter a real date"}
@@ -186,4 +193,3 @@ class ActionForm(forms.Form):
         if due < timezone.localdate():
             raise forms.ValidationError("The due date must be today or later")
         return due
-

@@ -82,9 +82,7 @@ class AgendaItem(models.Model):
     proposed_at = models.DateTimeField()
     source = models.CharField(max_length=20, choices=ItemSource.choices, default=ItemSource.MANUAL)
     reason = models.CharField(max_length=300, blank=True, help_text="Why it was suggested, in words")
-    request = models.OneToOneField(
-        AgendaRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="item"
-    )
+    request = models.OneToOneField(AgendaRequest, on_delete=models.SET_NULL, null=True, blank=True, related_name="item")
     returned_action = models.ForeignKey(
         "MdtAction", on_delete=models.SET_NULL, null=True, blank=True, related_name="returned_in"
     )

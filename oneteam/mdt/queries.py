@@ -25,7 +25,7 @@ from oneteam.people.models import Person, SafetyAlert
 from oneteam.referrals.models import DischargeHandover, Referral, State, Urgency
 
 from . import timetable, words
-from .models import ActionStatus, AgendaItem, Attendance, Meeting, MdtAction
+from .models import ActionStatus, AgendaItem, Attendance, MdtAction, Meeting
 
 UPCOMING_SHOWN = 20
 
@@ -98,7 +98,12 @@ def meeting_for(staff: Staff, meeting_id: int) -> Meeting:
     """A meeting of one of the staff member's neighbourhoods, or one they chair (404 otherwise)."""
     meeting = (
         Meeting.objects.select_related("chair", "neighbourhood")
-        .filter(Q(neighbourhood_id__in=staff_neighbourhood_ids(staff)) | Q(chair=staff) | Q(items__attendance__staff=staff) | Q(items__person__gp_practice_id=staff.organisation_id))
+        .filter(
+            Q(neighbourhood_id__in=staff_neighbourhood_ids(staff))
+            | Q(chair=staff)
+            | Q(items__attendance__staff=staff)
+            | Q(items__person__gp_practice_id=staff.organisation_id)
+        )
         .filter(pk=meeting_id)
         .first()
     )
@@ -113,9 +118,7 @@ def agenda(*, staff: Staff, meeting: Meeting, action: AuditAction = AuditAction.
     Queries: the items with their people and practices, then the policy's one query
     per distinct person, then the audit append.
     """
-    items = list(
-        meeting.items.select_related("person__gp_practice", "proposed_by").order_by("proposed_at", "pk")
-    )
+    items = list(meeting.items.select_related("person__gp_practice", "proposed_by").order_by("proposed_at", "pk"))
     entries = [timetable.Entry(item.pk, item.person.gp_practice_id, item.expected_minutes) for item in items]
     by_pk = {item.pk: item for item in items}
     practices = {item.person.gp_practice_id: item.person.gp_practice for item in items}
@@ -171,7 +174,9 @@ def invitees(meeting: Meeting, item: AgendaItem) -> QuerySet[Staff]:
     """Who could take part in an item: the neighbourhood team's members of the professions needed, the chair,
     and the GPs of the person's own practice.
     """
-    team_members = Staff.teams.through.objects.filter(team__neighbourhood_id=meeting.neighbourhood_id).values("staff_id")
+    team_members = Staff.teams.through.objects.filter(team__neighbourhood_id=meeting.neighbourhood_id).values(
+        "staff_id"
+    )
     return (
         Staff.objects.filter(is_active=True)
         .filter(
@@ -347,12 +352,16 @@ def huddle_board(*, staff: Staff, team_id: int) -> Board | None:
             .order_by("-raised_on", "-pk")
         ),
         actions_due=list(
-            MdtAction.objects.filter(status=ActionStatus.OPEN, due_on=today, item__meeting__neighbourhood_id=team.neighbourhood_id)
+            MdtAction.objects.filter(
+                status=ActionStatus.OPEN, due_on=today, item__meeting__neighbourhood_id=team.neighbourhood_id
+            )
             .select_related("person", "owner")
             .order_by("owner__last_name", "pk")
         ),
         updated_at=now,
     )
     shown = len(board.urgent_referrals) + len(board.discharges) + len(board.safety_alerts) + len(board.actions_due)
-    record_event(staff=staff, action=AuditAction.SEARCH, purpose=Purpose.DIRECT_CARE, detail={"huddle": team.pk, "shown": shown})
+    record_event(
+        staff=staff, action=AuditAction.SEARCH, purpose=Purpose.DIRECT_CARE, detail={"huddle": team.pk, "shown": shown}
+    )
     return board

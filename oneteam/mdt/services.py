@@ -28,8 +28,8 @@ from .models import (
     AgendaRequest,
     Attendance,
     ItemSource,
-    Meeting,
     MdtAction,
+    Meeting,
 )
 
 # How long attending a case's discussion lets someone read it for MDT discussion (the minutes and follow-up).
@@ -82,7 +82,7 @@ def schedule_meeting(
 ) -> Meeting:
     """Set up an MDT meeting. Overdue actions from earlier meetings come straight back onto its agenda."""
     if neighbourhood.pk not in staff_neighbourhood_ids(actor):
-        raise MdtRefused("neighbourhood", f"You can only set up meetings for your own team's neighbourhood.")
+        raise MdtRefused("neighbourhood", "You can only set up meetings for your own team's neighbourhood.")
     if not place and not online_link:
         raise MdtRefused("place", "Enter where the meeting is, or an online meeting link")
     if starts_at < timezone.now():
@@ -257,9 +257,7 @@ def record_outcome(*, actor: Staff, item: AgendaItem, summary: str, decision: st
 
 
 @transaction.atomic
-def add_action(
-    *, actor: Staff, item: AgendaItem, description: str, owner: Staff, due_on: datetime.date
-) -> MdtAction:
+def add_action(*, actor: Staff, item: AgendaItem, description: str, owner: Staff, due_on: datetime.date) -> MdtAction:
     """An action the team agreed: a named owner and a due date. It shows in the owner's inbox until done."""
     _must_chair(actor, item)
     if not description.strip():

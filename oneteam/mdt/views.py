@@ -237,7 +237,11 @@ def item_step(request: HttpRequest, item_id: int, name: str) -> HttpResponse:
                 message = "Decision recorded."
             else:
                 action = services.add_action(
-                    actor=staff, item=page.item, description=data["description"], owner=data["owner"], due_on=data["due_on"]
+                    actor=staff,
+                    item=page.item,
+                    description=data["description"],
+                    owner=data["owner"],
+                    due_on=data["due_on"],
                 )
                 message = f"Action added for {action.owner}."
         except services.MdtRefused as refused:
@@ -268,7 +272,9 @@ def request_discussion(request: HttpRequest, person_id: int) -> HttpResponse:
     """From the person's record: ask for them to be discussed at the next MDT."""
     staff = _staff(request)
     person = get_object_or_404(Person, pk=person_id)
-    decisions = authorise_read(staff=staff, person=person, categories=[DataCategory.CARE_PLAN], purpose=Purpose.DIRECT_CARE)
+    decisions = authorise_read(
+        staff=staff, person=person, categories=[DataCategory.CARE_PLAN], purpose=Purpose.DIRECT_CARE
+    )
     if not decisions[DataCategory.CARE_PLAN].allowed:
         return _cannot(request)
     form = ItemForm(_posted(request))
@@ -296,7 +302,11 @@ def huddle(request: HttpRequest, team_id: int) -> HttpResponse:
     board = queries.huddle_board(staff=_staff(request), team_id=team_id)
     if board is None:
         return _cannot(request)
-    context = {"board": board, "refresh_seconds": getattr(settings, "HUDDLE_REFRESH_SECONDS", HUDDLE_REFRESH_SECONDS), "active_nav": "mdt"}
+    context = {
+        "board": board,
+        "refresh_seconds": getattr(settings, "HUDDLE_REFRESH_SECONDS", HUDDLE_REFRESH_SECONDS),
+        "active_nav": "mdt",
+    }
     return render(request, "mdt/huddle.jinja", context)
 
 

@@ -11,7 +11,7 @@ import re
 import pytest
 from django.test import Client
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from pytest_django.fixtures import SettingsWrapper
 
 from oneteam.mdt import services
@@ -61,7 +61,11 @@ def test_a_meeting_from_suggestions_to_actions_and_back(page: Page, live_server:
     ben = make_person(home, given_name="Ben", family_name="Okafor", gp_practice=river_practice)
     cy = make_person(home, given_name="Cy", family_name="Lewis", gp_practice=bridge_practice)
     services.request_discussion(
-        actor=nurse, person=ada, question="Falls at night: what would keep her safe?", professions=["gp", "district_nurse"], expected_minutes=10
+        actor=nurse,
+        person=ada,
+        question="Falls at night: what would keep her safe?",
+        professions=["gp", "district_nurse"],
+        expected_minutes=10,
     )
     stuck = make_referral(home, person=ben)
     Referral.objects.filter(pk=stuck.pk).update(received_at=timezone.now() - datetime.timedelta(days=5))
@@ -84,7 +88,9 @@ def test_a_meeting_from_suggestions_to_actions_and_back(page: Page, live_server:
     expect(page.get_by_text("Requested by Nia Nurse")).to_be_visible()
     axe(page)
     page.get_by_role("link", name=re.compile(r"Add to the agenda\W+Ada KHAN")).click()
-    expect(page.get_by_label("What question should the team answer?")).to_have_value("Falls at night: what would keep her safe?")
+    expect(page.get_by_label("What question should the team answer?")).to_have_value(
+        "Falls at night: what would keep her safe?"
+    )
     axe(page)
     page.get_by_role("button", name="Add to agenda").click()
     expect(page.get_by_text("Ada Khan added to the agenda.")).to_be_visible()
@@ -112,13 +118,19 @@ def test_a_meeting_from_suggestions_to_actions_and_back(page: Page, live_server:
     expect(page.get_by_text("Cy Lewis added to the agenda.")).to_be_visible()
     axe(page)
     # Bridge practice's two people share one slot, before River practice's.
-    expect(page.get_by_role("heading", name=f"10:00am to 10:15am: people registered at {bridge_practice.name}")).to_be_visible()
-    expect(page.get_by_role("heading", name=f"10:15am to 10:25am: people registered at {river_practice.name}")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=f"10:00am to 10:15am: people registered at {bridge_practice.name}")
+    ).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=f"10:15am to 10:25am: people registered at {river_practice.name}")
+    ).to_be_visible()
 
     # The GP sees only their practice's slot.
     sign_in_as(page, base, gp, meeting_url.removeprefix(base))
     expect(page.get_by_role("heading", name="Your part of the meeting")).to_be_visible()
-    expect(page.get_by_role("heading", name=f"10:00am to 10:15am: people registered at {bridge_practice.name}")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name=f"10:00am to 10:15am: people registered at {bridge_practice.name}")
+    ).to_be_visible()
     expect(page.get_by_text(river_practice.name)).to_have_count(0)
     expect(page.locator(".mdt-item")).to_have_count(2)
 
@@ -137,7 +149,10 @@ def test_a_meeting_from_suggestions_to_actions_and_back(page: Page, live_server:
     expect(page.get_by_text("Decision recorded.")).to_be_visible()
     axe(page)
     week = (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
-    for description, owner in (("Refer to the falls clinic", "Nia Nurse (District nurse)"), ("Arrange a bed sensor", "Sol Worker (Social worker)")):
+    for description, owner in (
+        ("Refer to the falls clinic", "Nia Nurse (District nurse)"),
+        ("Arrange a bed sensor", "Sol Worker (Social worker)"),
+    ):
         page.get_by_label("What needs to be done?").fill(description)
         page.get_by_label("Who will do it?").select_option(label=owner)
         page.get_by_label("Due by").fill(week)
@@ -160,7 +175,9 @@ def test_a_meeting_from_suggestions_to_actions_and_back(page: Page, live_server:
     axe(page)
 
     # A week passes and the bed sensor is still not arranged: it comes back on the next meeting's agenda.
-    MdtAction.objects.filter(description="Arrange a bed sensor").update(due_on=timezone.localdate() - datetime.timedelta(days=1))
+    MdtAction.objects.filter(description="Arrange a bed sensor").update(
+        due_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
     sign_in_as(page, base, coordinator, "/mdt/meetings/new/")
     page.get_by_label("Date").fill((timezone.localdate() + datetime.timedelta(days=2)).isoformat())
     page.get_by_label("Start time").fill("10:00")
@@ -185,9 +202,42 @@ def test_the_huddle_board_shows_a_new_urgent_referral_without_reloading(
     expect(page.get_by_text("No new urgent referrals.")).to_be_visible()
     page.evaluate("() => { window.stillTheSamePage = true }")
 
-    details = ReferralDetails(given_name="Una", family_name="Urgent", need="falls", urgency=Urgency.URGENT, consent_to_share=True)
+    details = ReferralDetails(
+        given_name="Una", family_name="Urgent", need="falls", urgency=Urgency.URGENT, consent_to_share=True
+    )
     receive_referral(neighbourhood=home, details=details, source=Source.STAFF, referred_by=None)
 
     expect(page.get_by_role("link", name="Una U.: Falls")).to_be_visible(timeout=8_000)
     assert page.evaluate("() => window.stillTheSamePage") is True
     axe(page)
+
+
+def test_the_huddle_board_refreshes_within_the_content_security_policy(
+    browser: Browser, live_server: object, settings: SettingsWrapper
+) -> None:
+    settings.HUDDLE_REFRESH_SECONDS = 1
+    home = make_neighbourhood()
+    front_door = make_front_door(home)
+    nurse = make_staff(home)
+    nurse.teams.add(front_door)
+    client = Client()
+    client.force_login(nurse)
+    # Not the `page` fixture: that one bypasses the policy so axe-core can be injected (the test above checks axe).
+    context = browser.new_context(locale="en-GB")
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": str(live_server)}])
+    page = context.new_page()
+    refusals: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            refusals.append(message.text)
+
+    page.on("console", on_console)
+    try:
+        page.goto(f"{live_server}/mdt/huddle/teams/{front_door.pk}/")
+        with page.expect_response(lambda response: "/board/" in response.url, timeout=8_000):
+            pass
+        expect(page.get_by_text("No new urgent referrals.")).to_be_visible()
+        assert refusals == []
+    finally:
+        context.close()

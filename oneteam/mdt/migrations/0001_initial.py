@@ -6,131 +6,266 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0002_team_takes_referrals'),
-        ('people', '0001_initial'),
+        ("organisations", "0002_team_takes_referrals"),
+        ("people", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AgendaRequest',
+            name="AgendaRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question', models.TextField()),
-                ('professions', models.JSONField(help_text='Profession values the discussion needs')),
-                ('expected_minutes', models.PositiveSmallIntegerField()),
-                ('requested_at', models.DateTimeField()),
-                ('neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.neighbourhood')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mdt_requests', to='people.person')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("question", models.TextField()),
+                ("professions", models.JSONField(help_text="Profession values the discussion needs")),
+                ("expected_minutes", models.PositiveSmallIntegerField()),
+                ("requested_at", models.DateTimeField()),
+                (
+                    "neighbourhood",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="organisations.neighbourhood"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="mdt_requests", to="people.person"
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['requested_at', 'pk'],
+                "ordering": ["requested_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='AgendaItem',
+            name="AgendaItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question', models.TextField()),
-                ('professions', models.JSONField(help_text='Profession values the discussion needs')),
-                ('expected_minutes', models.PositiveSmallIntegerField()),
-                ('proposed_at', models.DateTimeField()),
-                ('source', models.CharField(choices=[('manual', 'Added by hand'), ('request', "Requested from the person's record"), ('stuck_referral', 'Referral past its response target'), ('discharge', 'Discharged from hospital in the last week'), ('overdue_action', 'MDT action overdue'), ('top_risk_band', 'Newly in the top risk band'), ('overdue_plan_action', 'Care plan action overdue')], default='manual', max_length=20)),
-                ('reason', models.CharField(blank=True, help_text='Why it was suggested, in words', max_length=300)),
-                ('summary', models.TextField(blank=True)),
-                ('decision', models.TextField(blank=True)),
-                ('actual_minutes', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('discussed_at', models.DateTimeField(blank=True, null=True)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mdt_items', to='people.person')),
-                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='item', to='mdt.agendarequest')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("question", models.TextField()),
+                ("professions", models.JSONField(help_text="Profession values the discussion needs")),
+                ("expected_minutes", models.PositiveSmallIntegerField()),
+                ("proposed_at", models.DateTimeField()),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("manual", "Added by hand"),
+                            ("request", "Requested from the person's record"),
+                            ("stuck_referral", "Referral past its response target"),
+                            ("discharge", "Discharged from hospital in the last week"),
+                            ("overdue_action", "MDT action overdue"),
+                            ("top_risk_band", "Newly in the top risk band"),
+                            ("overdue_plan_action", "Care plan action overdue"),
+                        ],
+                        default="manual",
+                        max_length=20,
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, help_text="Why it was suggested, in words", max_length=300)),
+                ("summary", models.TextField(blank=True)),
+                ("decision", models.TextField(blank=True)),
+                ("actual_minutes", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("discussed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="mdt_items", to="people.person"
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="item",
+                        to="mdt.agendarequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['proposed_at', 'pk'],
+                "ordering": ["proposed_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='MdtAction',
+            name="MdtAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('description', models.CharField(max_length=300)),
-                ('due_on', models.DateField()),
-                ('status', models.CharField(choices=[('open', 'Open'), ('done', 'Done')], default='open', max_length=10)),
-                ('done_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='actions', to='mdt.agendaitem')),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mdt_actions', to=settings.AUTH_USER_MODEL)),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mdt_actions', to='people.person')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("description", models.CharField(max_length=300)),
+                ("due_on", models.DateField()),
+                (
+                    "status",
+                    models.CharField(choices=[("open", "Open"), ("done", "Done")], default="open", max_length=10),
+                ),
+                ("done_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="actions", to="mdt.agendaitem"
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mdt_actions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="mdt_actions", to="people.person"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['due_on', 'pk'],
+                "ordering": ["due_on", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='agendaitem',
-            name='returned_action',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='returned_in', to='mdt.mdtaction'),
+            model_name="agendaitem",
+            name="returned_action",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="returned_in",
+                to="mdt.mdtaction",
+            ),
         ),
         migrations.CreateModel(
-            name='Meeting',
+            name="Meeting",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ad_hoc', models.BooleanField(default=False)),
-                ('starts_at', models.DateTimeField(db_index=True)),
-                ('place', models.CharField(blank=True, max_length=200)),
-                ('online_link', models.URLField(blank=True)),
-                ('created_at', models.DateTimeField()),
-                ('chair', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mdt_meetings_chaired', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('neighbourhood', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mdt_meetings', to='organisations.neighbourhood')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("ad_hoc", models.BooleanField(default=False)),
+                ("starts_at", models.DateTimeField(db_index=True)),
+                ("place", models.CharField(blank=True, max_length=200)),
+                ("online_link", models.URLField(blank=True)),
+                ("created_at", models.DateTimeField()),
+                (
+                    "chair",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mdt_meetings_chaired",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "neighbourhood",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mdt_meetings",
+                        to="organisations.neighbourhood",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['starts_at', 'pk'],
+                "ordering": ["starts_at", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='agendaitem',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='mdt.meeting'),
+            model_name="agendaitem",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="items", to="mdt.meeting"
+            ),
         ),
         migrations.CreateModel(
-            name='Attendance',
+            name="Attendance",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('profession', models.CharField(max_length=40)),
-                ('recorded_at', models.DateTimeField()),
-                ('item', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attendance', to='mdt.agendaitem')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('staff', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='mdt_attendance', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("profession", models.CharField(max_length=40)),
+                ("recorded_at", models.DateTimeField()),
+                (
+                    "item",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="attendance", to="mdt.agendaitem"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "staff",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="mdt_attendance",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('item', 'staff'), name='mdt_attended_once')],
+                "constraints": [models.UniqueConstraint(fields=("item", "staff"), name="mdt_attended_once")],
             },
         ),
         migrations.AddIndex(
-            model_name='mdtaction',
-            index=models.Index(fields=['owner', 'status', 'due_on'], name='mdt_action_owner'),
+            model_name="mdtaction",
+            index=models.Index(fields=["owner", "status", "due_on"], name="mdt_action_owner"),
         ),
         migrations.AddIndex(
-            model_name='mdtaction',
-            index=models.Index(fields=['status', 'due_on'], name='mdt_action_due'),
+            model_name="mdtaction",
+            index=models.Index(fields=["status", "due_on"], name="mdt_action_due"),
         ),
         migrations.AddConstraint(
-            model_name='mdtaction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('done_at__isnull', True), ('status', 'open')), models.Q(('done_at__isnull', False), ('status', 'done')), _connector='OR'), name='mdt_done_action_has_time'),
+            model_name="mdtaction",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("done_at__isnull", True), ("status", "open")),
+                    models.Q(("done_at__isnull", False), ("status", "done")),
+                    _connector="OR",
+                ),
+                name="mdt_done_action_has_time",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='meeting',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('place', ''), _negated=True), models.Q(('online_link', ''), _negated=True), _connector='OR'), name='mdt_meeting_has_a_place'),
+            model_name="meeting",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("place", ""), _negated=True),
+                    models.Q(("online_link", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="mdt_meeting_has_a_place",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agendaitem',
-            constraint=models.UniqueConstraint(fields=('meeting', 'person'), name='mdt_person_once_per_meeting'),
+            model_name="agendaitem",
+            constraint=models.UniqueConstraint(fields=("meeting", "person"), name="mdt_person_once_per_meeting"),
         ),
     ]

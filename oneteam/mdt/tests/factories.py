@@ -6,10 +6,10 @@ import datetime
 
 from django.utils import timezone
 
-from oneteam.organisations.models import Neighbourhood, Profession, Staff
-from oneteam.people.models import Person
 from oneteam.mdt import services
 from oneteam.mdt.models import AgendaItem, Meeting
+from oneteam.organisations.models import Neighbourhood, Profession, Staff
+from oneteam.people.models import Person
 
 
 def make_meeting(

@@ -19,9 +19,8 @@ from oneteam.organisations.models import Neighbourhood, Organisation, Profession
 from oneteam.organisations.tests.factories import make_staff
 from oneteam.people.models import SafetyAlert
 from oneteam.people.tests.factories import make_person
-from oneteam.referrals.models import DischargeHandover, HospitalEvent, HospitalSystem, Urgency
+from oneteam.referrals.models import DischargeHandover, HospitalEvent, HospitalSystem, Source, Urgency
 from oneteam.referrals.services import ReferralDetails, receive_referral
-from oneteam.referrals.models import Source
 
 pytestmark = pytest.mark.django_db
 SignIn = Callable[[Staff], Client]
@@ -42,13 +41,20 @@ def test_the_huddle_board_shows_the_days_four_lists_to_the_team_only(
     hospital = Organisation.objects.create(name="City Hospital", ods_code="RH1", sector=Sector.ACUTE_HOSPITAL)
     system = HospitalSystem.objects.create(name="PAS", organisation=hospital, token_hash="h", created_at=timezone.now())
     event = HospitalEvent.objects.create(
-        system=system, external_id="E1", kind="discharge", person=discharged, occurred_at=timezone.now(), received_at=timezone.now()
+        system=system,
+        external_id="E1",
+        kind="discharge",
+        person=discharged,
+        occurred_at=timezone.now(),
+        received_at=timezone.now(),
     )
     DischargeHandover.objects.create(event=event, person=discharged, team=front_door, due_at=timezone.now())
     alerted = make_person(home, given_name="Sam", family_name="Alerted")
     SafetyAlert.objects.create(person=alerted, kind="dangerous_dog", detail="Large dog", raised_on=timezone.localdate())
     item = make_item(make_meeting(home, chair), make_person(home, given_name="Abe", family_name="Action"))
-    services.add_action(actor=chair, item=item, description="Phone the daughter", owner=chair, due_on=timezone.localdate())
+    services.add_action(
+        actor=chair, item=item, description="Phone the daughter", owner=chair, due_on=timezone.localdate()
+    )
 
     page = client_for(chair).get(reverse("mdt:huddle", args=[front_door.pk])).content.decode()
     for expected in ("Una U.: Falls", "Dora D.", "Sam A.: Dangerous dog", "Abe A.: Phone the daughter"):
@@ -77,7 +83,9 @@ def test_measures_minutes_per_case_attendance_gp_share_and_actions_on_time(home:
     services.complete_action(actor=nurse, action=on_time)
     late = services.add_action(actor=chair, item=first, description="B", owner=nurse, due_on=today)
     MdtAction.objects.filter(pk=late.pk).update(due_on=today - datetime.timedelta(days=3))
-    services.add_action(actor=chair, item=second, description="C", owner=nurse, due_on=today + datetime.timedelta(days=5))
+    services.add_action(
+        actor=chair, item=second, description="C", owner=nurse, due_on=today + datetime.timedelta(days=5)
+    )
 
     result = measures(Meeting.objects.filter(pk=meeting.pk))
     assert result.cases == 2
@@ -90,4 +98,9 @@ def test_measures_minutes_per_case_attendance_gp_share_and_actions_on_time(home:
 
 def test_measures_of_no_meetings_are_empty() -> None:
     result = measures(Meeting.objects.none())
-    assert (result.cases, result.minutes_per_case, result.gp_attendance, result.actions_on_time) == (0, None, None, None)
+    assert (result.cases, result.minutes_per_case, result.gp_attendance, result.actions_on_time) == (
+        0,
+        None,
+        None,
+        None,
+    )

@@ -23,10 +23,14 @@ def test_an_item_needs_a_question_and_a_profession(home: Neighbourhood, chair: S
     meeting = make_meeting(home, chair)
     person = make_person(home)
     with pytest.raises(services.MdtRefused) as no_question:
-        services.add_item(actor=chair, meeting=meeting, person=person, question=" ", professions=["gp"], expected_minutes=5)
+        services.add_item(
+            actor=chair, meeting=meeting, person=person, question=" ", professions=["gp"], expected_minutes=5
+        )
     assert no_question.value.field == "question"
     with pytest.raises(services.MdtRefused) as no_profession:
-        services.add_item(actor=chair, meeting=meeting, person=person, question="Why?", professions=[], expected_minutes=5)
+        services.add_item(
+            actor=chair, meeting=meeting, person=person, question="Why?", professions=[], expected_minutes=5
+        )
     assert no_profession.value.field == "professions"
     assert not meeting.items.exists()
 
@@ -60,7 +64,11 @@ def test_a_chair_cannot_chair_two_meetings_at_once(home: Neighbourhood, chair: S
     make_item(meeting, make_person(home), minutes=20)
     with pytest.raises(services.MdtRefused) as refused:
         services.schedule_meeting(
-            actor=chair, neighbourhood=home, starts_at=meeting.starts_at + datetime.timedelta(minutes=10), chair=chair, place="Room 2"
+            actor=chair,
+            neighbourhood=home,
+            starts_at=meeting.starts_at + datetime.timedelta(minutes=10),
+            chair=chair,
+            place="Room 2",
         )
     assert refused.value.field == "chair"
 
@@ -70,7 +78,12 @@ def test_someone_who_may_not_see_the_persons_care_plan_cannot_propose_them(home:
     link_worker = make_staff(home, profession=Profession.VCSE_LINK_WORKER)  # care plan: care team only
     with pytest.raises(services.MdtRefused, match="Not allowed") as refused:
         services.add_item(
-            actor=link_worker, meeting=meeting, person=make_person(home), question="Why?", professions=["gp"], expected_minutes=5
+            actor=link_worker,
+            meeting=meeting,
+            person=make_person(home),
+            question="Why?",
+            professions=["gp"],
+            expected_minutes=5,
         )
     assert refused.value.field == "person"
 
@@ -90,7 +103,9 @@ def test_attending_an_item_makes_the_attendee_part_of_the_care_team_for_mdt_disc
     assert membership.role == CareRole.MDT_ATTENDEE
     assert membership.ended_at == item.meeting.starts_at + services.ATTENDEE_ACCESS
     assert item.attendance.get().profession == Profession.GP
-    assert AuditEvent.objects.filter(action=AuditAction.CARE_TEAM_CHANGED, person_id=person.pk, detail__joined=gp.pk).exists()
+    assert AuditEvent.objects.filter(
+        action=AuditAction.CARE_TEAM_CHANGED, person_id=person.pk, detail__joined=gp.pk
+    ).exists()
     # Recording the same attendee again changes nothing.
     assert services.record_attendance(actor=chair, item=item, attendees=[gp]) == []
 
@@ -108,10 +123,14 @@ def test_an_overdue_action_comes_back_on_the_next_meeting_once(home: Neighbourho
     action = services.add_action(
         actor=chair, item=item, description="Check the wound", owner=nurse, due_on=timezone.localdate()
     )
-    done = services.add_action(actor=chair, item=item, description="Order a bed", owner=chair, due_on=timezone.localdate())
+    done = services.add_action(
+        actor=chair, item=item, description="Order a bed", owner=chair, due_on=timezone.localdate()
+    )
     services.complete_action(actor=chair, action=done)
     # Time passes: both were due yesterday; one is done.
-    type(action).objects.filter(pk__in=[action.pk, done.pk]).update(due_on=timezone.localdate() - datetime.timedelta(days=1))
+    type(action).objects.filter(pk__in=[action.pk, done.pk]).update(
+        due_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
     next_meeting = make_meeting(home, chair, in_days=7)
     returned = next_meeting.items.get()
     assert returned.person == person

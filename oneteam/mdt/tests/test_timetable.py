@@ -18,7 +18,11 @@ def at(minutes: int) -> datetime.datetime:
 def test_each_practice_gets_one_consecutive_slot_in_order_of_its_first_item() -> None:
     entries = [Entry("a", 1, 10), Entry("b", 2, 5), Entry("c", 1, 15), Entry("d", 3, 10), Entry("e", 2, 5)]
     slots = build(entries, NINE)
-    assert [(s.practice, s.starts, s.ends) for s in slots] == [(1, at(0), at(25)), (2, at(25), at(35)), (3, at(35), at(45))]
+    assert [(s.practice, s.starts, s.ends) for s in slots] == [
+        (1, at(0), at(25)),
+        (2, at(25), at(35)),
+        (3, at(35), at(45)),
+    ]
     assert [(t.key, t.starts, t.ends) for t in slots[0].items] == [("a", at(0), at(10)), ("c", at(10), at(25))]
     assert [t.key for t in slots[1].items] == ["b", "e"]
     assert ends_at(entries, NINE) == at(45)

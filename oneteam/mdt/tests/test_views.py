@@ -115,7 +115,11 @@ def test_suggestions_come_from_requests_stuck_referrals_discharges_and_overdue_a
     requested = make_person(home, family_name="Requested")
     nurse = make_staff(home)
     services.request_discussion(
-        actor=nurse, person=requested, question="Should we start end of life planning?", professions=["gp"], expected_minutes=15
+        actor=nurse,
+        person=requested,
+        question="Should we start end of life planning?",
+        professions=["gp"],
+        expected_minutes=15,
     )
     stuck = make_person(home, family_name="Stuck")
     referral = make_referral(home, person=stuck)
@@ -146,12 +150,15 @@ def test_requesting_a_discussion_from_the_record(client_for: SignIn, home: Neigh
     person = make_person(home)
     nurse = make_staff(home)
     path = reverse("mdt:request", args=[person.pk])
-    assert "Ask for this person to be discussed at an MDT" in client_for(nurse).get(
-        reverse("people:summary", args=[person.pk])
-    ).content.decode()
+    assert (
+        "Ask for this person to be discussed at an MDT"
+        in client_for(nurse).get(reverse("people:summary", args=[person.pk])).content.decode()
+    )
     bad = client_for(nurse).post(path, {"question": "", "expected_minutes": "10"})
     assert bad.status_code == 400 and "Enter the question for the team" in bad.content.decode()
-    good = client_for(nurse).post(path, {"question": "Falls at night?", "professions": ["physiotherapist"], "expected_minutes": "10"})
+    good = client_for(nurse).post(
+        path, {"question": "Falls at night?", "professions": ["physiotherapist"], "expected_minutes": "10"}
+    )
     assert good.status_code == 302
     assert AgendaRequest.objects.get().requested_by == nurse
 
@@ -162,7 +169,9 @@ def test_actions_show_in_the_owners_inbox_and_count_in_the_header_when_due(
     person = make_person(home, family_name="Khan")
     item = make_item(make_meeting(home, chair), person)
     owner = make_staff(home)
-    services.add_action(actor=chair, item=item, description="Check the pressure areas", owner=owner, due_on=timezone.localdate())
+    services.add_action(
+        actor=chair, item=item, description="Check the pressure areas", owner=owner, due_on=timezone.localdate()
+    )
     inbox = client_for(owner).get(reverse("referrals:inbox")).content.decode()
     assert "Check the pressure areas" in inbox and "KHAN" in inbox
     assert "Inbox (1)" in inbox
