@@ -36,6 +36,6 @@ class PageScenario:
 
 def all_scenarios() -> list[PageScenario]:
     """Every scenario, imported lazily so Django is set up first."""
-    from bench.scenarios import referrals
+    from bench.scenarios import mdt, referrals
 
-    return [*referrals.scenarios()]
+    return [*referrals.scenarios(), *mdt.scenarios()]

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from oneteam.access import audit
 from oneteam.access.models import AuditAction, DataCategory, Purpose
-from oneteam.access.policy import Decision, decide, staff_neighbourhood_ids, staff_teams
+from oneteam.access.policy import Decision, decide, prefetch, staff_neighbourhood_ids, staff_teams
 from oneteam.access.services import new_event, record_event
 from oneteam.organisations.models import Organisation, Profession, Staff, Team
 from oneteam.people.models import Person, SafetyAlert
@@ -115,13 +115,14 @@ def meeting_for(staff: Staff, meeting_id: int) -> Meeting:
 def agenda(*, staff: Staff, meeting: Meeting, action: AuditAction = AuditAction.VIEW) -> Agenda:
     """The meeting's timetable with every item decided for MDT discussion; one audit append for all of them.
 
-    Queries: the items with their people and practices, then the policy's one query
-    per distinct person, then the audit append.
+    Queries: the items with their people and practices, the policy's one query for
+    all their people, then the audit append: the same for 4 items or 40.
     """
     items = list(meeting.items.select_related("person__gp_practice", "proposed_by").order_by("proposed_at", "pk"))
     entries = [timetable.Entry(item.pk, item.person.gp_practice_id, item.expected_minutes) for item in items]
     by_pk = {item.pk: item for item in items}
     practices = {item.person.gp_practice_id: item.person.gp_practice for item in items}
+    prefetch(staff, [item.person for item in items])
     decisions = {item.pk: decide(staff, item.person, DataCategory.CARE_PLAN, Purpose.MDT_DISCUSSION) for item in items}
     slots = []
     lines = []

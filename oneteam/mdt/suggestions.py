@@ -19,7 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from oneteam.access.models import AuditAction, DataCategory, Purpose
-from oneteam.access.policy import decide
+from oneteam.access.policy import decide, prefetch
 from oneteam.access.services import record_event
 from oneteam.jinja2 import nhs_date
 from oneteam.organisations.models import Profession, Staff
@@ -185,18 +185,17 @@ class Suggestions:
 def suggest(*, staff: Staff, meeting: Meeting, sources: list[Source] | None = None) -> Suggestions:
     """Every source's suggestions, one per person, kept to those `staff` may see. One audit event for the list."""
     now = timezone.now()
-    shown: list[Suggestion] = []
-    hidden = 0
-    seen: set[int] = set()
+    one_per_person: dict[int, Suggestion] = {}
     for source in SOURCES if sources is None else sources:
         for suggestion in source(meeting, now):
-            if suggestion.person.pk in seen:
-                continue
-            seen.add(suggestion.person.pk)
-            if decide(staff, suggestion.person, DataCategory.CARE_PLAN, Purpose.DIRECT_CARE).allowed:
-                shown.append(suggestion)
-            else:
-                hidden += 1
+            one_per_person.setdefault(suggestion.person.pk, suggestion)
+    prefetch(staff, [suggestion.person for suggestion in one_per_person.values()])
+    shown = [
+        suggestion
+        for suggestion in one_per_person.values()
+        if decide(staff, suggestion.person, DataCategory.CARE_PLAN, Purpose.DIRECT_CARE).allowed
+    ]
+    hidden = len(one_per_person) - len(shown)
     record_event(
         staff=staff,
         action=AuditAction.SEARCH,
