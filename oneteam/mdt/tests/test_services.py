@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from oneteam.access.models import AuditAction, AuditEvent, CareRole, CareTeamMembership, DataCategory, Purpose
 from oneteam.access.policy import decide
 from oneteam.mdt import services
-from oneteam.mdt.models import ActionStatus, ItemSource
+from oneteam.mdt.models import ActionStatus, ItemSource, Meeting
 from oneteam.mdt.tests.factories import make_item, make_meeting
 from oneteam.organisations.models import Neighbourhood, Profession, Staff
 from oneteam.organisations.tests.factories import make_staff
@@ -151,3 +153,21 @@ def test_only_the_owner_or_chair_marks_an_action_done(home: Neighbourhood, chair
     services.complete_action(actor=owner, action=action)
     action.refresh_from_db()
     assert action.status == ActionStatus.DONE and action.done_at is not None
+
+
+def test_the_daily_command_returns_actions_that_fell_overdue_after_the_next_meeting_was_planned(
+    home: Neighbourhood, chair: Staff
+) -> None:
+    item = make_item(make_meeting(home, chair), make_person(home))
+    next_meeting = make_meeting(home, chair, in_days=7)
+    action = services.add_action(actor=chair, item=item, description="Visit", owner=chair, due_on=timezone.localdate())
+    assert not next_meeting.items.exists()
+    # Time passes: the first meeting is over and the action falls overdue.
+    Meeting.objects.filter(pk=item.meeting_id).update(starts_at=timezone.now() - datetime.timedelta(days=2))
+    type(action).objects.filter(pk=action.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=1))
+    out = StringIO()
+    call_command("return_overdue_mdt_actions", stdout=out)
+    assert next_meeting.items.get().returned_action == action
+    assert "1 person(s) with overdue MDT actions put back on an agenda" in out.getvalue()
+    call_command("return_overdue_mdt_actions", stdout=StringIO())
+    assert next_meeting.items.count() == 1
