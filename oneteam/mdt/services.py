@@ -141,6 +141,16 @@ def _join_discussion(actor: Staff | None, person: Person, staff: Staff, until: d
     membership.save(update_fields=["ended_at"])
 
 
+def _checked_question_and_professions(question: str, professions: Iterable[str]) -> list[str]:
+    """The professions, sorted and once each; refuses a blank question or no profession."""
+    if not question.strip():
+        raise MdtRefused("question", "Enter the question for the team")
+    chosen = sorted(set(professions))
+    if not chosen:
+        raise MdtRefused("professions", "Select at least one profession the discussion needs")
+    return chosen
+
+
 def _may_propose(actor: Staff, person: Person) -> None:
     decision = decide(actor, person, DataCategory.CARE_PLAN, Purpose.DIRECT_CARE)
     if not decision.allowed:
@@ -170,11 +180,7 @@ def add_item(
     if actor.pk != meeting.chair_id and meeting.neighbourhood_id not in staff_neighbourhood_ids(actor):
         raise MdtRefused("person", "Only the meeting's neighbourhood team can add items to its agenda.")
     _may_propose(actor, person)
-    if not question.strip():
-        raise MdtRefused("question", "Enter the question for the team")
-    chosen = sorted(set(professions))
-    if not chosen:
-        raise MdtRefused("professions", "Select at least one profession the discussion needs")
+    chosen = _checked_question_and_professions(question, professions)
     _check_person_is_free(meeting, person, expected_minutes)
     item = AgendaItem.objects.create(
         meeting=meeting,
@@ -202,9 +208,7 @@ def request_discussion(
 ) -> AgendaRequest:
     """Ask for the person to be discussed at their neighbourhood's next MDT; the chair sees it as a suggestion."""
     _may_propose(actor, person)
-    chosen = sorted(set(professions))
-    if not chosen:
-        raise MdtRefused("professions", "Select at least one profession the discussion needs")
+    chosen = _checked_question_and_professions(question, professions)
     request = AgendaRequest.objects.create(
         person=person,
         neighbourhood_id=person.practice_neighbourhood_id,
