@@ -305,7 +305,7 @@ def measures(meetings: QuerySet[Meeting], on: datetime.date | None = None) -> Me
 # -- The daily huddle board ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class Board:
     """What a team looks at in its daily huddle."""
 
@@ -315,11 +315,18 @@ class Board:
     safety_alerts: list[SafetyAlert]
     actions_due: list[MdtAction]
     updated_at: datetime.datetime
+    held_back: int = 0  # entries about people whose care plan the viewer may not see
 
 
 def huddle_board(*, staff: Staff, team_id: int) -> Board | None:
-    """The team's huddle board; None unless `staff` is in the team. The team's own caseload, like its queue,
-    so one audit event records which board and how many entries it showed, not who they are about.
+    """The team's huddle board; None unless `staff` is in the team.
+
+    New urgent referrals are the team's own front-door caseload, shown as its queue
+    shows them. Discharges and actions name people, so each is kept only if the
+    policy lets the viewer see that person's care plan (one query for all of them):
+    someone who withdrew consent to share with the wider team is not put on a wall
+    screen. Safety alerts are always shown for direct care. One audit event records
+    which board and how many entries it showed and held back, not who they are about.
     """
     team = next((team for team in staff_teams(staff) if team.pk == team_id), None)
     if team is None or team.neighbourhood_id is None:
@@ -329,6 +336,24 @@ def huddle_board(*, staff: Staff, team_id: int) -> Board | None:
     area = Q(person__practice_neighbourhood_id=team.neighbourhood_id) | Q(
         person__ward_neighbourhood_id=team.neighbourhood_id
     )
+    discharges = list(
+        DischargeHandover.objects.filter(event__occurred_at__date=today)
+        .filter(Q(team=team) | area)
+        .select_related("person", "event")
+        .order_by("event__occurred_at", "pk")
+    )
+    actions = list(
+        MdtAction.objects.filter(
+            status=ActionStatus.OPEN, due_on=today, item__meeting__neighbourhood_id=team.neighbourhood_id
+        )
+        .select_related("person", "owner")
+        .order_by("owner__last_name", "pk")
+    )
+    prefetch(staff, [handover.person for handover in discharges] + [action.person for action in actions])
+
+    def allowed(person: Person) -> bool:
+        return decide(staff, person, DataCategory.CARE_PLAN, Purpose.DIRECT_CARE).allowed
+
     board = Board(
         team=team,
         urgent_referrals=list(
@@ -340,29 +365,23 @@ def huddle_board(*, staff: Staff, team_id: int) -> Board | None:
             .exclude(state=State.CLOSED)
             .order_by("-received_at", "-pk")
         ),
-        discharges=list(
-            DischargeHandover.objects.filter(event__occurred_at__date=today)
-            .filter(Q(team=team) | area)
-            .select_related("person", "event")
-            .order_by("event__occurred_at", "pk")
-        ),
+        discharges=[handover for handover in discharges if allowed(handover.person)],
         safety_alerts=list(
             SafetyAlert.objects.filter(active=True, raised_on__gte=today - datetime.timedelta(days=1))
             .filter(area)
             .select_related("person")
             .order_by("-raised_on", "-pk")
         ),
-        actions_due=list(
-            MdtAction.objects.filter(
-                status=ActionStatus.OPEN, due_on=today, item__meeting__neighbourhood_id=team.neighbourhood_id
-            )
-            .select_related("person", "owner")
-            .order_by("owner__last_name", "pk")
-        ),
+        actions_due=[action for action in actions if allowed(action.person)],
         updated_at=now,
+        held_back=len(discharges) + len(actions),
     )
+    board.held_back -= len(board.discharges) + len(board.actions_due)
     shown = len(board.urgent_referrals) + len(board.discharges) + len(board.safety_alerts) + len(board.actions_due)
     record_event(
-        staff=staff, action=AuditAction.SEARCH, purpose=Purpose.DIRECT_CARE, detail={"huddle": team.pk, "shown": shown}
+        staff=staff,
+        action=AuditAction.SEARCH,
+        purpose=Purpose.DIRECT_CARE,
+        detail={"huddle": team.pk, "shown": shown, "held_back": board.held_back},
     )
     return board

@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from oneteam.access.models import AuditAction, AuditEvent
+from oneteam.access import consent
+from oneteam.access.models import AuditAction, AuditEvent, ConsentStatus
 from oneteam.mdt import services
 from oneteam.mdt.models import MdtAction, Meeting
 from oneteam.mdt.queries import measures
@@ -65,6 +66,11 @@ def test_the_huddle_board_shows_the_days_four_lists_to_the_team_only(
     assert "Una U.: Falls" in partial and "<html" not in partial
     assert AuditEvent.objects.filter(staff=chair, action=AuditAction.SEARCH, detail__huddle=front_door.pk).count() == 2
     assert client_for(make_staff(home)).get(reverse("mdt:huddle", args=[front_door.pk])).status_code == 403
+
+    # Someone who withdraws consent to share with the wider team leaves the board.
+    consent.record_consent(actor=chair, person=discharged, status=ConsentStatus.WITHDRAWN, categories=[], note="")
+    page = client_for(chair).get(reverse("mdt:huddle", args=[front_door.pk])).content.decode()
+    assert "Dora D." not in page and "1 more about people whose care plan you may not see" in page
 
 
 def test_measures_minutes_per_case_attendance_gp_share_and_actions_on_time(home: Neighbourhood, chair: Staff) -> None:
