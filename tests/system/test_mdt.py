@@ -241,3 +241,58 @@ def test_the_huddle_board_refreshes_within_the_content_security_policy(
         assert refusals == []
     finally:
         context.close()
+
+
+def test_a_nurse_asks_for_a_discussion_from_the_record_and_a_colleague_sees_only_that_an_item_exists(
+    page: Page, live_server: object
+) -> None:
+    base = str(live_server)
+    home = make_neighbourhood()
+    front_door = make_front_door(home)
+    coordinator = named(home, Profession.CARE_COORDINATOR, "Cara", "Coordinator")
+    coordinator.teams.add(front_door)
+    nurse = named(home, Profession.DISTRICT_NURSE, "Nia", "Nurse")
+    ada = make_person(home, given_name="Ada", family_name="Khan")
+    day = timezone.localdate() + datetime.timedelta(days=1)
+    meeting = services.schedule_meeting(
+        actor=coordinator,
+        neighbourhood=home,
+        starts_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 30))),
+        chair=coordinator,
+        online_link="https://meet.example.org/north",
+    )
+
+    sign_in_as(page, base, nurse, f"/people/{ada.pk}/")
+    page.get_by_role("link", name="Ask for this person to be discussed at an MDT").click()
+    axe(page)
+    page.get_by_role("button", name="Send request").click()
+    expect(page.locator("#id_question-error")).to_contain_text("Enter the question for the team")
+    expect(page.locator("#id_professions-error")).to_contain_text("Select at least one profession")
+    axe(page)
+    page.get_by_label("What question should the team answer?").fill("She is struggling with stairs: rehousing?")
+    page.get_by_label("Occupational therapist").check()
+    page.get_by_role("button", name="Send request").click()
+    expect(page.get_by_text("Request sent.")).to_be_visible()
+    axe(page)
+
+    # The chair takes it onto the agenda and prints it.
+    sign_in_as(page, base, coordinator, f"/mdt/meetings/{meeting.pk}/suggestions/")
+    page.get_by_role("link", name=re.compile(r"Add to the agenda\W+Ada KHAN")).click()
+    axe(page)
+    page.get_by_role("button", name="Add to agenda").click()
+    expect(page.get_by_text("Ada Khan added to the agenda.")).to_be_visible()
+    axe(page)
+    page.get_by_role("link", name="Printable agenda").click()
+    expect(page.get_by_text("She is struggling with stairs: rehousing?")).to_be_visible()
+    axe(page)
+
+    # A physiotherapist in the team, not part of Ada's care team, sees that an item exists but not who or what.
+    physio = named(home, Profession.PHYSIOTHERAPIST, "Phil", "Physio")
+    sign_in_as(page, base, physio, f"/mdt/meetings/{meeting.pk}/?view=all")
+    expect(page.get_by_text("9:30am to 9:40am – an item for discussion")).to_be_visible()
+    expect(page.get_by_text("Ada")).to_have_count(0)
+    expect(page.get_by_text("stairs")).to_have_count(0)
+    page.get_by_role("link", name="Printable agenda").click()
+    expect(page.get_by_text("an item for discussion")).to_be_visible()
+    expect(page.get_by_text("Ada")).to_have_count(0)
+    axe(page)
