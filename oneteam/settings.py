@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "oneteam.referrals",
     "oneteam.directory",
     "oneteam.care",
+    "oneteam.mdt",
     "oneteam.synthetic",
     "oneteam.operations",
     "oneteam.outcomes",
@@ -213,6 +214,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "oneteam" / "static" / "build",
     ("js", BASE_DIR / "oneteam" / "static" / "js"),
     ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
+    ("htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
 ]
 # Outside production, WhiteNoise serves straight from the source folders so no
 # collectstatic step is needed for `make run` or the tests.

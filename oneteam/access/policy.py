@@ -15,12 +15,14 @@ What it weighs, in order:
    away access that rested on it (safeguarding can override, and says so).
 
 A page pays two queries for any number of decisions: the member of staff's
-teams (once per request) and one combined query per person (`_load_context`).
+teams (once per request) and one combined query per person (`_load_contexts`),
+or one for a whole list of people when it calls `prefetch` first.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,54 +136,65 @@ def _text(expression: Combinable) -> Cast:
     return Cast(expression, output_field=CharField())
 
 
-def _row(queryset: QuerySet[Any], kind: str, *columns: Combinable) -> QuerySet[Any, Any]:
-    """Shape a branch of the context query into (kind, a, b, c, d, e) text columns."""
+def _row(queryset: QuerySet[Any], kind: str, person: Combinable, *columns: Combinable) -> QuerySet[Any, Any]:
+    """Shape a branch of the context query into (kind, person, a, b, c, d, e) text columns.
+
+    `person` is the person the row is about, or 0 for rows every person shares (agreements and rules).
+    """
     names = ["a", "b", "c", "d", "e"]
     padded = list(columns) + [Value("")] * (len(names) - len(columns))
     annotations = {name: _text(column) for name, column in zip(names, padded, strict=True)}
     # Each branch drops its model's default ordering: compound selects allow ORDER BY only at the end.
     shaped: QuerySet[Any, Any] = (
         queryset.order_by()
-        .annotate(kind=Value(kind, output_field=CharField()), **annotations)
-        .values_list("kind", *names)
+        .annotate(kind=Value(kind, output_field=CharField()), about=_text(person), **annotations)
+        .values_list("kind", "about", *names)
     )
     return shaped
 
 
-def _load_context(staff: Staff, person: Person) -> _Context:
-    """One query (a UNION of small selects) for the relationships, wishes and rules that apply."""
+def _load_contexts(staff: Staff, people: list[Person]) -> dict[int, _Context]:
+    """One query (a UNION of small selects) for the relationships, wishes and rules that apply to each person."""
     now = timezone.now()
-    neighbourhoods = {person.practice_neighbourhood_id, person.ward_neighbourhood_id}
+    ids = [person.pk for person in people]
+    neighbourhoods = {n for person in people for n in (person.practice_neighbourhood_id, person.ward_neighbourhood_id)}
     staff_sector = Subquery(Organisation.objects.filter(staff=staff).values("sector")[:1])
     current_versions = SharingAgreement.objects.filter(neighbourhood=OuterRef("neighbourhood")).order_by("-version")
     current_agreements = SharingAgreement.objects.filter(
         neighbourhood_id__in=neighbourhoods, version=Subquery(current_versions.values("version")[:1])
     )
-    latest_consent = ConsentDecision.objects.filter(person=person).order_by("-recorded_at", "-id").values("id")[:1]
+    latest_consent = (
+        ConsentDecision.objects.filter(person_id=OuterRef("person_id")).order_by("-recorded_at", "-id").values("id")[:1]
+    )
+    about, shared = F("person_id"), Value(0)
     branches = [
         _row(
-            CareTeamMembership.objects.filter(person=person, staff=staff, started_at__lte=now).filter(
+            CareTeamMembership.objects.filter(person_id__in=ids, staff=staff, started_at__lte=now).filter(
                 Q(ended_at__isnull=True) | Q(ended_at__gt=now)
             ),
             "role",
+            about,
             F("role"),
         ),
         _row(
-            BreakGlassAccess.objects.filter(person=person, staff=staff, started_at__lte=now, expires_at__gt=now),
+            BreakGlassAccess.objects.filter(person_id__in=ids, staff=staff, started_at__lte=now, expires_at__gt=now),
             "break_glass",
+            about,
             F("reason"),
         ),
         _row(
-            ConsentDecision.objects.filter(pk__in=latest_consent),
+            ConsentDecision.objects.filter(person_id__in=ids, pk=Subquery(latest_consent)),
             "consent",
+            about,
             F("status"),
             F("categories"),
         ),
         _row(
-            Objection.objects.filter(person=person, withdrawn_at__isnull=True).filter(
+            Objection.objects.filter(person_id__in=ids, withdrawn_at__isnull=True).filter(
                 Q(sector="") | Q(sector=staff_sector)
             ),
             "objection",
+            about,
             F("category"),
         ),
         _row(
@@ -189,49 +202,65 @@ def _load_context(staff: Staff, person: Person) -> _Context:
                 Q(sector="") | Q(sector=staff_sector)
             ),
             "rule",
+            shared,
             F("category"),
             F("purpose"),
             F("level"),
             F("sector"),
             F("agreement__neighbourhood_id"),
         ),
-        _row(current_agreements, "agreement", F("neighbourhood_id"), F("neighbourhood__name"), F("version")),
+        _row(current_agreements, "agreement", shared, F("neighbourhood_id"), F("neighbourhood__name"), F("version")),
     ]
     union = branches[0].union(*branches[1:], all=True)
-    context = _Context()
+    contexts = {pk: _Context() for pk in ids}
     names: dict[int, tuple[str, int]] = {}
     rule_rows = []
-    for kind, a, b, c, d, e in union:
-        if kind == "role":
+    for kind, person_id, a, b, c, d, e in union:
+        context = contexts.get(int(person_id))
+        if kind == "role" and context is not None:
             context.roles.add(a)
-        elif kind == "break_glass":
+        elif kind == "break_glass" and context is not None:
             context.break_glass_reason = a
-        elif kind == "consent":
+        elif kind == "consent" and context is not None:
             context.consent_status, context.consent_categories = a, json.loads(b)
-        elif kind == "objection":
+        elif kind == "objection" and context is not None:
             context.objected_categories.add(a)
         elif kind == "agreement":
             names[int(a)] = (b, int(c))
-        else:
+        elif kind == "rule":
             rule_rows.append((a, b, c, d, e))
-    context.agreements = set(names)
+    rules: dict[tuple[str, str, int], _Rule] = {}
     for category, purpose, level, sector, neighbourhood in rule_rows:
         name, version = names[int(neighbourhood)]
         key = (category, purpose, int(neighbourhood))
-        existing = context.rules.get(key)
+        existing = rules.get(key)
         # A sector-specific rule overrides the any-sector rule for the same cell.
         if existing is None or (sector and not existing.sector_specific):
-            context.rules[key] = _Rule(level, bool(sector), int(neighbourhood), name, version)
-    return context
+            rules[key] = _Rule(level, bool(sector), int(neighbourhood), name, version)
+    for person in people:
+        # Rules are looked up by the person's own neighbourhoods, so every context can share the one table.
+        context = contexts[person.pk]
+        context.rules = rules
+        context.agreements = set(names) & {person.practice_neighbourhood_id, person.ward_neighbourhood_id}
+    return contexts
 
 
 def _context(staff: Staff, person: Person) -> _Context:
     cache = _staff_cache(staff)
     key = f"person:{person.pk}"
     if key not in cache:
-        cache[key] = _load_context(staff, person)
+        cache[key] = _load_contexts(staff, [person])[person.pk]
     context: _Context = cache[key]  # type: ignore[assignment]
     return context
+
+
+def prefetch(staff: Staff, people: Iterable[Person]) -> None:
+    """Load what the policy needs about many people in one query, so a list of N people costs one query, not N."""
+    cache = _staff_cache(staff)
+    wanted = {person.pk: person for person in people if f"person:{person.pk}" not in cache}
+    if wanted:
+        for pk, context in _load_contexts(staff, list(wanted.values())).items():
+            cache[f"person:{pk}"] = context
 
 
 def forget(staff: Staff, person: Person) -> None:

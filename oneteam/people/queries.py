@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404
 from oneteam.access.models import AuditAction, DataCategory, Purpose
 from oneteam.access.policy import Decision, has_emergency_access, in_team_neighbourhoods
 from oneteam.access.services import authorise_read, record_event
+from oneteam.mdt.models import MdtAction
+from oneteam.mdt.queries import person_actions
 from oneteam.organisations.models import Staff
 from oneteam.referrals.models import Episode
 from oneteam.referrals.queries import ReferralLine, may_change_key_worker, open_episode, person_referrals
@@ -94,6 +96,7 @@ class PersonSummary:
     episode: Episode | None = None
     referrals: list[ReferralLine] = field(default_factory=list)
     may_change_key_worker: bool = False
+    mdt_actions: list[MdtAction] = field(default_factory=list)
 
 
 def person_summary(*, staff: Staff, person_id: int) -> PersonSummary:
@@ -117,4 +120,5 @@ def person_summary(*, staff: Staff, person_id: int) -> PersonSummary:
         summary.episode = open_episode(person)
         summary.referrals = person_referrals(person)
         summary.may_change_key_worker = summary.episode is not None and may_change_key_worker(staff, summary.episode)
+        summary.mdt_actions = person_actions(person)
     return summary

@@ -34,6 +34,8 @@ from oneteam.access.policy import Decision, decide, staff_teams
 from oneteam.access.services import authorise_read, record_event
 from oneteam.directory.models import Signpost
 from oneteam.directory.queries import follow_ups_due, inbox_follow_ups
+from oneteam.mdt.models import MdtAction
+from oneteam.mdt.queries import actions_needing_attention, open_actions_owned_by
 from oneteam.organisations.models import Neighbourhood, Profession, Staff, Team
 from oneteam.people.models import Person
 
@@ -415,6 +417,7 @@ class Inbox:
     discharges: Sequence[DischargeHandover]  # annotated with `overdue`
     queues: list[Team]
     follow_ups: list[Signpost] = field(default_factory=list)  # signposting follow-ups due (directory app)
+    mdt_actions: list[MdtAction] = field(default_factory=list)
 
 
 def inbox(*, staff: Staff) -> Inbox:
@@ -449,8 +452,9 @@ def inbox(*, staff: Staff) -> Inbox:
         discharges=discharges,
         queues=[team for team in teams if team.takes_referrals],
         follow_ups=inbox_follow_ups(staff),
+        mdt_actions=open_actions_owned_by(staff),
     )
-    shown = len(offers) + len(box.held) + len(notices) + len(discharges) + len(box.follow_ups)
+    shown = len(offers) + len(box.held) + len(notices) + len(discharges) + len(box.follow_ups) + len(box.mdt_actions)
     record_event(
         staff=staff,
         action=AuditAction.SEARCH,
@@ -461,10 +465,10 @@ def inbox(*, staff: Staff) -> Inbox:
 
 
 def inbox_count(staff: Staff) -> int:
-    """Offers waiting for them or their teams, unread notices, overdue referrals they hold and signposting
-    follow-ups due.
+    """Offers waiting for them or their teams, unread notices, overdue referrals they hold, signposting
+    follow-ups due, and MDT actions they own that are due today or overdue.
 
-    Two queries: the response targets, then the three counts together.
+    Two queries: the response targets, then the five counts together.
     """
     their_teams = Staff.teams.through.objects.filter(staff_id=staff.pk).values("team_id")
     offers = HandoverOffer.objects.filter(Q(to_staff=staff) | Q(to_team_id__in=their_teams), status=OfferStatus.PENDING)
@@ -477,8 +481,9 @@ def inbox_count(staff: Staff) -> int:
             unread_notices=_count(notices),
             overdue_referrals=_count(overdue),
             follow_ups=_count(follow_ups_due(staff)),
+            mdt_actions_due=_count(actions_needing_attention(staff.pk)),
         )
-        .values_list("waiting_offers", "unread_notices", "overdue_referrals", "follow_ups")
+        .values_list("waiting_offers", "unread_notices", "overdue_referrals", "follow_ups", "mdt_actions_due")
         .get()
     )
     return sum(counts)

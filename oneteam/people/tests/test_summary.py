@@ -112,8 +112,8 @@ def test_summary_query_count_does_not_grow_with_data(rows: int, django_assert_nu
     client.get(reverse("people:search"))  # first request of a session records its activity time
     # session, staff, person (+ map), staff's teams, the policy's one query for this person,
     # then the audit append, then contacts, alerts, conditions, stays, care packages,
-    # then (with the care plan) the key worker and the referrals, then the header's inbox count
-    expected = 5 + audit_append_queries() + 5 + 2 + INBOX_COUNT_QUERIES
+    # then (with the care plan) the key worker, the referrals and the MDT actions, then the header's inbox count
+    expected = 5 + audit_append_queries() + 5 + 3 + INBOX_COUNT_QUERIES
     with django_assert_num_queries(expected):  # type: ignore[operator]
         response = client.get(reverse("people:summary", args=[person.pk]))
     assert response.status_code == 200

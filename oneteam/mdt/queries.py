@@ -1,0 +1,387 @@
+"""Reads of MDT meetings: the agenda and timetable (each item shown only to those the policy allows), a member
+of staff's own part of a meeting, actions for the inbox and the person record, meeting measures, the huddle board.
+
+Agenda items are read for MDT discussion: an item's person and question are shown
+to those the policy allows (their care team, including MDT attendees for that
+case); everyone else sees only that an item exists and when.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, Q, QuerySet, Value, When
+from django.http import Http404
+from django.utils import timezone
+
+from oneteam.access import audit
+from oneteam.access.models import AuditAction, DataCategory, Purpose
+from oneteam.access.policy import Decision, decide, prefetch, staff_neighbourhood_ids, staff_teams
+from oneteam.access.services import new_event, record_event
+from oneteam.organisations.models import Organisation, Profession, Staff, Team
+from oneteam.people.models import Person, SafetyAlert
+from oneteam.referrals.models import DischargeHandover, Referral, State, Urgency
+
+from . import timetable, words
+from .models import ActionStatus, AgendaItem, Attendance, MdtAction, Meeting
+
+UPCOMING_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class Line:
+    """One agenda item in the timetable, and whether the viewer may see who and what it is about."""
+
+    item: AgendaItem
+    starts: datetime.datetime
+    ends: datetime.datetime
+    decision: Decision
+    relevant: bool
+
+    @property
+    def visible(self) -> bool:
+        return self.decision.allowed
+
+    @property
+    def when(self) -> str:
+        return words.time_range(self.starts, self.ends)
+
+    @property
+    def professions(self) -> str:
+        return words.professions(self.item.professions)
+
+
+@dataclass(frozen=True)
+class SlotView:
+    """One GP practice's consecutive part of the meeting."""
+
+    practice: Organisation
+    starts: datetime.datetime
+    ends: datetime.datetime
+    lines: list[Line]
+
+    @property
+    def when(self) -> str:
+        return words.time_range(self.starts, self.ends)
+
+
+@dataclass
+class Agenda:
+    """A meeting's timetable as the viewer may see it."""
+
+    meeting: Meeting
+    slots: list[SlotView]
+    ends: datetime.datetime
+    is_chair: bool
+    lines: list[Line] = field(default_factory=list)
+
+    @property
+    def ends_words(self) -> str:
+        return words.time_of_day(self.ends)
+
+    def relevant_slots(self) -> list[SlotView]:
+        """Only the slots and items that need the viewer: their profession, or for a GP their practice's slot."""
+        kept = [SlotView(s.practice, s.starts, s.ends, [line for line in s.lines if line.relevant]) for s in self.slots]
+        return [slot for slot in kept if slot.lines]
+
+
+def is_relevant(staff: Staff, item: AgendaItem) -> bool:
+    """Whether an item needs `staff`: GPs join their own practice's slot; others, items needing their profession."""
+    if staff.profession == Profession.GP:
+        return staff.organisation_id == item.person.gp_practice_id
+    return staff.profession in item.professions
+
+
+def meeting_for(staff: Staff, meeting_id: int) -> Meeting:
+    """A meeting of one of the staff member's neighbourhoods, or one they chair (404 otherwise)."""
+    meeting = (
+        Meeting.objects.select_related("chair", "neighbourhood")
+        .filter(
+            Q(neighbourhood_id__in=staff_neighbourhood_ids(staff))
+            | Q(chair=staff)
+            | Q(items__attendance__staff=staff)
+            | Q(items__person__gp_practice_id=staff.organisation_id)
+        )
+        .filter(pk=meeting_id)
+        .first()
+    )
+    if meeting is None:
+        raise Http404("No such meeting")
+    return meeting
+
+
+def agenda(*, staff: Staff, meeting: Meeting, action: AuditAction = AuditAction.VIEW) -> Agenda:
+    """The meeting's timetable with every item decided for MDT discussion; one audit append for all of them.
+
+    Queries: the items with their people and practices, the policy's one query for
+    all their people, then the audit append: the same for 4 items or 40.
+    """
+    items = list(meeting.items.select_related("person__gp_practice", "proposed_by").order_by("proposed_at", "pk"))
+    entries = [timetable.Entry(item.pk, item.person.gp_practice_id, item.expected_minutes) for item in items]
+    by_pk = {item.pk: item for item in items}
+    practices = {item.person.gp_practice_id: item.person.gp_practice for item in items}
+    prefetch(staff, [item.person for item in items])
+    decisions = {item.pk: decide(staff, item.person, DataCategory.CARE_PLAN, Purpose.MDT_DISCUSSION) for item in items}
+    slots = []
+    lines = []
+    for slot in timetable.build(entries, meeting.starts_at):
+        slot_lines = [
+            Line(by_pk[t.key], t.starts, t.ends, decisions[t.key], is_relevant(staff, by_pk[t.key])) for t in slot.items
+        ]
+        lines += slot_lines
+        slots.append(SlotView(practices[slot.practice], slot.starts, slot.ends, slot_lines))
+    audit.append(
+        [
+            new_event(
+                staff=staff,
+                action=action if decisions[item.pk].allowed else AuditAction.DENIED,
+                person_id=item.person_id,
+                category=DataCategory.CARE_PLAN,
+                purpose=Purpose.MDT_DISCUSSION,
+                allowed=decisions[item.pk].allowed,
+                reason=decisions[item.pk].reason,
+                detail={"mdt_item": item.pk},
+            )
+            for item in items
+        ]
+        or [new_event(staff=staff, action=action, purpose=Purpose.MDT_DISCUSSION, detail={"mdt_meeting": meeting.pk})]
+    )
+    return Agenda(
+        meeting=meeting,
+        slots=slots,
+        ends=timetable.ends_at(entries, meeting.starts_at),
+        is_chair=staff.pk == meeting.chair_id,
+        lines=lines,
+    )
+
+
+@dataclass(frozen=True)
+class ItemPage:
+    """One agenda item as the chair runs it: who may attend, who did, the outcome and actions."""
+
+    item: AgendaItem
+    attendance: list[Attendance]
+    actions: list[MdtAction]
+    candidates: list[Staff]
+
+    @property
+    def professions(self) -> str:
+        return words.professions(self.item.professions)
+
+
+def invitees(meeting: Meeting, item: AgendaItem) -> QuerySet[Staff]:
+    """Who could take part in an item: the neighbourhood team's members of the professions needed, the chair,
+    and the GPs of the person's own practice.
+    """
+    team_members = Staff.teams.through.objects.filter(team__neighbourhood_id=meeting.neighbourhood_id).values(
+        "staff_id"
+    )
+    return (
+        Staff.objects.filter(is_active=True)
+        .filter(
+            Q(pk__in=team_members, profession__in=item.professions)
+            | Q(pk=meeting.chair_id)
+            | Q(profession=Profession.GP, organisation_id=item.person.gp_practice_id)
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def item_page(*, staff: Staff, item_id: int) -> ItemPage | None:
+    """The item for the meeting's chair; None (audited) if the policy does not let them see it."""
+    item = AgendaItem.objects.select_related("meeting__chair", "person__gp_practice").filter(pk=item_id).first()
+    if item is None:
+        raise Http404("No such agenda item")
+    decision = decide(staff, item.person, DataCategory.CARE_PLAN, Purpose.MDT_DISCUSSION)
+    record_event(
+        staff=staff,
+        action=AuditAction.VIEW if decision.allowed else AuditAction.DENIED,
+        person_id=item.person_id,
+        category=DataCategory.CARE_PLAN,
+        purpose=Purpose.MDT_DISCUSSION,
+        allowed=decision.allowed,
+        reason=decision.reason,
+        detail={"mdt_item": item.pk},
+    )
+    if not decision.allowed or staff.pk != item.meeting.chair_id:
+        return None
+    return ItemPage(
+        item=item,
+        attendance=list(item.attendance.select_related("staff")),
+        actions=list(item.actions.select_related("owner")),
+        candidates=list(invitees(item.meeting, item)),
+    )
+
+
+def upcoming_meetings(staff: Staff) -> list[Meeting]:
+    """Meetings of the staff member's neighbourhoods from today on, or that they chair, with their item counts."""
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return list(
+        Meeting.objects.filter(Q(neighbourhood_id__in=staff_neighbourhood_ids(staff)) | Q(chair=staff))
+        .filter(starts_at__gte=today)
+        .select_related("neighbourhood", "chair")
+        .annotate(item_count=Count("items"))
+        .order_by("starts_at", "pk")[:UPCOMING_SHOWN]
+    )
+
+
+# -- Actions: the owner's inbox and the person record --------------------------------------------------------
+
+
+def open_actions_owned_by(staff: Staff) -> list[MdtAction]:
+    """The MDT actions `staff` owns and has not finished, soonest due first, annotated with `overdue`.
+
+    Owning an action is reason enough to see whom it is for.
+    """
+    overdue = Case(When(due_on__lt=timezone.localdate(), then=Value(True)), default=Value(False))
+    return list(
+        MdtAction.objects.filter(owner=staff, status=ActionStatus.OPEN)
+        .annotate(overdue=ExpressionWrapper(overdue, output_field=BooleanField()))
+        .select_related("person", "item__meeting")
+        .order_by("due_on", "pk")
+    )
+
+
+def actions_needing_attention(staff_id: int) -> QuerySet[MdtAction]:
+    """The staff member's open MDT actions due today or overdue, for the header's inbox count."""
+    return MdtAction.objects.filter(owner_id=staff_id, status=ActionStatus.OPEN, due_on__lte=timezone.localdate())
+
+
+def person_actions(person: Person) -> list[MdtAction]:
+    """The person's MDT actions, open first. Call only after the policy allowed their care plan."""
+    return list(
+        MdtAction.objects.filter(person=person).select_related("owner", "item__meeting").order_by("-status", "due_on")
+    )
+
+
+# -- Measures for the outcomes work ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measures:
+    """How a set of meetings went. Shares are None when there is nothing to divide by."""
+
+    cases: int
+    minutes_per_case: float | None
+    attendance_by_profession: dict[str, int]
+    gp_attendance: float | None  # share of discussed cases a GP took part in
+    actions_due: int
+    actions_on_time: float | None  # share of actions due by `on` that were done by their due date
+
+
+def measures(meetings: QuerySet[Meeting], on: datetime.date | None = None) -> Measures:
+    """Minutes per case, attendance by profession, GP attendance and actions done on time, for `meetings`."""
+    on = on or timezone.localdate()
+    discussed = AgendaItem.objects.filter(meeting__in=meetings, discussed_at__isnull=False)
+    minutes = list(discussed.values_list("actual_minutes", "expected_minutes"))
+    by_profession = Counter(
+        dict(
+            Attendance.objects.filter(item__meeting__in=meetings)
+            .values("profession")
+            .annotate(n=Count("pk"))
+            .values_list("profession", "n")
+        )
+    )
+    with_gp = discussed.filter(attendance__profession=Profession.GP).distinct().count()
+    due = MdtAction.objects.filter(item__meeting__in=meetings, due_on__lte=on)
+    done_in_time = sum(
+        1
+        for status, done_at, due_on in due.values_list("status", "done_at", "due_on")
+        if status == ActionStatus.DONE and timezone.localdate(done_at) <= due_on
+    )
+    actions_due = due.count()
+    return Measures(
+        cases=len(minutes),
+        minutes_per_case=sum(actual or expected for actual, expected in minutes) / len(minutes) if minutes else None,
+        attendance_by_profession=dict(by_profession),
+        gp_attendance=with_gp / len(minutes) if minutes else None,
+        actions_due=actions_due,
+        actions_on_time=done_in_time / actions_due if actions_due else None,
+    )
+
+
+# -- The daily huddle board ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Board:
+    """What a team looks at in its daily huddle."""
+
+    team: Team
+    urgent_referrals: list[Referral]
+    discharges: list[DischargeHandover]
+    safety_alerts: list[SafetyAlert]
+    actions_due: list[MdtAction]
+    updated_at: datetime.datetime
+    held_back: int = 0  # entries about people whose care plan the viewer may not see
+
+
+def huddle_board(*, staff: Staff, team_id: int) -> Board | None:
+    """The team's huddle board; None unless `staff` is in the team.
+
+    New urgent referrals are the team's own front-door caseload, shown as its queue
+    shows them. Discharges and actions name people, so each is kept only if the
+    policy lets the viewer see that person's care plan (one query for all of them):
+    someone who withdrew consent to share with the wider team is not put on a wall
+    screen. Safety alerts are always shown for direct care. One audit event records
+    which board and how many entries it showed and held back, not who they are about.
+    """
+    team = next((team for team in staff_teams(staff) if team.pk == team_id), None)
+    if team is None or team.neighbourhood_id is None:
+        return None
+    now = timezone.now()
+    today = timezone.localdate()
+    area = Q(person__practice_neighbourhood_id=team.neighbourhood_id) | Q(
+        person__ward_neighbourhood_id=team.neighbourhood_id
+    )
+    discharges = list(
+        DischargeHandover.objects.filter(event__occurred_at__date=today)
+        .filter(Q(team=team) | area)
+        .select_related("person", "event")
+        .order_by("event__occurred_at", "pk")
+    )
+    actions = list(
+        MdtAction.objects.filter(
+            status=ActionStatus.OPEN, due_on=today, item__meeting__neighbourhood_id=team.neighbourhood_id
+        )
+        .select_related("person", "owner")
+        .order_by("owner__last_name", "pk")
+    )
+    prefetch(staff, [handover.person for handover in discharges] + [action.person for action in actions])
+
+    def allowed(person: Person) -> bool:
+        return decide(staff, person, DataCategory.CARE_PLAN, Purpose.DIRECT_CARE).allowed
+
+    board = Board(
+        team=team,
+        urgent_referrals=list(
+            Referral.objects.filter(
+                neighbourhood_id=team.neighbourhood_id,
+                urgency=Urgency.URGENT,
+                received_at__gte=now - datetime.timedelta(days=1),
+            )
+            .exclude(state=State.CLOSED)
+            .order_by("-received_at", "-pk")
+        ),
+        discharges=[handover for handover in discharges if allowed(handover.person)],
+        safety_alerts=list(
+            SafetyAlert.objects.filter(active=True, raised_on__gte=today - datetime.timedelta(days=1))
+            .filter(area)
+            .select_related("person")
+            .order_by("-raised_on", "-pk")
+        ),
+        actions_due=[action for action in actions if allowed(action.person)],
+        updated_at=now,
+        held_back=len(discharges) + len(actions),
+    )
+    board.held_back -= len(board.discharges) + len(board.actions_due)
+    shown = len(board.urgent_referrals) + len(board.discharges) + len(board.safety_alerts) + len(board.actions_due)
+    record_event(
+        staff=staff,
+        action=AuditAction.SEARCH,
+        purpose=Purpose.DIRECT_CARE,
+        detail={"huddle": team.pk, "shown": shown, "held_back": board.held_back},
+    )
+    return board

@@ -1,0 +1,210 @@
+"""What OneTeam suggests for a meeting's agenda: pluggable sources, each a plain function.
+
+A source takes the meeting and the time now and returns suggestions: a person,
+the reason in words, a suggested question and the professions it needs. The
+chair sees only the people the access policy lets them see for direct care.
+
+Sources still to come from apps built alongside this one are named in SOURCES
+where they plug in: "newly in the top risk band" (oneteam/risk, its MdtProposal
+and top band) and "overdue care-plan actions" (oneteam/care).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from oneteam.access.models import AuditAction, DataCategory, Purpose
+from oneteam.access.policy import decide, prefetch
+from oneteam.access.services import record_event
+from oneteam.jinja2 import nhs_date
+from oneteam.organisations.models import Profession, Staff
+from oneteam.people.models import Person
+from oneteam.referrals.models import HospitalEvent, HospitalEventKind, Referral
+from oneteam.referrals.queries import SUITED_PROFESSIONS
+from oneteam.referrals.targets import breached, target_minutes
+
+from . import words
+from .models import AgendaRequest, ItemSource, Meeting
+from .services import overdue_actions, returned_question
+
+# Each source offers at most this many, oldest problem first, so one source cannot crowd out the rest.
+PER_SOURCE = 15
+DEFAULT_MINUTES = 10
+DISCHARGE_WINDOW = datetime.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A case OneTeam suggests for the agenda, and why, in words. `key` identifies it in a link."""
+
+    key: str
+    source: ItemSource
+    person: Person
+    reason: str
+    question: str
+    professions: tuple[str, ...]
+    minutes: int = DEFAULT_MINUTES
+
+    @property
+    def professions_in_words(self) -> str:
+        return words.professions(self.professions)
+
+
+Source = Callable[[Meeting, datetime.datetime], list[Suggestion]]
+
+
+def _in_neighbourhood(meeting: Meeting, prefix: str = "person__") -> Q:
+    return Q(**{f"{prefix}practice_neighbourhood_id": meeting.neighbourhood_id}) | Q(
+        **{f"{prefix}ward_neighbourhood_id": meeting.neighbourhood_id}
+    )
+
+
+def _not_on_agenda(rows: QuerySet, meeting: Meeting) -> QuerySet:  # type: ignore[type-arg]
+    return rows.exclude(person_id__in=meeting.items.values("person_id"))
+
+
+def key_worker_requests(meeting: Meeting, now: datetime.datetime) -> list[Suggestion]:
+    """Requests made from people's records by any team member, not yet on an agenda."""
+    requests = _not_on_agenda(
+        AgendaRequest.objects.filter(neighbourhood_id=meeting.neighbourhood_id, item__isnull=True), meeting
+    ).select_related("person", "requested_by")
+    return [
+        Suggestion(
+            key=f"request:{request.pk}",
+            source=ItemSource.REQUEST,
+            person=request.person,
+            reason=f"Requested by {request.requested_by} ({request.requested_by.get_profession_display()}) "
+            f"on {nhs_date(request.requested_at)}",
+            question=request.question,
+            professions=tuple(request.professions),
+            minutes=request.expected_minutes,
+        )
+        for request in requests[:PER_SOURCE]
+    ]
+
+
+def stuck_referrals(meeting: Meeting, now: datetime.datetime) -> list[Suggestion]:
+    """Referrals in the neighbourhood past their first-contact target."""
+    referrals = _not_on_agenda(
+        breached(Referral.objects.filter(neighbourhood_id=meeting.neighbourhood_id), target_minutes(), now).filter(
+            person__isnull=False
+        ),
+        meeting,
+    ).select_related("person")
+    suggestions = []
+    seen: set[int] = set()
+    for referral in referrals.order_by("received_at", "pk")[: PER_SOURCE * 2]:
+        assert referral.person is not None
+        if referral.person_id in seen:
+            continue
+        seen.add(referral.person_id)
+        need = referral.get_need_display().lower()
+        suggestions.append(
+            Suggestion(
+                key=f"referral:{referral.pk}",
+                source=ItemSource.STUCK_REFERRAL,
+                person=referral.person,
+                reason=f"{referral.get_urgency_display()} referral for {need}, received "
+                f"{nhs_date(referral.received_at)}, has had no first contact within its target",
+                question=f"The {need} referral has waited past its target. Who will make contact, and by when?",
+                professions=tuple(SUITED_PROFESSIONS[referral.need]),
+            )
+        )
+    return suggestions[:PER_SOURCE]
+
+
+def recent_discharges(meeting: Meeting, now: datetime.datetime) -> list[Suggestion]:
+    """People from the neighbourhood discharged from hospital in the last week."""
+    events = _not_on_agenda(
+        HospitalEvent.objects.filter(kind=HospitalEventKind.DISCHARGE, occurred_at__gte=now - DISCHARGE_WINDOW).filter(
+            _in_neighbourhood(meeting)
+        ),
+        meeting,
+    ).select_related("person")
+    suggestions: dict[int, Suggestion] = {}
+    for event in events.order_by("occurred_at", "pk")[: PER_SOURCE * 2]:
+        suggestions.setdefault(
+            event.person_id,
+            Suggestion(
+                key=f"discharge:{event.pk}",
+                source=ItemSource.DISCHARGE,
+                person=event.person,
+                reason=f"Discharged from hospital on {nhs_date(event.occurred_at)}",
+                question="Is the support at home working since discharge, and does anything need to change?",
+                professions=(Profession.DISTRICT_NURSE, Profession.GP, Profession.SOCIAL_WORKER),
+            ),
+        )
+    return list(suggestions.values())[:PER_SOURCE]
+
+
+def overdue_mdt_actions(meeting: Meeting, now: datetime.datetime) -> list[Suggestion]:
+    """People with MDT actions past their due date that are not yet back on this agenda."""
+    on_agenda = set(meeting.items.values_list("person_id", flat=True))
+    by_person: dict[int, list] = {}  # type: ignore[type-arg]
+    for action in overdue_actions(meeting.neighbourhood_id, timezone.localdate(now)):
+        if action.person_id not in on_agenda:
+            by_person.setdefault(action.person_id, []).append(action)
+    return [
+        Suggestion(
+            key=f"action:{actions[0].pk}",
+            source=ItemSource.OVERDUE_ACTION,
+            person=actions[0].person,
+            reason=f"{len(actions)} MDT action{'s' if len(actions) > 1 else ''} overdue",
+            question=returned_question(actions),
+            professions=tuple(sorted({a.owner.profession for a in actions})),
+            minutes=5,
+        )
+        for actions in list(by_person.values())[:PER_SOURCE]
+    ]
+
+
+# The sources, in the order the chair sees them.
+SOURCES: list[Source] = [
+    key_worker_requests,
+    # newly_in_top_risk_band: the risk app (oneteam/risk) plugs in here, from its MdtProposal and top band.
+    stuck_referrals,
+    recent_discharges,
+    overdue_mdt_actions,
+    # overdue_care_plan_actions: the care app (oneteam/care) plugs in here, from care-plan actions past due.
+]
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """The suggestions the viewer may see, and how many others they may not."""
+
+    shown: list[Suggestion]
+    hidden: int
+
+
+def suggest(*, staff: Staff, meeting: Meeting, sources: list[Source] | None = None) -> Suggestions:
+    """Every source's suggestions, one per person, kept to those `staff` may see. One audit event for the list."""
+    now = timezone.now()
+    one_per_person: dict[int, Suggestion] = {}
+    for source in SOURCES if sources is None else sources:
+        for suggestion in source(meeting, now):
+            one_per_person.setdefault(suggestion.person.pk, suggestion)
+    prefetch(staff, [suggestion.person for suggestion in one_per_person.values()])
+    shown = [
+        suggestion
+        for suggestion in one_per_person.values()
+        if decide(staff, suggestion.person, DataCategory.CARE_PLAN, Purpose.DIRECT_CARE).allowed
+    ]
+    hidden = len(one_per_person) - len(shown)
+    record_event(
+        staff=staff,
+        action=AuditAction.SEARCH,
+        purpose=Purpose.DIRECT_CARE,
+        detail={"mdt_suggestions": meeting.pk, "shown": len(shown), "hidden": hidden},
+    )
+    return Suggestions(shown=shown, hidden=hidden)
+
+
+def find(*, staff: Staff, meeting: Meeting, key: str) -> Suggestion | None:
+    """The suggestion with this key, if it is still suggested and `staff` may see it."""
+    return next((s for s in suggest(staff=staff, meeting=meeting).shown if s.key == key), None)
