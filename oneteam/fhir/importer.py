@@ -190,7 +190,8 @@ class _Rollback(Exception):
 class Importer:
     """One import run: a report, and the references seen so far so a later file can refer to an earlier one.
 
-    `actor` is the API client's service account, or None for the command line.
+    `actor` is the API client's service account, or None for the command line; `username` names
+    who imported in the audit log when there is no actor ("" to use the actor's own).
     """
 
     def __init__(self, *, actor: Staff | None = None, username: str = "import_fhir") -> None:

@@ -177,7 +177,7 @@ def base(request: HttpRequest, *, system: Any, client: ApiClient | None) -> Http
         raise queries.ApiError(405, "POST a Bundle or NDJSON here; read resources at /fhir/<type>", "not-supported")
     if not client.may_import:
         raise queries.ApiError(403, "This system may read but not import", "forbidden")
-    importer = Importer(actor=client.staff)
+    importer = Importer(actor=client.staff, username="")
     content_type = request.content_type or ""
     ndjson = "ndjson" in content_type
     if ndjson:
