@@ -20,7 +20,10 @@ from django.utils import timezone
 from oneteam.access.models import DataCategory, Purpose
 from oneteam.access.policy import Decision
 from oneteam.access.services import authorise_read
+from oneteam.directory.models import Signpost
 from oneteam.jinja2 import nhs_date
+from oneteam.mdt.models import MdtAction
+from oneteam.mdt.queries import person_actions
 from oneteam.organisations.models import Staff
 from oneteam.people.models import Person
 
@@ -172,6 +175,9 @@ class CareRecord:
     capacity: list[CapacityAssessment] = field(default_factory=list)
     visits: list[Visit] = field(default_factory=list)
     warnings: list[DayWarning] = field(default_factory=list)
+    # Agreed elsewhere but part of the one plan: actions from MDT meetings and community help signposted to.
+    mdt_actions: list[MdtAction] = field(default_factory=list)
+    signposts: list[Signpost] = field(default_factory=list)
 
 
 def care_record(*, staff: Staff, person: Person) -> CareRecord:
@@ -184,6 +190,8 @@ def care_record(*, staff: Staff, person: Person) -> CareRecord:
         record.history = plan_history(record.plan)
         record.visits = person_visits(person)
         record.warnings = visit_warnings(record.visits, max_visits_per_day())
+        record.mdt_actions = person_actions(person)
+        record.signposts = list(person.signposts.select_related("service", "signposted_by").order_by("-signposted_at"))
     if decisions[DataCategory.CAPACITY].allowed:
         record.capacity = list(person.capacity_assessments.select_related("assessor"))
     return record

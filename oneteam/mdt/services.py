@@ -20,6 +20,7 @@ from oneteam.access.services import record_event
 from oneteam.jinja2 import nhs_date, nhs_datetime
 from oneteam.organisations.models import Neighbourhood, Staff
 from oneteam.people.models import Person
+from oneteam.risk.models import MdtProposal
 
 from . import timetable
 from .models import (
@@ -170,6 +171,7 @@ def add_item(
     reason: str = "",
     request: AgendaRequest | None = None,
     returned_action: MdtAction | None = None,
+    risk_proposal: MdtProposal | None = None,
 ) -> AgendaItem:
     """Put a named person on the agenda with a question and the professions the discussion needs.
 
@@ -195,6 +197,9 @@ def add_item(
         request=request,
         returned_action=returned_action,
     )
+    if risk_proposal is not None:
+        # The proactive care list's proposal is on an agenda now, so it stops being suggested.
+        MdtProposal.objects.filter(pk=risk_proposal.pk, taken_at__isnull=True).update(taken_at=item.proposed_at)
     until = meeting.starts_at + ATTENDEE_ACCESS
     for staff in {actor, meeting.chair}:
         _join_discussion(actor, person, staff, until)

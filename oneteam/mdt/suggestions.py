@@ -4,9 +4,9 @@ A source takes the meeting and the time now and returns suggestions: a person,
 the reason in words, a suggested question and the professions it needs. The
 chair sees only the people the access policy lets them see for direct care.
 
-Sources still to come from apps built alongside this one are named in SOURCES
-where they plug in: "newly in the top risk band" (oneteam/risk, its MdtProposal
-and top band) and "overdue care-plan actions" (oneteam/care).
+Sources: requests from people's records, proposals from the proactive care list
+and people newly severely frail (oneteam/risk), referrals past their target,
+recent discharges, overdue MDT actions and overdue care-plan actions (oneteam/care).
 """
 
 from __future__ import annotations
@@ -21,12 +21,16 @@ from django.utils import timezone
 from oneteam.access.models import AuditAction, DataCategory, Purpose
 from oneteam.access.policy import decide, prefetch
 from oneteam.access.services import record_event
+from oneteam.care.models import ActionStatus, PlanAction
 from oneteam.jinja2 import nhs_date
 from oneteam.organisations.models import Profession, Staff
 from oneteam.people.models import Person
 from oneteam.referrals.models import HospitalEvent, HospitalEventKind, Referral
 from oneteam.referrals.queries import SUITED_PROFESSIONS
 from oneteam.referrals.targets import breached, target_minutes
+from oneteam.risk.efi import Category
+from oneteam.risk.models import MdtProposal, PersonRisk
+from oneteam.risk.stratify import current_run
 
 from . import words
 from .models import AgendaRequest, ItemSource, Meeting
@@ -163,14 +167,87 @@ def overdue_mdt_actions(meeting: Meeting, now: datetime.datetime) -> list[Sugges
     ]
 
 
+PROACTIVE_PROFESSIONS = (Profession.GP, Profession.COMMUNITY_MATRON, Profession.SOCIAL_WORKER)
+
+
+def newly_in_top_risk_band(meeting: Meeting, now: datetime.datetime) -> list[Suggestion]:
+    """People proposed from the proactive care list, then people who became severely frail in the latest run."""
+    proposals = _not_on_agenda(
+        MdtProposal.objects.filter(neighbourhood_id=meeting.neighbourhood_id, taken_at__isnull=True), meeting
+    ).select_related("person", "proposed_by")
+    suggestions = [
+        Suggestion(
+            key=f"proposal:{proposal.pk}",
+            source=ItemSource.TOP_RISK_BAND,
+            person=proposal.person,
+            reason=f"Proposed from the proactive care list by {proposal.proposed_by} on "
+            f"{nhs_date(proposal.created)}: {proposal.why}",
+            question=proposal.question,
+            professions=PROACTIVE_PROFESSIONS,
+        )
+        for proposal in proposals.order_by("created", "pk")[:PER_SOURCE]
+    ]
+    run = current_run()
+    if run is not None:
+        proposed = {suggestion.person.pk for suggestion in suggestions}
+        newly_severe = _not_on_agenda(
+            PersonRisk.objects.filter(run=run, practice_neighbourhood_id=meeting.neighbourhood_id)
+            .filter(category=Category.SEVERE)
+            .exclude(previous_category=Category.SEVERE)
+            .exclude(person_id__in=proposed),
+            meeting,
+        ).select_related("person")
+        suggestions += [
+            Suggestion(
+                key=f"severe:{score.pk}",
+                source=ItemSource.TOP_RISK_BAND,
+                person=score.person,
+                reason=f"Newly severely frail in the risk run of {nhs_date(run.as_of)} "
+                f"({score.deficits} of 36 eFI deficits)",
+                question="What proactive support would help before a crisis, and who will offer it?",
+                professions=PROACTIVE_PROFESSIONS,
+            )
+            for score in newly_severe.order_by("-priority", "pk")[: PER_SOURCE - len(suggestions)]
+        ]
+    return suggestions
+
+
+def overdue_care_plan_actions(meeting: Meeting, now: datetime.datetime) -> list[Suggestion]:
+    """People whose shared care plan has actions past their due date."""
+    today = timezone.localdate(now)
+    actions = (
+        PlanAction.objects.filter(due_on__lt=today, plan__person__practice_neighbourhood_id=meeting.neighbourhood_id)
+        .exclude(status__in=[ActionStatus.DONE, ActionStatus.CANCELLED])
+        .exclude(plan__person_id__in=meeting.items.values("person_id"))
+        .select_related("plan__person", "owner")
+        .order_by("due_on", "pk")
+    )
+    by_person: dict[int, list[PlanAction]] = {}
+    for action in actions[: PER_SOURCE * 3]:
+        by_person.setdefault(action.plan.person_id, []).append(action)
+    return [
+        Suggestion(
+            key=f"plan_action:{overdue[0].pk}",
+            source=ItemSource.OVERDUE_PLAN_ACTION,
+            person=overdue[0].plan.person,
+            reason=f"{len(overdue)} care plan action{'s' if len(overdue) > 1 else ''} overdue, "
+            f"the oldest due {nhs_date(overdue[0].due_on)}",
+            question="Care plan actions are overdue. What is stopping them, and who will pick them up?",
+            professions=tuple(sorted({action.owner_profession for action in overdue})),
+            minutes=5,
+        )
+        for overdue in list(by_person.values())[:PER_SOURCE]
+    ]
+
+
 # The sources, in the order the chair sees them.
 SOURCES: list[Source] = [
     key_worker_requests,
-    # newly_in_top_risk_band: the risk app (oneteam/risk) plugs in here, from its MdtProposal and top band.
+    newly_in_top_risk_band,
     stuck_referrals,
     recent_discharges,
     overdue_mdt_actions,
-    # overdue_care_plan_actions: the care app (oneteam/care) plugs in here, from care-plan actions past due.
+    overdue_care_plan_actions,
 ]
 
 

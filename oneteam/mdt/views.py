@@ -23,6 +23,7 @@ from oneteam.jinja2 import error_summary
 from oneteam.organisations.models import Neighbourhood, Staff
 from oneteam.people.models import Person
 from oneteam.referrals.queries import care_staff
+from oneteam.risk.models import MdtProposal
 
 from . import queries, services, suggestions
 from .forms import ActionForm, AttendanceForm, ItemForm, ManualItemForm, MeetingForm, OutcomeForm
@@ -158,6 +159,7 @@ def add_item(request: HttpRequest, meeting_id: int) -> HttpResponse:
                     reason=suggestion.reason if suggestion else "",
                     request=_request_of(suggestion),
                     returned_action=_action_of(suggestion),
+                    risk_proposal=_proposal_of(suggestion),
                 )
             except services.MdtRefused as refused:
                 form.add_error(field if refused.field == "person" else refused.field, refused.message)
@@ -166,6 +168,12 @@ def add_item(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 return redirect("mdt:meeting", meeting_id=found.pk)
     context = {"meeting": found, "form": form, "suggestion": suggestion}
     return _page(request, "mdt/add_item.jinja", context, [form])
+
+
+def _proposal_of(suggestion: suggestions.Suggestion | None) -> MdtProposal | None:
+    if suggestion is None or not suggestion.key.startswith("proposal:"):
+        return None
+    return MdtProposal.objects.get(pk=int(suggestion.key.split(":")[1]))
 
 
 def _request_of(suggestion: suggestions.Suggestion | None) -> AgendaRequest | None:

@@ -25,6 +25,11 @@ from django.db.models import (
 from django.db.models.aggregates import Aggregate
 from django.utils import timezone
 
+from oneteam.care.models import Assessment, AssessmentStatus, CarePlan, Goal, GoalStatus
+from oneteam.directory.models import Signpost
+from oneteam.mdt.models import ActionStatus as MdtActionStatus
+from oneteam.mdt.models import AgendaItem, Attendance, MdtAction
+from oneteam.organisations.models import Profession
 from oneteam.people.models import AdmissionMethod, HospitalAdmission, Person
 from oneteam.referrals.models import (
     DischargeHandover,
@@ -36,6 +41,8 @@ from oneteam.referrals.models import (
     Urgency,
 )
 from oneteam.referrals.targets import target_minutes, waiting_for_first_contact, with_due_time
+from oneteam.risk.models import MdtProposal
+from oneteam.risk.services import PROACTIVE_REFERRAL_NOTE
 
 from .experience import QUESTIONS
 from .models import ExperienceResponse
@@ -197,6 +204,67 @@ def _open_episodes_with_key_worker(period: Period) -> QuerySet[Episode]:
     return _open_episodes(period).filter(key_worker__isnull=False)
 
 
+def _assessments_completed(period: Period) -> QuerySet[Assessment]:
+    return Assessment.objects.filter(period.moments("completed_at"), status=AssessmentStatus.COMPLETED)
+
+
+def _repeat_assessments(period: Period) -> QuerySet[Assessment]:
+    return _assessments_completed(period).filter(is_repeat=True)
+
+
+def _open_episodes_with_plan(period: Period) -> QuerySet[Episode]:
+    return _open_episodes(period).filter(Exists(CarePlan.objects.filter(person=OuterRef("person"))))
+
+
+def _mdt_actions_due(period: Period) -> QuerySet[MdtAction]:
+    """MDT actions whose due date fell in the period and has passed."""
+    due = Q(due_on__lt=timezone.localdate()) & period.dates("due_on")
+    return MdtAction.objects.filter(due)
+
+
+def _mdt_actions_done_on_time(period: Period) -> QuerySet[MdtAction]:
+    return _mdt_actions_due(period).filter(status=MdtActionStatus.DONE, done_at__date__lte=F("due_on"))
+
+
+def _items_discussed(period: Period) -> QuerySet[AgendaItem]:
+    """Items of meetings held in the period (meetings still to come are not counted)."""
+    return AgendaItem.objects.filter(period.moments("meeting__starts_at"), meeting__starts_at__lt=timezone.now())
+
+
+def _items_with_a_gp(period: Period) -> QuerySet[AgendaItem]:
+    return _items_discussed(period).filter(
+        Exists(Attendance.objects.filter(item=OuterRef("pk"), profession=Profession.GP))
+    )
+
+
+def _episodes_opened(period: Period) -> QuerySet[Episode]:
+    return Episode.objects.filter(period.moments("opened_at"))
+
+
+def _proactive_episodes(period: Period) -> QuerySet[Episode]:
+    """Episodes opened for people the proactive care list found: referred from it or proposed from it."""
+    from_list = Referral.objects.filter(person=OuterRef("person"), need_detail__startswith=PROACTIVE_REFERRAL_NOTE)
+    proposed = MdtProposal.objects.filter(person=OuterRef("person"))
+    return _episodes_opened(period).filter(Exists(from_list) | Exists(proposed))
+
+
+def _self_care_goals(period: Period) -> QuerySet[Goal]:
+    return Goal.objects.filter(period.moments("added_at"), self_care=True)
+
+
+def _self_care_goals_met(period: Period) -> QuerySet[Goal]:
+    return _self_care_goals(period).filter(status=GoalStatus.MET)
+
+
+def _signposts_due(period: Period) -> QuerySet[Signpost]:
+    """Signposting whose follow-up date fell in the period and has come."""
+    return Signpost.objects.filter(period.dates("follow_up_on"), follow_up_on__lte=timezone.localdate())
+
+
+def _signposts_followed_up(period: Period) -> QuerySet[Signpost]:
+    return _signposts_due(period).exclude(outcome="")
+
+
 def _experience(period: Period) -> QuerySet[ExperienceResponse]:
     return ExperienceResponse.objects.filter(period.dates("answered_on"))
 
@@ -330,6 +398,86 @@ MEASURES: tuple[Measure, ...] = (
         denominator=Counted(_open_episodes, person="person"),
         scale=100,
         notes=("OneTeam will not open an episode without a key worker, so anything under 100% is a data fault.",),
+    ),
+)
+PREVENTION = "Prevention and self-care"
+MEASURES += (
+    Measure(
+        key="repeat_assessments",
+        theme=INTEGRATION,
+        name="Assessments repeated within 90 days",
+        meaning="The share of completed assessments that repeated one of the same kind done in the 90 days before.",
+        unit="%",
+        better="lower",
+        numerator=Counted(_repeat_assessments, person="person", month_of="completed_at"),
+        denominator=Counted(_assessments_completed, person="person", month_of="completed_at"),
+        scale=100,
+    ),
+    Measure(
+        key="shared_care_plan",
+        theme=INTEGRATION,
+        name="People with a shared care plan",
+        meaning="The share of people the team is supporting who have one shared care plan.",
+        unit="%",
+        better="higher",
+        numerator=Counted(_open_episodes_with_plan, person="person"),
+        denominator=Counted(_open_episodes, person="person"),
+        scale=100,
+    ),
+    Measure(
+        key="mdt_actions_on_time",
+        theme=INTEGRATION,
+        name="MDT actions done on time",
+        meaning="Of the actions agreed at MDT meetings that have fallen due, the share done by their due date.",
+        unit="%",
+        better="higher",
+        numerator=Counted(_mdt_actions_done_on_time, person="person", month_of="due_on"),
+        denominator=Counted(_mdt_actions_due, person="person", month_of="due_on"),
+        scale=100,
+    ),
+    Measure(
+        key="gp_mdt_attendance",
+        theme=INTEGRATION,
+        name="GP at the MDT discussion",
+        meaning="The share of people discussed at MDT meetings whose discussion a GP attended.",
+        unit="%",
+        better="higher",
+        numerator=Counted(_items_with_a_gp, person="person", month_of="meeting__starts_at"),
+        denominator=Counted(_items_discussed, person="person", month_of="meeting__starts_at"),
+        scale=100,
+    ),
+    Measure(
+        key="proactive_episodes",
+        theme=PREVENTION,
+        name="Care started proactively",
+        meaning="The share of new episodes of care for people the proactive care list found, before a crisis.",
+        unit="%",
+        better="higher",
+        numerator=Counted(_proactive_episodes, person="person", month_of="opened_at"),
+        denominator=Counted(_episodes_opened, person="person", month_of="opened_at"),
+        scale=100,
+    ),
+    Measure(
+        key="self_care_goals_met",
+        theme=PREVENTION,
+        name="Self-care goals met",
+        meaning="Of the self-care goals people set in the period, in their own words, the share they have met.",
+        unit="%",
+        better="higher",
+        numerator=Counted(_self_care_goals_met, person="plan__person", month_of="added_at"),
+        denominator=Counted(_self_care_goals, person="plan__person", month_of="added_at"),
+        scale=100,
+    ),
+    Measure(
+        key="signposting_followed_up",
+        theme=PREVENTION,
+        name="Signposting followed up",
+        meaning="Of the people signposted to community help whose follow-up date has come, the share followed up.",
+        unit="%",
+        better="higher",
+        numerator=Counted(_signposts_followed_up, person="person", month_of="follow_up_on"),
+        denominator=Counted(_signposts_due, person="person", month_of="follow_up_on"),
+        scale=100,
     ),
 )
 MEASURES += tuple(

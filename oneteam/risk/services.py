@@ -26,6 +26,8 @@ from .models import MdtProposal, PriorityWeights
 from .stratify import reprioritise
 
 DEFAULT_MDT_QUESTION = "Found by the proactive risk list: does the team need a plan for this person?"
+# How a referral made from the list starts its detail: the outcomes work counts these as proactive.
+PROACTIVE_REFERRAL_NOTE = "Found by the proactive risk list."
 
 
 class RiskRefused(Exception):
@@ -85,7 +87,7 @@ def refer_to_front_door(*, actor: Staff, person: Person, why: str) -> Referral:
         nhs_number=person.nhs_number,
         postcode=person.postcode,
         need=Need.OTHER,
-        need_detail=f"Found by the proactive risk list. {why}",
+        need_detail=f"{PROACTIVE_REFERRAL_NOTE} {why}",
         urgency=Urgency.ROUTINE,
         consent_to_share=False,
     )

@@ -48,7 +48,7 @@ def test_person_record_page_keeps_its_pinned_count(
     client.force_login(staff)
     client.get(reverse("people:search"))
     # As pinned in oneteam/people/tests/test_summary.py: the care links add no queries.
-    expected = 5 + audit_append_queries() + 5 + 2 + INBOX_COUNT_QUERIES
+    expected = 5 + audit_append_queries() + 5 + 3 + INBOX_COUNT_QUERIES
     with django_assert_num_queries(expected):  # type: ignore[operator]
         response = client.get(reverse("people:summary", args=[person.pk]))
     assert reverse("care:record", args=[person.pk]) in response.content.decode()
@@ -64,7 +64,8 @@ def test_care_page_count_does_not_grow_with_data(
     client.get(reverse("people:search"))
     # session, staff, person, staff's teams, the policy's query, the audit append; assessments;
     # the plan and its goals, actions and decisions; its history; visits; capacity records; the inbox count
-    expected = 5 + audit_append_queries() + 1 + 4 + 1 + 1 + 1 + INBOX_COUNT_QUERIES
+    # ... and, with the care plan, its MDT actions and the community help signposted to (2)
+    expected = 5 + audit_append_queries() + 1 + 4 + 1 + 1 + 1 + 2 + INBOX_COUNT_QUERIES
     with django_assert_num_queries(expected):  # type: ignore[operator]
         response = client.get(reverse("care:record", args=[person.pk]))
     assert response.status_code == 200

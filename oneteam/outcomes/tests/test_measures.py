@@ -7,7 +7,14 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from oneteam.organisations.models import Neighbourhood, Organisation, Sector, Staff, Team
+from oneteam.care.models import Assessment, AssessmentStatus, AssessmentTemplate, CarePlan, Goal, GoalStatus
+from oneteam.directory.models import Signpost, SignpostOutcome
+from oneteam.directory.tests.factories import make_service
+from oneteam.mdt import services as mdt
+from oneteam.mdt.models import ActionStatus as MdtActionStatus
+from oneteam.mdt.models import Attendance, MdtAction, Meeting
+from oneteam.mdt.tests.factories import make_item, make_meeting
+from oneteam.organisations.models import Neighbourhood, Organisation, Profession, Sector, Staff, Team
 from oneteam.organisations.tests.factories import make_lsoa, make_neighbourhood, make_staff
 from oneteam.outcomes.models import MeasureResult
 from oneteam.outcomes.services import compute_measures
@@ -27,6 +34,8 @@ from oneteam.referrals.models import (
     Urgency,
 )
 from oneteam.referrals.tests.factories import make_front_door
+from oneteam.risk.models import MdtProposal
+from oneteam.risk.services import PROACTIVE_REFERRAL_NOTE
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +279,109 @@ def test_breakdowns_split_the_same_records_by_who_the_people_are(home: Neighbour
     month = f"{days_ago(30):%Y-%m}"
     trend = MeasureResult.objects.get(measure="non_elective_admissions", breakdown="month", group=month)
     assert (trend.numerator, trend.denominator) == (4, 11)
+
+
+# -- Measures from the care, MDT, proactive care and directory apps ---------------------------------------
+
+
+def test_share_of_assessments_repeated(people: list[Person], home: Neighbourhood) -> None:
+    nurse = make_staff(home)
+    holistic = AssessmentTemplate.objects.filter(code="holistic-what-matters").latest("version")
+    for number, (completed, repeat) in enumerate([(True, False), (True, False), (True, True), (True, False)]):
+        Assessment.objects.create(
+            person=people[number],
+            template=holistic,
+            assessor=nurse,
+            assessor_profession=nurse.profession,
+            status=AssessmentStatus.COMPLETED if completed else AssessmentStatus.IN_PROGRESS,
+            started_at=moment(12),
+            completed_at=moment(11),
+            is_repeat=repeat,
+            repeat_reason="Fell again" if repeat else "",
+        )
+    Assessment.objects.create(  # still in progress: not counted
+        person=people[5], template=holistic, assessor=nurse, assessor_profession=nurse.profession, started_at=moment(1)
+    )
+    compute_measures(TODAY)
+    # One repeat among the four completed in the year.
+    assert city_figure("repeat_assessments") == (1, 4)
+
+
+def test_share_of_people_supported_with_a_shared_care_plan(people: list[Person], home: Neighbourhood) -> None:
+    nurse = make_staff(home)
+    for number in range(3):
+        Episode.objects.create(person=people[number], neighbourhood=home, opened_at=moment(10), key_worker=nurse)
+    for person in people[:2]:
+        CarePlan.objects.create(person=person, created_at=moment(9), updated_at=moment(9), updated_by=nurse)
+    compute_measures(TODAY)
+    # Two of the three people with an open episode have a plan.
+    assert city_figure("shared_care_plan") == (2, 3)
+
+
+def test_mdt_actions_on_time_and_gp_attendance(people: list[Person], home: Neighbourhood) -> None:
+    door = make_front_door(home)
+    chair = make_staff(home, profession=Profession.CARE_COORDINATOR)
+    chair.teams.add(door)
+    gp = make_staff(home, profession=Profession.GP)
+    meeting = make_meeting(home, chair)
+    first, second = make_item(meeting, people[0]), make_item(meeting, people[1])
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=moment(20, 10))  # it has been held
+    Attendance.objects.create(item=first, staff=gp, profession=gp.profession, recorded_by=chair, recorded_at=moment(20))
+    Attendance.objects.create(
+        item=second, staff=chair, profession=chair.profession, recorded_by=chair, recorded_at=moment(20)
+    )
+    due_later = timezone.localdate() + datetime.timedelta(days=3)
+    for due, done in [(10, 11), (10, 5), (5, None), (None, None)]:
+        action = mdt.add_action(actor=chair, item=first, description="Review", owner=chair, due_on=due_later)
+        if due is not None:
+            MdtAction.objects.filter(pk=action.pk).update(
+                due_on=days_ago(due),
+                status=MdtActionStatus.DONE if done else MdtActionStatus.OPEN,
+                done_at=moment(done) if done else None,
+            )
+    compute_measures(TODAY)
+    # Of the three actions already due, one was done before its due date; the fourth is not due yet.
+    assert city_figure("mdt_actions_on_time") == (1, 3)
+    # A GP attended one of the two discussions.
+    assert city_figure("gp_mdt_attendance") == (1, 2)
+
+
+def test_share_of_new_episodes_started_proactively(people: list[Person], home: Neighbourhood) -> None:
+    nurse = make_staff(home)
+    for number in range(3):
+        Episode.objects.create(person=people[number], neighbourhood=home, opened_at=moment(30), key_worker=nurse)
+    found = referral(home, people[0], Urgency.ROUTINE, moment(40), team=make_front_door(home))
+    Referral.objects.filter(pk=found.pk).update(need_detail=f"{PROACTIVE_REFERRAL_NOTE} Moderate frailty (10 of 36)")
+    MdtProposal.objects.create(
+        person=people[1],
+        neighbourhood=home,
+        question="Plan?",
+        why="Severe frailty",
+        proposed_by=nurse,
+        created=moment(35),
+    )
+    compute_measures(TODAY)
+    # People 0 (referred from the list) and 1 (proposed from it) of the three new episodes.
+    assert city_figure("proactive_episodes") == (2, 3)
+
+
+def test_self_care_goals_met_and_signposting_followed_up(people: list[Person], home: Neighbourhood) -> None:
+    worker = make_staff(home, profession=Profession.VCSE_LINK_WORKER)
+    plan = CarePlan.objects.create(person=people[0], created_at=moment(60), updated_at=moment(60), updated_by=worker)
+    for self_care, status in [
+        (True, GoalStatus.MET), (True, GoalStatus.WORKING_ON), (True, GoalStatus.NO_LONGER_WANTED),
+        (False, GoalStatus.MET),
+    ]:  # fmt: skip
+        Goal.objects.create(plan=plan, text="Walk to the shop", self_care=self_care, status=status,
+                            added_by=worker, added_at=moment(50))  # fmt: skip
+    club = make_service(name="Tuesday lunch club")
+    for follow_up, outcome in [(5, SignpostOutcome.ATTENDED), (3, ""), (-7, "")]:
+        Signpost.objects.create(
+            person=people[1], service=club, signposted_by=worker, signposted_at=moment(20), note="Company",
+            follow_up_on=days_ago(follow_up), outcome=outcome,
+        )  # fmt: skip
+    compute_measures(TODAY)
+    # One of three self-care goals met (the fourth goal is not a self-care goal).
+    assert city_figure("self_care_goals_met") == (1, 3)
+    # Two follow-ups have come due; one has an outcome. The third is next week.
+    assert city_figure("signposting_followed_up") == (1, 2)
