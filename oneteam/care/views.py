@@ -25,6 +25,7 @@ from oneteam.access.services import record_event
 from oneteam.jinja2 import error_summary, nhs_date
 from oneteam.organisations.models import Profession, Staff
 from oneteam.people.models import Person
+from oneteam.web import cannot, posted, signed_in_staff
 
 from . import queries, services
 from .forms import (
@@ -57,23 +58,10 @@ from .pdf import care_plan_pdf
 from .questionnaire import TemplateSpec, write_questionnaire
 
 
-def _staff(request: HttpRequest) -> Staff:
-    assert isinstance(request.user, Staff)
-    return request.user
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _cannot(request: HttpRequest) -> HttpResponse:
-    return render(request, "403.html", status=403)
-
-
 def _allowed(request: HttpRequest, person_id: int, category: DataCategory) -> Person | None:
     """The person if the policy lets this member of staff see `category` about them (audited), else None."""
     person = queries.person_for_care(person_id)
-    decision = queries.authorise(_staff(request), person, [category])[category]
+    decision = queries.authorise(signed_in_staff(request), person, [category])[category]
     return person if decision.allowed else None
 
 
@@ -96,9 +84,9 @@ def _care_url(person: Person, anchor: str = "") -> str:
 def record(request: HttpRequest, person_id: int) -> HttpResponse:
     """Everything about the person's care the member of staff may see: assessments, plan, capacity, visits."""
     person = queries.person_for_care(person_id)
-    care = queries.care_record(staff=_staff(request), person=person)
+    care = queries.care_record(staff=signed_in_staff(request), person=person)
     if not any(decision.allowed for decision in care.decisions.values()):
-        return _cannot(request)
+        return cannot(request)
     return _page(request, "care/record.jinja", {"care": care, "person": person, "today": timezone.localdate()})
 
 
@@ -110,19 +98,19 @@ def record(request: HttpRequest, person_id: int) -> HttpResponse:
 def start_assessment(request: HttpRequest, person_id: int) -> HttpResponse:
     """Choose an assessment to start; a repeat within 90 days of a completed one needs a reason."""
     person = queries.person_for_care(person_id)
-    decisions = queries.authorise(_staff(request), person, queries.CARE_CATEGORIES)
+    decisions = queries.authorise(signed_in_staff(request), person, queries.CARE_CATEGORIES)
     allowed = queries.allowed_categories(decisions)
     templates = [template for template in queries.current_templates() if template.category in allowed]
     if not templates:
-        return _cannot(request)
+        return cannot(request)
     form = StartAssessmentForm(
-        _posted(request),
+        posted(request),
         templates=AssessmentTemplate.objects.filter(pk__in=[t.pk for t in templates]).order_by("title"),
     )
     if request.method == "POST" and form.is_valid():
         try:
             assessment = services.start_assessment(
-                actor=_staff(request),
+                actor=signed_in_staff(request),
                 person=person,
                 template=form.cleaned_data["template"],
                 repeat_reason=form.cleaned_data["repeat_reason"],
@@ -145,27 +133,27 @@ def start_assessment(request: HttpRequest, person_id: int) -> HttpResponse:
 def assessment(request: HttpRequest, person_id: int, assessment_id: int) -> HttpResponse:
     """A completed assessment to read, or one in progress for its assessor to complete."""
     person = queries.person_for_care(person_id)
-    decisions = queries.authorise(_staff(request), person, queries.CARE_CATEGORIES)
+    decisions = queries.authorise(signed_in_staff(request), person, queries.CARE_CATEGORIES)
     if not queries.allowed_categories(decisions):
-        return _cannot(request)
+        return cannot(request)
     found = get_object_or_404(
         Assessment.objects.select_related("template", "assessor", "repeat_of__assessor"),
         pk=assessment_id,
         person=person,
     )
-    visible = [a.pk for a in queries.visible_assessments(_staff(request), person, decisions)]
+    visible = [a.pk for a in queries.visible_assessments(signed_in_staff(request), person, decisions)]
     if found.pk not in visible:
-        return _cannot(request)
+        return cannot(request)
     if found.status == AssessmentStatus.COMPLETED:
         return _page(
             request, "care/assessment.jinja", {"person": person, "assessment": found, "answers": _answers(found)}
         )
-    if found.assessor_id != _staff(request).pk:
-        return _cannot(request)
-    form = AnswersForm(_posted(request), template=found.template)
+    if found.assessor_id != signed_in_staff(request).pk:
+        return cannot(request)
+    form = AnswersForm(posted(request), template=found.template)
     if request.method == "POST" and form.is_valid():
         try:
-            services.complete_assessment(actor=_staff(request), assessment=found, answers=form.answers())
+            services.complete_assessment(actor=signed_in_staff(request), assessment=found, answers=form.answers())
         except services.CareRefused as refused:
             form.add_error(None, refused.message)
         else:
@@ -237,15 +225,15 @@ def _plan_form_page(
     """
     person = _allowed(request, person_id, DataCategory.CARE_PLAN)
     if person is None:
-        return _cannot(request)
+        return cannot(request)
     plan = CarePlan.objects.filter(person=person).first()
     initial = {"version": plan.version if plan else 0}
-    form = make_form(_posted(request), person, plan)
+    form = make_form(posted(request), person, plan)
     form.initial.update(initial)
     stale = None
     if request.method == "POST" and form.is_valid():
         try:
-            message = save(_staff(request), person, form.cleaned_data["version"], form)
+            message = save(signed_in_staff(request), person, form.cleaned_data["version"], form)
         except services.StalePlan as conflict:
             stale = conflict
             data = request.POST.copy()
@@ -413,14 +401,14 @@ def plan_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
     """The care plan as a PDF for the person; `?print=large` for large print."""
     person = _allowed(request, person_id, DataCategory.CARE_PLAN)
     if person is None:
-        return _cannot(request)
+        return cannot(request)
     plan = CarePlan.objects.filter(person=person).select_related("person").first()
     if plan is None:
         raise Http404
     large = request.GET.get("print") == "large"
     content = care_plan_pdf(plan, large_print=large)
     record_event(
-        staff=_staff(request),
+        staff=signed_in_staff(request),
         action=AuditAction.EXPORT,
         person_id=person.pk,
         category=DataCategory.CARE_PLAN,
@@ -440,10 +428,10 @@ def add_capacity(request: HttpRequest, person_id: int) -> HttpResponse:
     """Record a decision-specific capacity assessment."""
     person = _allowed(request, person_id, DataCategory.CAPACITY)
     if person is None:
-        return _cannot(request)
-    form = CapacityForm(_posted(request))
+        return cannot(request)
+    form = CapacityForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        services.record_capacity_assessment(actor=_staff(request), person=person, answers=form.answers())
+        services.record_capacity_assessment(actor=signed_in_staff(request), person=person, answers=form.answers())
         messages.success(request, "Capacity assessment recorded.")
         return redirect(_care_url(person, "capacity"))
     return _page(request, "care/capacity_form.jinja", {"person": person, "form": form}, [form])
@@ -458,12 +446,12 @@ def visits(request: HttpRequest, person_id: int) -> HttpResponse:
     """The person's visit calendar across professions, with warnings, and booking a visit."""
     person = _allowed(request, person_id, DataCategory.CARE_PLAN)
     if person is None:
-        return _cannot(request)
-    form = VisitForm(_posted(request), person=person)
+        return cannot(request)
+    form = VisitForm(posted(request), person=person)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         visit = services.book_visit(
-            actor=_staff(request),
+            actor=signed_in_staff(request),
             person=person,
             visitor=data["visitor"],
             starts_at=data["starts_at"],
@@ -489,12 +477,12 @@ def visit_outcome(request: HttpRequest, person_id: int, visit_id: int) -> HttpRe
     """Record what happened at a visit."""
     person = _allowed(request, person_id, DataCategory.CARE_PLAN)
     if person is None:
-        return _cannot(request)
+        return cannot(request)
     visit = get_object_or_404(person.visits.select_related("visitor"), pk=visit_id)
-    form = VisitOutcomeForm(_posted(request))
+    form = VisitOutcomeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.record_visit_outcome(
-            actor=_staff(request),
+            actor=signed_in_staff(request),
             visit=visit,
             outcome=VisitOutcome(form.cleaned_data["outcome"]),
             note=form.cleaned_data["note"],
@@ -513,7 +501,7 @@ def my_day(request: HttpRequest) -> HttpResponse:
         )
     except ValueError:
         day = timezone.localdate()
-    rows = queries.day_list(staff=_staff(request), day=day)
+    rows = queries.day_list(staff=signed_in_staff(request), day=day)
     context = {
         "day": day,
         "rows": rows,
@@ -553,7 +541,7 @@ def _guide(profession: str) -> RoleGuide:
 def role(request: HttpRequest, profession: str) -> HttpResponse:
     """What one profession does, its statutory duties, and what to ask it for."""
     guide = _guide(profession)
-    may_edit = _staff(request).profession == Profession.TEAM_LEAD
+    may_edit = signed_in_staff(request).profession == Profession.TEAM_LEAD
     return render(request, "care/role.jinja", {"guide": guide, "may_edit": may_edit, "active_nav": "people"})
 
 
@@ -563,9 +551,9 @@ def edit_role(request: HttpRequest, profession: str) -> HttpResponse:
     """A team lead rewrites a profession's page."""
     guide = _guide(profession)
     initial = {name: getattr(guide, name) for name in ("what_they_do", "statutory_duties", "ask_them_for")}
-    form = RoleGuideForm(_posted(request), initial=initial)
+    form = RoleGuideForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.update_role_guide(actor=_staff(request), guide=guide, **form.cleaned_data)
+        services.update_role_guide(actor=signed_in_staff(request), guide=guide, **form.cleaned_data)
         messages.success(request, "Role guide page saved.")
         return redirect("care:role", profession=profession)
     return _page(request, "care/role_form.jinja", {"guide": guide, "form": form}, [form])

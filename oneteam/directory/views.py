@@ -17,25 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from oneteam.access.decorators import reads_personal_data
 from oneteam.jinja2 import error_summary
-from oneteam.organisations.models import Staff
+from oneteam.web import cannot, posted, signed_in_staff
 
 from . import places, queries, services
 from .forms import OutcomeForm, ReportForm, ResolveForm, SearchForm, SignpostForm
 from .models import Service, SignpostOutcome
 from .search import Point
-
-
-def _staff(request: HttpRequest) -> Staff:
-    assert isinstance(request.user, Staff)
-    return request.user
-
-
-def _cannot(request: HttpRequest) -> HttpResponse:
-    return render(request, "403.html", status=403)
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 def _search(
@@ -59,7 +46,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET)
     results, extra = _search(request, form)
     context = {"form": form, "results": results, "active_nav": "directory", **extra}
-    context["may_maintain"] = services.is_maintainer(_staff(request))
+    context["may_maintain"] = services.is_maintainer(signed_in_staff(request))
     return render(request, "directory/search.jinja", context, status=400 if extra else 200)
 
 
@@ -67,9 +54,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
 @reads_personal_data
 def search_for_person(request: HttpRequest, person_id: int) -> HttpResponse:
     """Search for services for one person: near their home and suitable for their age, ready to signpost."""
-    found = queries.for_person(staff=_staff(request), person_id=person_id)
+    found = queries.for_person(staff=signed_in_staff(request), person_id=person_id)
     if found is None:
-        return _cannot(request)
+        return cannot(request)
     params = request.GET.copy()
     if not params:
         params.update({"postcode": found.person.postcode, "age": str(found.age), "distance": "5"})
@@ -83,10 +70,10 @@ def search_for_person(request: HttpRequest, person_id: int) -> HttpResponse:
 def report_detail(request: HttpRequest, service_id: str) -> HttpResponse:
     """Anyone may report that a directory entry is out of date."""
     service = get_object_or_404(Service.objects.select_related("organization"), pk=service_id)
-    form = ReportForm(_posted(request))
+    form = ReportForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.report_out_of_date(
-            actor=_staff(request), service=service, what_is_wrong=form.cleaned_data["what_is_wrong"]
+            actor=signed_in_staff(request), service=service, what_is_wrong=form.cleaned_data["what_is_wrong"]
         )
         messages.success(request, f"Thank you. A directory maintainer will check {service.name}.")
         return redirect("directory:search")
@@ -98,8 +85,8 @@ def report_detail(request: HttpRequest, service_id: str) -> HttpResponse:
 @require_GET
 def report_queue(request: HttpRequest) -> HttpResponse:
     """Directory maintainers: reported out-of-date details, oldest first."""
-    if not services.is_maintainer(_staff(request)):
-        return _cannot(request)
+    if not services.is_maintainer(signed_in_staff(request)):
+        return cannot(request)
     context = {"reports": queries.report_queue(), "form": ResolveForm(), "active_nav": "directory"}
     return render(request, "directory/reports.jinja", context)
 
@@ -113,13 +100,13 @@ def resolve_report(request: HttpRequest, report_id: int) -> HttpResponse:
         return render(request, "directory/reports.jinja", {**context, "errors": error_summary(form)}, status=400)
     try:
         services.resolve_report(
-            actor=_staff(request),
+            actor=signed_in_staff(request),
             report_id=report_id,
             note=form.cleaned_data["note"],
             checked=form.cleaned_data["checked"],
         )
     except services.Refused:
-        return _cannot(request)
+        return cannot(request)
     messages.success(request, "Report closed.")
     return redirect("directory:report_queue")
 
@@ -131,7 +118,7 @@ def resolve_report(request: HttpRequest, report_id: int) -> HttpResponse:
 @reads_personal_data
 def person_signposts(request: HttpRequest, person_id: int) -> HttpResponse:
     """Where the person has been signposted, and what came of it."""
-    shown = queries.person_signposts(staff=_staff(request), person_id=person_id)
+    shown = queries.person_signposts(staff=signed_in_staff(request), person_id=person_id)
     return render(
         request, "directory/person_signposts.jinja", {"shown": shown, "active_nav": "directory"},
         status=200 if shown.decision.allowed else 403,
@@ -142,15 +129,15 @@ def person_signposts(request: HttpRequest, person_id: int) -> HttpResponse:
 @reads_personal_data
 def signpost(request: HttpRequest, person_id: int, service_id: str) -> HttpResponse:
     """Signpost the person to a service, with a note and a date to follow up."""
-    found = queries.for_person(staff=_staff(request), person_id=person_id)
+    found = queries.for_person(staff=signed_in_staff(request), person_id=person_id)
     if found is None or not found.may_signpost.allowed:
-        return _cannot(request)
+        return cannot(request)
     service = get_object_or_404(Service.objects.select_related("organization"), pk=service_id)
-    form = SignpostForm(_posted(request))
+    form = SignpostForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.signpost(
-                actor=_staff(request), person=found.person, service=service,
+                actor=signed_in_staff(request), person=found.person, service=service,
                 note=form.cleaned_data["note"], follow_up_on=form.follow_up_on(),
             )  # fmt: skip
         except services.Refused as refused:
@@ -166,14 +153,14 @@ def signpost(request: HttpRequest, person_id: int, service_id: str) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def record_outcome(request: HttpRequest, signpost_id: int) -> HttpResponse:
     """Record what came of a signposting: attended, did not attend (and why), or not suitable."""
-    made, decision = queries.signpost_to_follow_up(staff=_staff(request), signpost_id=signpost_id)
+    made, decision = queries.signpost_to_follow_up(staff=signed_in_staff(request), signpost_id=signpost_id)
     if not decision.allowed:
-        return _cannot(request)
-    form = OutcomeForm(_posted(request))
+        return cannot(request)
+    form = OutcomeForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.record_outcome(
-                actor=_staff(request), signpost_id=made.pk,
+                actor=signed_in_staff(request), signpost_id=made.pk,
                 outcome=SignpostOutcome(form.cleaned_data["outcome"]), note=form.cleaned_data["note"],
             )  # fmt: skip
         except services.Refused as refused:
@@ -189,5 +176,5 @@ def record_outcome(request: HttpRequest, signpost_id: int) -> HttpResponse:
 @require_GET
 def caseload(request: HttpRequest) -> HttpResponse:
     """The people whose care team you are in, with their signpostings still open."""
-    lines = queries.caseload(staff=_staff(request))
+    lines = queries.caseload(staff=signed_in_staff(request))
     return render(request, "directory/caseload.jinja", {"lines": lines, "active_nav": "directory"})

@@ -20,10 +20,11 @@ from oneteam.access.models import AuditAction, DataCategory, Purpose
 from oneteam.access.policy import staff_teams
 from oneteam.access.services import authorise_read
 from oneteam.jinja2 import error_summary
-from oneteam.organisations.models import Neighbourhood, Staff
+from oneteam.organisations.models import Neighbourhood
 from oneteam.people.models import Person
 from oneteam.referrals.queries import care_staff
 from oneteam.risk.models import MdtProposal
+from oneteam.web import cannot, posted, signed_in_staff
 
 from . import queries, services, suggestions
 from .forms import ActionForm, AttendanceForm, ItemForm, ManualItemForm, MeetingForm, OutcomeForm
@@ -31,19 +32,6 @@ from .models import AgendaRequest, ItemSource, MdtAction
 
 # How often the huddle board fetches itself again; settings.HUDDLE_REFRESH_SECONDS overrides it.
 HUDDLE_REFRESH_SECONDS = 30
-
-
-def _staff(request: HttpRequest) -> Staff:
-    assert isinstance(request.user, Staff)
-    return request.user
-
-
-def _posted(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
-
-
-def _cannot(request: HttpRequest) -> HttpResponse:
-    return render(request, "403.html", status=403)
 
 
 def _page(request: HttpRequest, template: str, context: dict[str, Any], forms: list[Any]) -> HttpResponse:
@@ -55,7 +43,7 @@ def _page(request: HttpRequest, template: str, context: dict[str, Any], forms: l
 @require_GET
 def meetings(request: HttpRequest) -> HttpResponse:
     """Upcoming meetings of the staff member's neighbourhoods, and their teams' huddle boards."""
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     teams = [team for team in staff_teams(staff) if team.neighbourhood_id is not None]
     context = {"meetings": queries.upcoming_meetings(staff), "teams": teams, "active_nav": "mdt"}
     return render(request, "mdt/meetings.jinja", context)
@@ -64,11 +52,11 @@ def meetings(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def schedule(request: HttpRequest) -> HttpResponse:
     """Set up a meeting for one of the staff member's neighbourhoods."""
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     neighbourhood_ids = {team.neighbourhood_id for team in staff_teams(staff) if team.neighbourhood_id}
     neighbourhoods = list(Neighbourhood.objects.filter(pk__in=neighbourhood_ids))
     chairs = [member for n in neighbourhoods for member in care_staff(n)]
-    form = MeetingForm(_posted(request), neighbourhoods=neighbourhoods, chairs=chairs, initial={"chair": staff.pk})
+    form = MeetingForm(posted(request), neighbourhoods=neighbourhoods, chairs=chairs, initial={"chair": staff.pk})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -95,7 +83,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
 
     `?view=all` shows anyone the whole timetable, each item still shown only as the policy allows.
     """
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     found = queries.meeting_for(staff, meeting_id)
     agenda = queries.agenda(staff=staff, meeting=found)
     whole = agenda.is_chair or request.GET.get("view") == "all"
@@ -106,7 +94,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_GET
 def print_agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The printable agenda: the same privacy as on screen, audited as a print."""
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     agenda = queries.agenda(staff=staff, meeting=queries.meeting_for(staff, meeting_id), action=AuditAction.EXPORT)
     return render(request, "mdt/print.jinja", {"agenda": agenda, "active_nav": "mdt"})
 
@@ -114,7 +102,7 @@ def print_agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_GET
 def suggested(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """What OneTeam suggests for the agenda, with the reason for each."""
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     found = queries.meeting_for(staff, meeting_id)
     found_suggestions = suggestions.suggest(staff=staff, meeting=found)
     return render(
@@ -125,7 +113,7 @@ def suggested(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def add_item(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """Add an item: from a suggestion (`?suggestion=key`, prefilled) or by hand (found by NHS number)."""
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     found = queries.meeting_for(staff, meeting_id)
     key = request.GET.get("suggestion", "")
     suggestion = suggestions.find(staff=staff, meeting=found, key=key) if key else None
@@ -139,7 +127,7 @@ def add_item(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "expected_minutes": suggestion.minutes,
         }
     form_class = ItemForm if suggestion else ManualItemForm
-    form = form_class(_posted(request), initial=initial)
+    form = form_class(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = suggestion.person if suggestion else Person.objects.filter(nhs_number=data["nhs_number"]).first()
@@ -208,19 +196,19 @@ def _item_context(page: queries.ItemPage, **forms: Any) -> dict[str, Any]:
 @require_GET
 def item(request: HttpRequest, item_id: int) -> HttpResponse:
     """Run one agenda item (the chair): who took part, the summary, the decision, the actions."""
-    page = queries.item_page(staff=_staff(request), item_id=item_id)
+    page = queries.item_page(staff=signed_in_staff(request), item_id=item_id)
     if page is None:
-        return _cannot(request)
+        return cannot(request)
     return _page(request, "mdt/item.jinja", _item_context(page), [])
 
 
 @require_POST
 def item_step(request: HttpRequest, item_id: int, name: str) -> HttpResponse:
     """Record attendance, the outcome or an action for an item; a problem is shown next to its field."""
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     page = queries.item_page(staff=staff, item_id=item_id)
     if page is None:
-        return _cannot(request)
+        return cannot(request)
     form: Any
     if name == "attendance":
         form = AttendanceForm(request.POST, candidates=page.candidates)
@@ -265,9 +253,9 @@ def complete_action(request: HttpRequest, action_id: int) -> HttpResponse:
     """The owner marks an MDT action done."""
     action = get_object_or_404(MdtAction.objects.select_related("item__meeting", "person"), pk=action_id)
     try:
-        services.complete_action(actor=_staff(request), action=action)
+        services.complete_action(actor=signed_in_staff(request), action=action)
     except services.MdtRefused:
-        return _cannot(request)
+        return cannot(request)
     messages.success(request, "Action marked as done.")
     next_url = request.POST.get("next", "")
     # Only our own pages may be returned to.
@@ -278,14 +266,14 @@ def complete_action(request: HttpRequest, action_id: int) -> HttpResponse:
 @reads_personal_data
 def request_discussion(request: HttpRequest, person_id: int) -> HttpResponse:
     """From the person's record: ask for them to be discussed at the next MDT."""
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     person = get_object_or_404(Person, pk=person_id)
     decisions = authorise_read(
         staff=staff, person=person, categories=[DataCategory.CARE_PLAN], purpose=Purpose.DIRECT_CARE
     )
     if not decisions[DataCategory.CARE_PLAN].allowed:
-        return _cannot(request)
-    form = ItemForm(_posted(request))
+        return cannot(request)
+    form = ItemForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -307,9 +295,9 @@ def request_discussion(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_GET
 def huddle(request: HttpRequest, team_id: int) -> HttpResponse:
     """The team's daily huddle board, for a wall screen; it refreshes itself in place."""
-    board = queries.huddle_board(staff=_staff(request), team_id=team_id)
+    board = queries.huddle_board(staff=signed_in_staff(request), team_id=team_id)
     if board is None:
-        return _cannot(request)
+        return cannot(request)
     context = {
         "board": board,
         "refresh_seconds": getattr(settings, "HUDDLE_REFRESH_SECONDS", HUDDLE_REFRESH_SECONDS),
@@ -321,7 +309,7 @@ def huddle(request: HttpRequest, team_id: int) -> HttpResponse:
 @require_GET
 def huddle_board(request: HttpRequest, team_id: int) -> HttpResponse:
     """Just the board, for htmx to swap in place."""
-    board = queries.huddle_board(staff=_staff(request), team_id=team_id)
+    board = queries.huddle_board(staff=signed_in_staff(request), team_id=team_id)
     if board is None:
-        return _cannot(request)
+        return cannot(request)
     return render(request, "mdt/_board.jinja", {"board": board})

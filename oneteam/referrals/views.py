@@ -24,6 +24,7 @@ from oneteam.jinja2 import error_summary
 from oneteam.organisations.models import Staff
 from oneteam.people.models import Person
 from oneteam.people.queries import search_people
+from oneteam.web import cannot, posted, signed_in_staff
 
 from . import queries, services
 from .forms import (
@@ -37,21 +38,6 @@ from .forms import (
 )
 from .models import Outcome, Referral, Source
 
-
-def _posted(request: HttpRequest) -> Any:
-    """The submitted form data, or None to show a blank form (even an empty submission is checked)."""
-    return request.POST if request.method == "POST" else None
-
-
-def _staff(request: HttpRequest) -> Staff:
-    assert isinstance(request.user, Staff)
-    return request.user
-
-
-def _cannot(request: HttpRequest) -> HttpResponse:
-    return render(request, "403.html", status=403)
-
-
 # -- Referring ---------------------------------------------------------------------------------------------
 
 
@@ -64,7 +50,7 @@ def _receive(
             neighbourhood=form.cleaned_data["neighbourhood"],
             details=form.details(identity),
             source=Source.STAFF,
-            referred_by=_staff(request),
+            referred_by=signed_in_staff(request),
             person=person,
         )
     except services.ReferralRefused as refused:
@@ -81,9 +67,9 @@ def _refer_page(request: HttpRequest, forms: list[Any], person: Person | None) -
 @require_http_methods(["GET", "POST"])
 def refer(request: HttpRequest) -> HttpResponse:
     """Refer someone who has no record to start from: their details, then the referral."""
-    usual = queries.usual_neighbourhood(_staff(request))
-    person_form = NewPersonForm(_posted(request))
-    form = ReferralForm(_posted(request), initial={"neighbourhood": usual})
+    usual = queries.usual_neighbourhood(signed_in_staff(request))
+    person_form = NewPersonForm(posted(request))
+    form = ReferralForm(posted(request), initial={"neighbourhood": usual})
     # Both forms are checked, so every problem is listed at once.
     if request.method == "POST" and all([person_form.is_valid(), form.is_valid()]):
         referral = _receive(request, form, person_form.identity(), person=None)
@@ -99,9 +85,12 @@ def refer_person(request: HttpRequest, person_id: int) -> HttpResponse:
     person = person_for_access_pages(person_id)
     # Showing the form reveals who the person is, as search does; that is audited too.
     authorise_read(
-        staff=_staff(request), person=person, categories=[DataCategory.DEMOGRAPHICS], purpose=Purpose.DIRECT_CARE
+        staff=signed_in_staff(request),
+        person=person,
+        categories=[DataCategory.DEMOGRAPHICS],
+        purpose=Purpose.DIRECT_CARE,
     )
-    form = ReferralForm(_posted(request), initial={"neighbourhood": person.practice_neighbourhood_id})
+    form = ReferralForm(posted(request), initial={"neighbourhood": person.practice_neighbourhood_id})
     if request.method == "POST" and form.is_valid():
         referral = _receive(request, form, person_identity(person), person)
         if referral is not None:
@@ -112,9 +101,9 @@ def refer_person(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_GET
 def sent(request: HttpRequest, referral_id: int) -> HttpResponse:
     """Confirmation for the referrer: who holds the referral now, or which open referral it joined."""
-    referral = queries.sent_referral(staff=_staff(request), referral_id=referral_id)
+    referral = queries.sent_referral(staff=signed_in_staff(request), referral_id=referral_id)
     if referral is None:
-        return _cannot(request)
+        return cannot(request)
     context = {"referral": referral, "holder": services.owner_in_words(referral), "active_nav": "inbox"}
     return render(request, "referrals/sent.jinja", context)
 
@@ -125,14 +114,14 @@ def sent(request: HttpRequest, referral_id: int) -> HttpResponse:
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     """Everything the member of staff holds or must answer."""
-    box = queries.inbox(staff=_staff(request))
+    box = queries.inbox(staff=signed_in_staff(request))
     return render(request, "referrals/inbox.jinja", {"inbox": box, "active_nav": "inbox"})
 
 
 @require_POST
 def mark_notice_read(request: HttpRequest, notice_id: int) -> HttpResponse:
     """Take a notice out of the inbox."""
-    if not services.mark_notice_read(actor=_staff(request), notice_id=notice_id):
+    if not services.mark_notice_read(actor=signed_in_staff(request), notice_id=notice_id):
         raise Http404
     messages.success(request, "Notice marked as read.")
     return redirect("referrals:inbox")
@@ -141,9 +130,11 @@ def mark_notice_read(request: HttpRequest, notice_id: int) -> HttpResponse:
 @require_GET
 def queue(request: HttpRequest, team_id: int) -> HttpResponse:
     """A team's open referrals, oldest first: only for the team's members."""
-    team_queue = queries.team_queue(staff=_staff(request), team_id=team_id, page_number=request.GET.get("page"))
+    team_queue = queries.team_queue(
+        staff=signed_in_staff(request), team_id=team_id, page_number=request.GET.get("page")
+    )
     if team_queue is None:
-        return _cannot(request)
+        return cannot(request)
     return render(request, "referrals/queue.jinja", {"queue": team_queue, "active_nav": "inbox"})
 
 
@@ -167,17 +158,17 @@ def _show(
 @require_GET
 def referral(request: HttpRequest, referral_id: int) -> HttpResponse:
     """The referral, its full history, any offer waiting, and the steps the viewer may take."""
-    page = queries.referral_page(staff=_staff(request), referral_id=referral_id)
-    return _cannot(request) if page is None else _show(request, page)
+    page = queries.referral_page(staff=signed_in_staff(request), referral_id=referral_id)
+    return cannot(request) if page is None else _show(request, page)
 
 
 @require_POST
 def triage(request: HttpRequest, referral_id: int) -> HttpResponse:
     """Match the referral to a person's record: find it by NHS number, show who it is, then confirm."""
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     page = queries.referral_page(staff=staff, referral_id=referral_id)
     if page is None:
-        return _cannot(request)
+        return cannot(request)
     form = TriageForm(request.POST, referral=page.referral)
     found = None
     if form.is_valid():
@@ -254,10 +245,10 @@ STEPS: dict[str, Step] = {
 @require_POST
 def step(request: HttpRequest, referral_id: int, name: str) -> HttpResponse:
     """Take one step on a referral (the URL names it); a problem is shown on the referral page."""
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     page = queries.referral_page(staff=staff, referral_id=referral_id)
     if page is None:
-        return _cannot(request)
+        return cannot(request)
     form = ACTION_FORMS[name](request.POST, referral=page.referral)
     if form.is_valid():
         try:
@@ -277,11 +268,11 @@ def step(request: HttpRequest, referral_id: int, name: str) -> HttpResponse:
 @reads_personal_data
 def change_key_worker(request: HttpRequest, person_id: int) -> HttpResponse:
     """Hand the key-worker role to someone else, with a note for them."""
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     episode = queries.episode_to_change(staff=staff, person_id=person_id)
     if episode is None:
-        return _cannot(request)
-    form = KeyWorkerForm(_posted(request), neighbourhood=episode.neighbourhood, current=episode.key_worker)
+        return cannot(request)
+    form = KeyWorkerForm(posted(request), neighbourhood=episode.neighbourhood, current=episode.key_worker)
     if request.method == "POST" and form.is_valid():
         try:
             services.change_key_worker(

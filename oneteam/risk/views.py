@@ -11,17 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from oneteam.access.decorators import reads_personal_data
 from oneteam.jinja2 import error_summary
-from oneteam.organisations.models import Neighbourhood, Staff
+from oneteam.organisations.models import Neighbourhood
+from oneteam.web import signed_in_staff
 
 from . import queries, services
 from .efi import Category
 from .forms import CohortFilterForm, ProposeForm, WeightsForm
 from .stratify import weights_in_force
-
-
-def _staff(request: HttpRequest) -> Staff:
-    assert isinstance(request.user, Staff)
-    return request.user
 
 
 def _back(request: HttpRequest, person_id: int) -> str:
@@ -35,7 +31,7 @@ def _back(request: HttpRequest, person_id: int) -> str:
 @require_GET
 def cohort_list(request: HttpRequest) -> HttpResponse:
     """The proactive-care list: the people of the staff member's neighbourhoods, highest priority first."""
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     options = queries.list_options(staff)
     form = CohortFilterForm(request.GET, neighbourhoods=options.neighbourhoods, practices=options.practices)
     cohort, errors = None, []
@@ -84,7 +80,7 @@ def _cannot(request: HttpRequest, explanation: queries.Explanation) -> HttpRespo
 @reads_personal_data
 def person(request: HttpRequest, person_id: int) -> HttpResponse:
     """Why this person is on the list: every deficit, every fact, and the points each earned."""
-    explanation = queries.explanation(staff=_staff(request), person_id=person_id)
+    explanation = queries.explanation(staff=signed_in_staff(request), person_id=person_id)
     if not explanation.decision.allowed:
         return _cannot(request, explanation)
     return _explanation_page(request, explanation)
@@ -94,7 +90,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
 @reads_personal_data
 def refer(request: HttpRequest, person_id: int) -> HttpResponse:
     """Refer the person to their neighbourhood's single point of access, in one step from a list row."""
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     explanation = queries.explanation(staff=staff, person_id=person_id)
     if not explanation.decision.allowed or explanation.row is None:
         return _cannot(request, explanation)
@@ -109,7 +105,7 @@ def refer(request: HttpRequest, person_id: int) -> HttpResponse:
 @reads_personal_data
 def propose(request: HttpRequest, person_id: int) -> HttpResponse:
     """Propose the person for their neighbourhood's next MDT, with an optional question."""
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     explanation = queries.explanation(staff=staff, person_id=person_id)
     if not explanation.decision.allowed or explanation.row is None:
         return _cannot(request, explanation)
@@ -132,7 +128,7 @@ def propose(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_GET
 def fairness(request: HttpRequest) -> HttpResponse:
     """Who the list holds compared with the neighbourhood's people: counts only, small numbers suppressed."""
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     choices = queries.fairness_neighbourhoods(staff)
     chosen = next(
         (n for n in choices if str(n.pk) == request.GET.get("neighbourhood")), choices[0] if choices else None
@@ -155,7 +151,7 @@ def fairness(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def weights(request: HttpRequest) -> HttpResponse:
     """The priority weights in force and their history; team leads change them here."""
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     history = queries.weights_history(staff)
     scopes: list[Neighbourhood | None] = [None, *history.neighbourhoods]
     editable = [scope for scope in scopes if services.may_change_weights(staff, scope)]

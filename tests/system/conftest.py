@@ -14,7 +14,10 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.test import Client
 from playwright.sync_api import Browser, Page, sync_playwright
+
+from oneteam.organisations.models import Staff
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM
 # calls from a thread with a running loop unless told this is deliberate.
@@ -103,3 +106,17 @@ def second_page(browser: Browser) -> Iterator[Page]:
 def axe(page: Page) -> None:
     """Check the page the browser is on with axe-core."""
     page.accessibility_watch.check()  # type: ignore[attr-defined]
+
+
+def open_as(page: Page, base_url: str, staff: Staff, path: str) -> None:
+    """Start a session for `staff` in a browser holding no one else's and open `path`.
+
+    The sign-in form has its own journeys (test_find_a_person.py, test_two_factor.py), so the others start
+    signed in.
+    """
+    client = Client()
+    client.force_login(staff)
+    page.context.clear_cookies()
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
+    page.goto(base_url + path)
+    axe(page)

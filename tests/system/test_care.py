@@ -13,7 +13,6 @@ import datetime
 import io
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
@@ -26,7 +25,7 @@ from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.models import Person
 from oneteam.people.tests.factories import make_person
 
-from .conftest import AccessibilityWatch, axe
+from .conftest import AccessibilityWatch, axe, open_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,16 +47,6 @@ def named(home: Neighbourhood, profession: Profession, name: str) -> Staff:
     staff.first_name, staff.last_name = name.split()
     staff.save(update_fields=["first_name", "last_name"])
     return staff
-
-
-def open_as(page: Page, base_url: str, staff: Staff, path: str) -> None:
-    """Start a session for `staff` in this browser (the sign-in form is covered elsewhere) and open `path`."""
-    client = Client()
-    client.force_login(staff)
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
-    page.goto(base_url + path)
-    axe(page)
 
 
 def click(page: Page, role: str, name: str) -> None:

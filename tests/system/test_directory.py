@@ -22,9 +22,8 @@ from oneteam.organisations.models import LSOA, Profession, Ward
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.tests.factories import make_person
 
-from .conftest import axe
+from .conftest import axe, open_as
 from .test_referrals import SCREENSHOTS
-from .test_sharing import open_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -23,19 +23,9 @@ from oneteam.referrals.models import Referral, Source, Urgency
 from oneteam.referrals.services import ReferralDetails, receive_referral
 from oneteam.referrals.tests.factories import make_front_door, make_referral
 
-from .conftest import axe
+from .conftest import axe, open_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in_as(page: Page, base_url: str, staff: Staff, path: str) -> None:
-    """Start a session for `staff` in a browser holding no one else's (the sign-in form is covered elsewhere)."""
-    client = Client()
-    client.force_login(staff)
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
-    page.goto(base_url + path)
-    axe(page)
 
 
 def named(home: Neighbourhood | None, profession: Profession, first: str, last: str) -> Staff:
@@ -71,7 +61,7 @@ def test_a_meeting_from_suggestions_to_actions_and_back(page: Page, live_server:
     Referral.objects.filter(pk=stuck.pk).update(received_at=timezone.now() - datetime.timedelta(days=5))
 
     # The care coordinator sets up a meeting.
-    sign_in_as(page, base, coordinator, "/mdt/")
+    open_as(page, base, coordinator, "/mdt/")
     page.get_by_role("button", name="Set up a meeting").click()
     axe(page)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
@@ -126,7 +116,7 @@ def test_a_meeting_from_suggestions_to_actions_and_back(page: Page, live_server:
     ).to_be_visible()
 
     # The GP sees only their practice's slot.
-    sign_in_as(page, base, gp, meeting_url.removeprefix(base))
+    open_as(page, base, gp, meeting_url.removeprefix(base))
     expect(page.get_by_role("heading", name="Your part of the meeting")).to_be_visible()
     expect(
         page.get_by_role("heading", name=f"10:00am to 10:15am: people registered at {bridge_practice.name}")
@@ -135,7 +125,7 @@ def test_a_meeting_from_suggestions_to_actions_and_back(page: Page, live_server:
     expect(page.locator(".mdt-item")).to_have_count(2)
 
     # The meeting is run: attendance, a decision and two actions for Ada.
-    sign_in_as(page, base, coordinator, meeting_url.removeprefix(base))
+    open_as(page, base, coordinator, meeting_url.removeprefix(base))
     page.get_by_role("link", name=re.compile(r"Run this item\W+Ada KHAN")).click()
     axe(page)
     page.get_by_label("Gita Doctor (GP)").check()
@@ -161,16 +151,16 @@ def test_a_meeting_from_suggestions_to_actions_and_back(page: Page, live_server:
         axe(page)
 
     # Having attended, the GP now sees who Ada's item is about.
-    sign_in_as(page, base, gp, meeting_url.removeprefix(base))
+    open_as(page, base, gp, meeting_url.removeprefix(base))
     expect(page.get_by_text("Ada KHAN")).to_be_visible()
 
     # Each owner finds their action in their inbox; the nurse finishes hers.
-    sign_in_as(page, base, nurse, "/referrals/inbox/")
+    open_as(page, base, nurse, "/referrals/inbox/")
     expect(page.get_by_role("cell", name=re.compile("^Refer to the falls clinic from the MDT meeting"))).to_be_visible()
     page.get_by_role("button", name=re.compile(r"Mark done\W+Refer to the falls clinic")).click()
     expect(page.get_by_text("Action marked as done.")).to_be_visible()
     axe(page)
-    sign_in_as(page, base, social_worker, "/referrals/inbox/")
+    open_as(page, base, social_worker, "/referrals/inbox/")
     expect(page.get_by_role("cell", name=re.compile("^Arrange a bed sensor from the MDT meeting"))).to_be_visible()
     axe(page)
 
@@ -178,7 +168,7 @@ def test_a_meeting_from_suggestions_to_actions_and_back(page: Page, live_server:
     MdtAction.objects.filter(description="Arrange a bed sensor").update(
         due_on=timezone.localdate() - datetime.timedelta(days=1)
     )
-    sign_in_as(page, base, coordinator, "/mdt/meetings/new/")
+    open_as(page, base, coordinator, "/mdt/meetings/new/")
     page.get_by_label("Date").fill((timezone.localdate() + datetime.timedelta(days=2)).isoformat())
     page.get_by_label("Start time").fill("10:00")
     page.get_by_label("Place (optional if online)").fill("Bridge Street health centre, room 2")
@@ -198,7 +188,7 @@ def test_the_huddle_board_shows_a_new_urgent_referral_without_reloading(
     front_door = make_front_door(home)
     nurse = make_staff(home)
     nurse.teams.add(front_door)
-    sign_in_as(page, base, nurse, f"/mdt/huddle/teams/{front_door.pk}/")
+    open_as(page, base, nurse, f"/mdt/huddle/teams/{front_door.pk}/")
     expect(page.get_by_text("No new urgent referrals.")).to_be_visible()
     page.evaluate("() => { window.stillTheSamePage = true }")
 
@@ -262,7 +252,7 @@ def test_a_nurse_asks_for_a_discussion_from_the_record_and_a_colleague_sees_only
         online_link="https://meet.example.org/north",
     )
 
-    sign_in_as(page, base, nurse, f"/people/{ada.pk}/")
+    open_as(page, base, nurse, f"/people/{ada.pk}/")
     page.get_by_role("link", name="Ask for this person to be discussed at an MDT").click()
     axe(page)
     page.get_by_role("button", name="Send request").click()
@@ -276,7 +266,7 @@ def test_a_nurse_asks_for_a_discussion_from_the_record_and_a_colleague_sees_only
     axe(page)
 
     # The chair takes it onto the agenda and prints it.
-    sign_in_as(page, base, coordinator, f"/mdt/meetings/{meeting.pk}/suggestions/")
+    open_as(page, base, coordinator, f"/mdt/meetings/{meeting.pk}/suggestions/")
     page.get_by_role("link", name=re.compile(r"Add to the agenda\W+Ada KHAN")).click()
     axe(page)
     page.get_by_role("button", name="Add to agenda").click()
@@ -288,7 +278,7 @@ def test_a_nurse_asks_for_a_discussion_from_the_record_and_a_colleague_sees_only
 
     # A physiotherapist in the team, not part of Ada's care team, sees that an item exists but not who or what.
     physio = named(home, Profession.PHYSIOTHERAPIST, "Phil", "Physio")
-    sign_in_as(page, base, physio, f"/mdt/meetings/{meeting.pk}/?view=all")
+    open_as(page, base, physio, f"/mdt/meetings/{meeting.pk}/?view=all")
     expect(page.get_by_text("9:30am to 9:40am – an item for discussion")).to_be_visible()
     expect(page.get_by_text("Ada")).to_have_count(0)
     expect(page.get_by_text("stairs")).to_have_count(0)

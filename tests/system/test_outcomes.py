@@ -19,8 +19,7 @@ from oneteam.referrals.models import Episode
 from oneteam.referrals.synthetic import generate_referral_history
 from oneteam.synthetic.city import generate_city
 
-from .conftest import axe
-from .test_sharing import open_as
+from .conftest import axe, open_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

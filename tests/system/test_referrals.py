@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
-from django.test import Client
 from playwright.sync_api import Locator, Page, expect
 
 from oneteam.organisations.models import Neighbourhood, Organisation, Profession, Staff
@@ -27,23 +26,13 @@ from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.tests.factories import make_person
 from oneteam.referrals.tests.factories import make_front_door
 
-from .conftest import axe
+from .conftest import axe, open_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(django_settings.BASE_DIR) / "docs" / "user-guide" / "images"
 COMMUNITY = "City Community Health NHS Trust"
 COUNCIL = "City Council adult social care"
-
-
-def sign_in_as(page: Page, base_url: str, staff: Staff, path: str) -> None:
-    """Start a session for `staff` in a browser holding no one else's (the sign-in form is covered elsewhere)."""
-    client = Client()
-    client.force_login(staff)
-    page.context.clear_cookies()
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
-    page.goto(base_url + path)
-    axe(page)
 
 
 def screenshot(page: Page, name: str, showing: Locator | None = None) -> None:
@@ -86,7 +75,7 @@ def test_gp_referral_to_closed_with_a_declined_handover_and_the_full_history(pag
     second_nurse = colleague(home, Profession.DISTRICT_NURSE, "Joe Evans", "Riverside nursing south", COMMUNITY)
 
     # The GP refers Ada from her record.
-    sign_in_as(page, base, gp, f"/people/{ada.pk}/")
+    open_as(page, base, gp, f"/people/{ada.pk}/")
     click_and_check(page, "button", "Refer this person")
     page.get_by_label("Personal care").check()
     page.get_by_label("Tell the team more about this (optional)").fill("Struggling to wash and dress since her fall")
@@ -99,7 +88,7 @@ def test_gp_referral_to_closed_with_a_declined_handover_and_the_full_history(pag
     screenshot(page, "sent")
 
     # The front door finds it in the team queue, matches Ada's record and allocates a trusted assessor.
-    sign_in_as(page, base, triager, "/referrals/inbox/")
+    open_as(page, base, triager, "/referrals/inbox/")
     click_and_check(page, "link", "Riverside front door referral queue")
     screenshot(page, "queue")
     click_and_check(page, "link", "Ada KHAN")
@@ -116,7 +105,7 @@ def test_gp_referral_to_closed_with_a_declined_handover_and_the_full_history(pag
     expect(page.get_by_text("Referral allocated to Grace Obi (Social worker).")).to_be_visible()
 
     # The social worker, now Ada's key worker, offers a handover to a district nurse.
-    sign_in_as(page, base, social_worker, "/referrals/inbox/")
+    open_as(page, base, social_worker, "/referrals/inbox/")
     expect(page.get_by_role("link", name="Inbox (1)")).to_be_visible()  # the allocation notice
     screenshot(page, "inbox")
     click_and_check(page, "link", "Ada KHAN")
@@ -127,7 +116,7 @@ def test_gp_referral_to_closed_with_a_declined_handover_and_the_full_history(pag
     screenshot(page, "offer")
 
     # The first nurse declines, and must say why.
-    sign_in_as(page, base, first_nurse, "/referrals/inbox/")
+    open_as(page, base, first_nurse, "/referrals/inbox/")
     click_and_check(page, "link", "Ada KHAN")
     click_and_check(page, "button", "Decline handover")
     expect(page.locator("#id_decline-reason-error")).to_contain_text("Enter why you are declining")
@@ -137,7 +126,7 @@ def test_gp_referral_to_closed_with_a_declined_handover_and_the_full_history(pag
     expect(page.get_by_text("Handover declined. The referral stays with Grace Obi (Social worker).")).to_be_visible()
 
     # It is back with the social worker, who is told why, and who offers it to another nurse.
-    sign_in_as(page, base, social_worker, "/referrals/inbox/")
+    open_as(page, base, social_worker, "/referrals/inbox/")
     declined = "Nina Patel declined your handover offer: My caseload is full this week"
     expect(page.locator("p", has_text=declined)).to_be_visible()
     page.get_by_role("button", name=re.compile(f"^Mark as read.*{declined}")).click()
@@ -149,7 +138,7 @@ def test_gp_referral_to_closed_with_a_declined_handover_and_the_full_history(pag
     click_and_check(page, "button", "Offer handover")
 
     # The second nurse accepts, sees Ada, and closes the referral with an outcome.
-    sign_in_as(page, base, second_nurse, "/referrals/inbox/")
+    open_as(page, base, second_nurse, "/referrals/inbox/")
     click_and_check(page, "link", "Ada KHAN")
     click_and_check(page, "button", "Accept handover")
     expect(page.get_by_text("Handover accepted. Joe Evans (District nurse) now holds this referral.")).to_be_visible()

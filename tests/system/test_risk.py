@@ -22,8 +22,7 @@ from oneteam.risk.tests.conftest import code, resident
 from oneteam.risk.tests.test_stratify import TEN
 from oneteam.synthetic import codes as C
 
-from .conftest import axe
-from .test_sharing import open_as
+from .conftest import axe, open_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 from playwright.sync_api import Page, expect
 
 from oneteam.access.models import SharingAgreement
-from oneteam.organisations.models import Profession, Staff
+from oneteam.organisations.models import Profession
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.tests.factories import make_person
 
-from .conftest import axe
+from .conftest import axe, open_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def open_as(page: Page, base_url: str, staff: Staff, path: str) -> None:
-    """Start a session for `staff` without the sign-in form (covered elsewhere) and open `path`."""
-    client = Client()
-    client.force_login(staff)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
-    page.goto(base_url + path)
-    axe(page)
 
 
 def test_nurse_records_withdrawn_consent_and_an_objection(page: Page, live_server: object) -> None:

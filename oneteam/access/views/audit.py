@@ -22,6 +22,7 @@ from oneteam.jinja2 import error_summary
 from oneteam.organisations.models import Profession, Staff
 from oneteam.people.forms import NhsNumberSearchForm
 from oneteam.people.models import Person
+from oneteam.web import signed_in_staff
 
 from .. import audit_log
 from ..decorators import reads_personal_data
@@ -60,7 +61,7 @@ def information_governance_only(view: View) -> View:
 
     @wraps(view)
     def checked(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        staff = _staff(request)
+        staff = signed_in_staff(request)
         if staff.profession != Profession.INFORMATION_GOVERNANCE_OFFICER:
             record_event(
                 staff=staff,
@@ -75,11 +76,6 @@ def information_governance_only(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return checked
-
-
-def _staff(request: HttpRequest) -> Staff:
-    assert isinstance(request.user, Staff)
-    return request.user
 
 
 @require_http_methods(["GET", "POST"])
@@ -122,7 +118,7 @@ def person_log(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=person_id)
     # Recorded first, so the page shows this reading too.
     record_event(
-        staff=_staff(request),
+        staff=signed_in_staff(request),
         action=AuditAction.VIEW,
         person_id=person.pk,
         category=DataCategory.DEMOGRAPHICS,
@@ -145,7 +141,7 @@ def staff_log(request: HttpRequest, username: str) -> HttpResponse:
     """Everything one member of staff did or tried to do, newest first, 50 to a page."""
     subject = get_object_or_404(Staff.objects.select_related("organisation"), username=username)
     record_event(
-        staff=_staff(request),
+        staff=signed_in_staff(request),
         action=AuditAction.VIEW,
         purpose=Purpose.AUDIT,
         allowed=True,
@@ -166,7 +162,7 @@ def staff_log(request: HttpRequest, username: str) -> HttpResponse:
 def _record_report(request: HttpRequest, person: Person, report_format: str) -> list[audit_log.AuditRow]:
     """Audit the export of a subject access report, then return its rows (the export among them)."""
     record_event(
-        staff=_staff(request),
+        staff=signed_in_staff(request),
         action=AuditAction.EXPORT,
         person_id=person.pk,
         category=DataCategory.DEMOGRAPHICS,

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oneteam.jinja2 import error_summary
-from oneteam.organisations.models import Staff
 from oneteam.people.models import Person
+from oneteam.web import cannot, signed_in_staff
 
 from .. import break_glass, consent, queries
 from ..decorators import reads_personal_data
@@ -19,16 +19,11 @@ from ..services import authorise_read
 from ..sharing_forms import ConsentForm, EmergencyAccessForm, ObjectionForm
 
 
-def _staff(request: HttpRequest) -> Staff:
-    assert isinstance(request.user, Staff)
-    return request.user
-
-
 @require_http_methods(["GET"])
 @reads_personal_data
 def who_can_see(request: HttpRequest, person_id: int) -> HttpResponse:
     """Who can see this record and why: your own access, the care team, the agreement, the person's wishes."""
-    overview = queries.sharing_overview(staff=_staff(request), person_id=person_id)
+    overview = queries.sharing_overview(staff=signed_in_staff(request), person_id=person_id)
     return render(request, "access/who_can_see.jinja", {"overview": overview, "active_nav": "people"})
 
 
@@ -36,13 +31,12 @@ def _person_whose_record_you_may_see(request: HttpRequest, person_id: int) -> Pe
     """The person, if the policy lets this member of staff see their record (the check is audited)."""
     person = queries.person_for_access_pages(person_id)
     decisions = authorise_read(
-        staff=_staff(request), person=person, categories=[DataCategory.DEMOGRAPHICS], purpose=Purpose.DIRECT_CARE
+        staff=signed_in_staff(request),
+        person=person,
+        categories=[DataCategory.DEMOGRAPHICS],
+        purpose=Purpose.DIRECT_CARE,
     )
     return person if decisions[DataCategory.DEMOGRAPHICS].allowed else None
-
-
-def _cannot(request: HttpRequest) -> HttpResponse:
-    return render(request, "403.html", status=403)
 
 
 @require_http_methods(["GET", "POST"])
@@ -51,11 +45,11 @@ def record_consent(request: HttpRequest, person_id: int) -> HttpResponse:
     """Record the person's decision about sharing their record with the neighbourhood team."""
     person = _person_whose_record_you_may_see(request, person_id)
     if person is None:
-        return _cannot(request)
+        return cannot(request)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         consent.record_consent(
-            actor=_staff(request),
+            actor=signed_in_staff(request),
             person=person,
             status=ConsentStatus(form.cleaned_data["status"]),
             categories=[DataCategory(c) for c in form.cleaned_data["categories"]],
@@ -77,11 +71,11 @@ def record_objection(request: HttpRequest, person_id: int) -> HttpResponse:
     """Record that the person does not want one part of their record shared."""
     person = _person_whose_record_you_may_see(request, person_id)
     if person is None:
-        return _cannot(request)
+        return cannot(request)
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         consent.record_objection(
-            actor=_staff(request),
+            actor=signed_in_staff(request),
             person=person,
             category=DataCategory(form.cleaned_data["category"]),
             sector=form.cleaned_data["sector"],
@@ -102,9 +96,9 @@ def record_objection(request: HttpRequest, person_id: int) -> HttpResponse:
 def withdraw_objection(request: HttpRequest, person_id: int, objection_id: int) -> HttpResponse:
     """The person no longer objects."""
     if _person_whose_record_you_may_see(request, person_id) is None:
-        return _cannot(request)
+        return cannot(request)
     objection = get_object_or_404(Objection.objects.select_related("person"), pk=objection_id, person_id=person_id)
-    consent.withdraw_objection(actor=_staff(request), objection=objection)
+    consent.withdraw_objection(actor=signed_in_staff(request), objection=objection)
     messages.success(request, "Objection withdrawn.")
     return redirect("access:who_can_see", person_id=person_id)
 
@@ -113,7 +107,7 @@ def withdraw_objection(request: HttpRequest, person_id: int, objection_id: int) 
 @reads_personal_data
 def emergency_access(request: HttpRequest, person_id: int) -> HttpResponse:
     """Break-glass: open the whole record for a limited time, giving a reason that is reviewed."""
-    staff = _staff(request)
+    staff = signed_in_staff(request)
     person = queries.person_for_access_pages(person_id)
     form = EmergencyAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from django.test import Client
 
 from oneteam.care.seed import ensure_reference_data
 from oneteam.organisations.models import Neighbourhood, Profession, Staff
@@ -32,18 +29,6 @@ def nurse(home: Neighbourhood) -> Staff:
 @pytest.fixture
 def social_worker(home: Neighbourhood) -> Staff:
     return make_staff(home, profession=Profession.SOCIAL_WORKER)
-
-
-@pytest.fixture
-def client_for() -> Callable[[Staff], Client]:
-    """A signed-in client for a member of staff."""
-
-    def sign_in(staff: Staff) -> Client:
-        client = Client()
-        client.force_login(staff)
-        return client
-
-    return sign_in
 
 
 @pytest.fixture(autouse=True)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from django.test import Client
 
 from oneteam.organisations.models import Neighbourhood, Profession, Staff, Team
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
@@ -28,13 +25,3 @@ def chair(home: Neighbourhood, front_door: Team) -> Staff:
     staff = make_staff(home, profession=Profession.CARE_COORDINATOR)
     staff.teams.add(front_door)
     return staff
-
-
-@pytest.fixture
-def client_for() -> Callable[[Staff], Client]:
-    def sign_in(staff: Staff) -> Client:
-        client = Client()
-        client.force_login(staff)
-        return client
-
-    return sign_in

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from django.test import Client
 
 from oneteam.organisations.models import Neighbourhood, Profession, Staff, Team
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
@@ -35,15 +32,3 @@ def triager(home: Neighbourhood, front_door: Team) -> Staff:
 @pytest.fixture
 def person(home: Neighbourhood) -> Person:
     return make_person(home, given_name="Ada", family_name="Khan")
-
-
-@pytest.fixture
-def client_for() -> Callable[[Staff], Client]:
-    """A signed-in client for a member of staff."""
-
-    def sign_in(staff: Staff) -> Client:
-        client = Client()
-        client.force_login(staff)
-        return client
-
-    return sign_in

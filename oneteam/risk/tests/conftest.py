@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from oneteam.organisations.models import Neighbourhood, Profession, Staff
 from oneteam.organisations.tests.factories import make_lsoa, make_neighbourhood, make_staff
@@ -31,16 +29,6 @@ def home() -> Neighbourhood:
 @pytest.fixture
 def matron(home: Neighbourhood) -> Staff:
     return make_staff(home, profession=Profession.COMMUNITY_MATRON)
-
-
-@pytest.fixture
-def client_for() -> Callable[[Staff], Client]:
-    def sign_in(staff: Staff) -> Client:
-        client = Client()
-        client.force_login(staff)
-        return client
-
-    return sign_in
 
 
 def resident(neighbourhood: Neighbourhood, *, decile: int = 5, **fields: Any) -> Person:
