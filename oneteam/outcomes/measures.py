@@ -17,14 +17,18 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
 )
 from django.db.models.aggregates import Aggregate
+from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
+from oneteam.access.models import CareTeamMembership
 from oneteam.care.models import Assessment, AssessmentStatus, CarePlan, Goal, GoalStatus
 from oneteam.directory.models import Signpost
 from oneteam.mdt.models import ActionStatus as MdtActionStatus
@@ -202,6 +206,50 @@ def _open_episodes(period: Period) -> QuerySet[Episode]:
 
 def _open_episodes_with_key_worker(period: Period) -> QuerySet[Episode]:
     return _open_episodes(period).filter(key_worker__isnull=False)
+
+
+BACKLOG_AGE = datetime.timedelta(days=28)
+# Referrals this long before an episode opened count towards it: the ones that led to it, through any door.
+REFERRALS_LEAD_IN = datetime.timedelta(days=30)
+
+
+def _waiting_for_first_contact(period: Period) -> QuerySet[Referral]:
+    return _open(period).filter(first_contact_at__isnull=True)
+
+
+def _waiting_over_four_weeks(period: Period) -> QuerySet[Referral]:
+    return _waiting_for_first_contact(period).filter(received_at__lt=timezone.now() - BACKLOG_AGE)
+
+
+def _professionals_on_care_team() -> Aggregate:
+    """For each person counted, how many different professionals are on their care team now."""
+    now = timezone.now()
+    involved = (
+        CareTeamMembership.objects.filter(
+            Q(ended_at__isnull=True) | Q(ended_at__gt=now), person=OuterRef("person"), started_at__lte=now
+        )
+        .order_by()
+        .values("person")
+        .annotate(n=Count("staff", distinct=True))
+        .values("n")
+    )
+    return Sum(Coalesce(Subquery(involved, output_field=IntegerField()), 0))
+
+
+def _referrals_around_the_episode() -> Aggregate:
+    """For each episode counted, the referrals for its person from a month before it opened until it closed."""
+    received = (
+        Referral.objects.filter(
+            person=OuterRef("person"),
+            received_at__gte=OuterRef("opened_at") - REFERRALS_LEAD_IN,
+            received_at__lte=Coalesce(OuterRef("closed_at"), Now()),
+        )
+        .order_by()
+        .values("person")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Sum(Coalesce(Subquery(received, output_field=IntegerField()), 0))
 
 
 def _assessments_completed(period: Period) -> QuerySet[Assessment]:
@@ -401,6 +449,42 @@ MEASURES: tuple[Measure, ...] = (
     ),
 )
 PREVENTION = "Prevention and self-care"
+MEASURES += (
+    Measure(
+        key="backlog_over_four_weeks",
+        theme=TEAM,
+        name="Waiting over 4 weeks for first contact",
+        meaning="The share of open referrals still waiting for first contact that arrived more than 4 weeks ago.",
+        unit="%",
+        better="lower",
+        numerator=Counted(_waiting_over_four_weeks, person="person"),
+        denominator=Counted(_waiting_for_first_contact, person="person"),
+        scale=100,
+        notes=("A count as the measures were worked out, not over the year.",),
+    ),
+    Measure(
+        key="professionals_per_person",
+        theme=INTEGRATION,
+        name="Professionals involved per person",
+        meaning="On average, how many different professionals are on the care team of each person being supported.",
+        unit="professionals",
+        better="lower",
+        numerator=Counted(_open_episodes, person="person", total=_professionals_on_care_team),
+        denominator=Counted(_open_episodes, person="person"),
+        notes=("Fewer is better only while needs are met: it counts hand-offs, not care.",),
+    ),
+    Measure(
+        key="referrals_per_episode",
+        theme=INTEGRATION,
+        name="Referrals per episode of care",
+        meaning="For episodes that started in the year, how many referrals arrived for the person, from a month "
+        "before the episode until it ended. One front door should make this close to 1.",
+        unit="referrals",
+        better="lower",
+        numerator=Counted(_episodes_opened, person="person", total=_referrals_around_the_episode, month_of="opened_at"),
+        denominator=Counted(_episodes_opened, person="person", month_of="opened_at"),
+    ),
+)
 MEASURES += (
     Measure(
         key="repeat_assessments",

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from oneteam.access.models import CareRole, CareTeamMembership
 from oneteam.care.models import Assessment, AssessmentStatus, AssessmentTemplate, CarePlan, Goal, GoalStatus
 from oneteam.directory.models import Signpost, SignpostOutcome
 from oneteam.directory.tests.factories import make_service
@@ -385,3 +386,44 @@ def test_self_care_goals_met_and_signposting_followed_up(people: list[Person], h
     assert city_figure("self_care_goals_met") == (1, 3)
     # Two follow-ups have come due; one has an outcome. The third is next week.
     assert city_figure("signposting_followed_up") == (1, 2)
+
+
+def test_share_of_the_waiting_list_over_four_weeks(referrals: list[Referral]) -> None:
+    compute_measures(TODAY)
+    # Two open referrals have had no first contact: one arrived 60 days ago, one yesterday.
+    assert city_figure("backlog_over_four_weeks") == (1, 2)
+
+
+def test_professionals_per_person_counts_each_professional_once(people: list[Person], home: Neighbourhood) -> None:
+    nurse, former = make_staff(home), make_staff(home)
+    social_worker = make_staff(home, profession=Profession.SOCIAL_WORKER)
+    for person in people[:2]:
+        Episode.objects.create(person=person, neighbourhood=home, opened_at=moment(30), key_worker=nurse)
+    memberships = [
+        (people[0], nurse, CareRole.KEY_WORKER, None),
+        (people[0], nurse, CareRole.REFERRAL_OWNER, None),  # the same nurse again
+        (people[0], social_worker, CareRole.ALLOCATED_PROFESSIONAL, None),
+        (people[1], nurse, CareRole.KEY_WORKER, None),
+        (people[1], former, CareRole.ALLOCATED_PROFESSIONAL, moment(3)),  # left the care team
+    ]
+    for person, staff, role, ended in memberships:
+        CareTeamMembership.objects.create(person=person, staff=staff, role=role, started_at=moment(30), ended_at=ended)
+    compute_measures(TODAY)
+    # Two professionals for the first person and one for the second, over two people.
+    assert city_figure("professionals_per_person") == (3, 2)
+
+
+def test_referrals_per_episode_count_the_month_before_and_the_episode_itself(
+    people: list[Person], home: Neighbourhood
+) -> None:
+    nurse, door = make_staff(home), make_front_door(home)
+    Episode.objects.create(person=people[0], neighbourhood=home, opened_at=moment(30), key_worker=nurse)
+    Episode.objects.create(
+        person=people[1], neighbourhood=home, opened_at=moment(20), closed_at=moment(10), key_worker=nurse
+    )
+    for person, days in [(people[0], 100), (people[0], 40), (people[0], 10), (people[1], 15), (people[1], 5)]:
+        referral(home, person, Urgency.ROUTINE, moment(days), team=door)
+    compute_measures(TODAY)
+    # First episode: the referrals 40 and 10 days ago (not the one 100 days ago); second: 15 days ago, not the
+    # one after it closed. Three referrals over two episodes.
+    assert city_figure("referrals_per_episode") == (3, 2)
