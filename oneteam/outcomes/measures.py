@@ -17,15 +17,13 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
 )
 from django.db.models.aggregates import Aggregate
-from django.db.models.functions import Coalesce, Now
 from django.utils import timezone
 
 from oneteam.access.models import CareTeamMembership
@@ -221,35 +219,26 @@ def _waiting_over_four_weeks(period: Period) -> QuerySet[Referral]:
     return _waiting_for_first_contact(period).filter(received_at__lt=timezone.now() - BACKLOG_AGE)
 
 
-def _professionals_on_care_team() -> Aggregate:
-    """For each person counted, how many different professionals are on their care team now."""
+def _professionals_on_care_teams(period: Period) -> QuerySet[CareTeamMembership]:
+    """One row for each professional on the care team of each person being supported, however many roles."""
     now = timezone.now()
-    involved = (
-        CareTeamMembership.objects.filter(
-            Q(ended_at__isnull=True) | Q(ended_at__gt=now), person=OuterRef("person"), started_at__lte=now
-        )
-        .order_by()
-        .values("person")
-        .annotate(n=Count("staff", distinct=True))
-        .values("n")
+    current = CareTeamMembership.objects.filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=now),
+        started_at__lte=now,
+        person__episodes__closed_at__isnull=True,
     )
-    return Sum(Coalesce(Subquery(involved, output_field=IntegerField()), 0))
+    first_of_each_pair = current.order_by().values("person", "staff").annotate(first=Min("pk")).values("first")
+    return CareTeamMembership.objects.filter(pk__in=first_of_each_pair)
 
 
-def _referrals_around_the_episode() -> Aggregate:
-    """For each episode counted, the referrals for its person from a month before it opened until it closed."""
-    received = (
-        Referral.objects.filter(
-            person=OuterRef("person"),
-            received_at__gte=OuterRef("opened_at") - REFERRALS_LEAD_IN,
-            received_at__lte=Coalesce(OuterRef("closed_at"), Now()),
-        )
-        .order_by()
-        .values("person")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Sum(Coalesce(Subquery(received, output_field=IntegerField()), 0))
+def _referrals_around_episodes(period: Period) -> QuerySet[Referral]:
+    """Referrals for people whose episode began in the period, from a month before it until it ended."""
+    around = Episode.objects.filter(
+        period.moments("opened_at"),
+        person=OuterRef("person"),
+        opened_at__lte=OuterRef("received_at") + REFERRALS_LEAD_IN,
+    ).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=OuterRef("received_at")))
+    return Referral.objects.filter(Exists(around))
 
 
 def _assessments_completed(period: Period) -> QuerySet[Assessment]:
@@ -469,7 +458,7 @@ MEASURES += (
         meaning="On average, how many different professionals are on the care team of each person being supported.",
         unit="professionals",
         better="lower",
-        numerator=Counted(_open_episodes, person="person", total=_professionals_on_care_team),
+        numerator=Counted(_professionals_on_care_teams, person="person"),
         denominator=Counted(_open_episodes, person="person"),
         notes=("Fewer is better only while needs are met: it counts hand-offs, not care.",),
     ),
@@ -481,7 +470,7 @@ MEASURES += (
         "before the episode until it ended. One front door should make this close to 1.",
         unit="referrals",
         better="lower",
-        numerator=Counted(_episodes_opened, person="person", total=_referrals_around_the_episode, month_of="opened_at"),
+        numerator=Counted(_referrals_around_episodes, person="person", month_of="received_at"),
         denominator=Counted(_episodes_opened, person="person", month_of="opened_at"),
     ),
 )
