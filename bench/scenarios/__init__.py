@@ -36,7 +36,7 @@ class PageScenario:
 
 def all_scenarios() -> list[PageScenario]:
     """Every scenario, imported lazily so Django is set up first."""
-    from bench.scenarios import care, directory, mdt, people, referrals, risk
+    from bench.scenarios import care, directory, mdt, outcomes, people, referrals, risk
 
     # Referrals first: their history gives the person pages a key worker and a caseload.
     return [
@@ -46,4 +46,5 @@ def all_scenarios() -> list[PageScenario]:
         *directory.scenarios(),
         *risk.scenarios(),
         *mdt.scenarios(),
+        *outcomes.scenarios(),
     ]
