@@ -18,8 +18,9 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from oneteam.access.models import AuditAction, DataCategory
-from oneteam.access.services import record_event
+from oneteam.access.models import AuditAction, DataCategory, Purpose
+from oneteam.access.policy import decide, prefetch
+from oneteam.access.services import authorise_read, record_event
 from oneteam.organisations.models import Staff
 from oneteam.referrals.models import Episode
 
@@ -59,6 +60,35 @@ class LinkNotUsable(Exception):
 
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def episodes_to_ask(staff: Staff) -> list[Episode]:
+    """The open episodes `staff` is key worker for, whose person the policy lets them see. One audit event."""
+    episodes = list(Episode.objects.filter(key_worker=staff, closed_at=None).select_related("person").order_by("pk"))
+    prefetch(staff, [episode.person for episode in episodes])
+    shown = [
+        episode
+        for episode in episodes
+        if decide(staff, episode.person, DataCategory.DEMOGRAPHICS, Purpose.DIRECT_CARE).allowed
+    ]
+    record_event(
+        staff=staff,
+        action=AuditAction.SEARCH,
+        purpose=Purpose.DIRECT_CARE,
+        detail={"experience_links": True, "shown": len(shown)},
+    )
+    return shown
+
+
+def episode_to_ask(staff: Staff, episode_id: int) -> Episode | None:
+    """One of those episodes, if `staff` is its key worker and may see the person (the read is audited)."""
+    episode = Episode.objects.filter(pk=episode_id, key_worker=staff, closed_at=None).select_related("person").first()
+    if episode is None:
+        return None
+    decisions = authorise_read(
+        staff=staff, person=episode.person, categories=[DataCategory.DEMOGRAPHICS], purpose=Purpose.DIRECT_CARE
+    )
+    return episode if decisions[DataCategory.DEMOGRAPHICS].allowed else None
 
 
 @transaction.atomic

@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from oneteam.access.views.sign_in import render_form
 from oneteam.organisations.models import Staff
-from oneteam.referrals.models import Episode
 
 from . import experience
 from .forms import ExperienceForm
-
-
-def _key_worker_episodes(staff: Staff) -> list[Episode]:
-    """The open episodes this member of staff is key worker for: the people they may ask."""
-    return list(Episode.objects.filter(key_worker=staff, closed_at=None).select_related("person").order_by("pk"))
 
 
 @require_GET
@@ -28,7 +22,11 @@ def links(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "outcomes/experience_links.jinja",
-        {"episodes": _key_worker_episodes(request.user), "days": experience.EXPIRES_AFTER.days, "active_nav": "inbox"},
+        {
+            "episodes": experience.episodes_to_ask(request.user),
+            "days": experience.EXPIRES_AFTER.days,
+            "active_nav": "inbox",
+        },
     )
 
 
@@ -36,7 +34,9 @@ def links(request: HttpRequest) -> HttpResponse:
 def make_link(request: HttpRequest, episode_id: int) -> HttpResponse:
     """Make a single-use link for one person; only their key worker may."""
     assert isinstance(request.user, Staff)
-    episode = get_object_or_404(Episode, pk=episode_id, key_worker=request.user, closed_at=None)
+    episode = experience.episode_to_ask(request.user, episode_id)
+    if episode is None:
+        raise Http404("You are not the key worker for this person")
     token = experience.invite(staff=request.user, episode=episode)
     address = request.build_absolute_uri(reverse("outcomes_public:questionnaire", args=[token]))
     return render(

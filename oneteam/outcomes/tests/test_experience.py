@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from oneteam.access.models import AuditAction, AuditEvent
 from oneteam.organisations.models import Neighbourhood, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.outcomes import experience
@@ -138,3 +139,17 @@ def test_scores_become_measures_with_small_numbers_withheld(home: Neighbourhood,
     result = MeasureResult.objects.get(measure="experience_asked_what_matters", breakdown="all")
     # Three people answered 100 and three 50: 450 over 6 people, a score of 75.
     assert (result.numerator, result.denominator) == (450, 6)
+
+
+def test_the_key_workers_list_and_each_link_go_through_the_policy_and_are_audited(
+    episode: Episode, key_worker: Staff
+) -> None:
+    client = Client()
+    client.force_login(key_worker)
+
+    page = client.get(reverse("outcomes:experience_links")).content.decode()
+    assert episode.person.family_name.upper() in page
+    assert AuditEvent.objects.filter(staff=key_worker, action=AuditAction.SEARCH, detail__shown=1).exists()
+
+    client.post(reverse("outcomes:make_experience_link", args=[episode.pk]))
+    assert AuditEvent.objects.filter(staff=key_worker, action=AuditAction.VIEW, person_id=episode.person_id).exists()
