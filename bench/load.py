@@ -36,6 +36,8 @@ from django.db.models import Count, Q  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
+from oneteam.access.models import CareTeamMembership  # noqa: E402
+from oneteam.care.models import CarePlan  # noqa: E402
 from oneteam.organisations.models import Profession, Staff, Team  # noqa: E402
 from oneteam.people.models import Person  # noqa: E402
 from oneteam.referrals.models import HandoverOffer, OfferStatus, Referral, State  # noqa: E402
@@ -53,6 +55,9 @@ WORKERS = (
     Profession.MENTAL_HEALTH_NURSE,
 )
 PEOPLE_PER_USER = 40
+# Care plans each simulated member of staff may update, and referrals each may triage.
+PLANS_PER_USER = 10
+TRIAGES_PER_USER = 10
 
 
 def plan_work(users: int) -> list[dict[str, object]]:
@@ -67,6 +72,8 @@ def plan_work(users: int) -> list[dict[str, object]]:
     if len(chosen) < users:
         sys.exit(f"Only {len(chosen)} suitable staff in this city; generate the city first (bench/generate_city.py).")
     plans: list[dict[str, object]] = []
+    # Referrals waiting to be matched to a record, shared out so two users never triage the same one.
+    claimed: set[int] = set()
     for staff in tqdm(chosen, desc="Preparing staff", unit="staff"):
         staff.set_password(password)
         staff.save(update_fields=["password"])
@@ -83,6 +90,19 @@ def plan_work(users: int) -> list[dict[str, object]]:
         first_contacts = list(
             Referral.objects.filter(owner_staff=staff, state=State.ALLOCATED).values_list("pk", flat=True)[:20]
         )
+        care_plans = list(
+            CarePlan.objects.filter(
+                person__in=CareTeamMembership.objects.filter(staff=staff, ended_at__isnull=True).values("person")
+            ).values_list("person", flat=True)[:PLANS_PER_USER]
+        )
+        to_triage = list(
+            Referral.objects.filter(owner_team=team, state=State.RECEIVED)
+            .exclude(nhs_number="")
+            .exclude(pk__in=claimed)
+            .filter(nhs_number__in=Person.objects.values("nhs_number"))
+            .values_list("pk", "nhs_number")[:TRIAGES_PER_USER]
+        )
+        claimed.update(pk for pk, _number in to_triage)
         plans.append(
             {
                 "username": staff.username,
@@ -91,6 +111,8 @@ def plan_work(users: int) -> list[dict[str, object]]:
                 "nhs_numbers": nhs_numbers,
                 "offers": offers,
                 "first_contacts": first_contacts,
+                "care_plans": care_plans,
+                "to_triage": to_triage,
             }
         )
     return plans

@@ -2,13 +2,14 @@
 
 Each simulated member of staff signs in through the real form, then repeats
 what the research says a day looks like: find a person by NHS number and open
-their record, check the inbox, work the team's queue, and take referral steps
-(accept a handover offered to them, record first contact). Think time between
-steps is 2 to 6 seconds.
+their record, check the inbox, work the team's queue, match a new referral to a
+record (triage), update a care plan, and take referral steps (accept a handover
+offered to them, record first contact). Think time between steps is 2 to 6 seconds.
 """
 
 from __future__ import annotations
 
+import html
 import itertools
 import json
 import os
@@ -22,6 +23,10 @@ _PLAN: list[dict[str, Any]] = json.loads(open(os.environ["LOAD_PLAN"]).read())  
 _NEXT_PLAN = itertools.cycle(_PLAN)
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _PERSON_LINK = re.compile(r'href="/people/(\d+)/"')
+_PLAN_VERSION = re.compile(r'name="version" value="(\d+)"')
+_PLAN_TEXT = re.compile(
+    r'<textarea[^>]*name="(what_matters|crisis_plan|contingency_plan|carers)"[^>]*>(.*?)</textarea>', re.S
+)
 # The load generator plays the TLS-terminating load balancer: production OneTeam trusts this header from it.
 _AS_IF_HTTPS = {"X-Forwarded-Proto": "https"}
 
@@ -50,15 +55,18 @@ class Staff(HttpUser):
         self._send_secure_cookies()
         self.client.get(path, name=name)
 
-    def _token(self, path: str, name: str) -> str:
-        """Open the page with the form and return its CSRF token ("" and a failure if it has no form)."""
+    def _page(self, path: str, name: str) -> tuple[str, str]:
+        """Open the page with the form; return its CSRF token and text ("" and a failure if it has no form)."""
         self._send_secure_cookies()
         with self.client.get(path, name=name, catch_response=True) as response:
             found = _CSRF.search(response.text)
             if found is None:
                 response.failure(f"no form on {name}")
-                return ""
-            return found.group(1)
+                return "", ""
+            return found.group(1), response.text
+
+    def _token(self, path: str, name: str) -> str:
+        return self._page(path, name)[0]
 
     def _post(self, path: str, data: dict[str, str], token: str, name: str | None = None) -> None:
         headers = {"Referer": self.origin + path}
@@ -108,5 +116,33 @@ class Staff(HttpUser):
             )
         elif self.plan["first_contacts"]:
             referral = self.plan["first_contacts"].pop()
-            token = self._token(f"/referrals/{referral}/", name="/referrals/[id]/")
-            self._post(f"/referrals/{referral}/first-contact/", {}, token, name="/referrals/[id]/first-contact/")
+            token, page = self._page(f"/referrals/{referral}/", name="/referrals/[id]/")
+            # As a person would: only if the page still offers the step (a referral can move on meanwhile).
+            if f'action="/referrals/{referral}/first-contact/"' in page:
+                self._post(f"/referrals/{referral}/first-contact/", {}, token, name="/referrals/[id]/first-contact/")
+
+    @task(1)
+    def triage_a_new_referral(self) -> None:
+        """Find the person a new referral is about by NHS number, check who it finds, then confirm the match."""
+        if not self.plan["to_triage"]:
+            return
+        referral, nhs_number = self.plan["to_triage"].pop()
+        token = self._token(f"/referrals/{referral}/", name="/referrals/[id]/")
+        path, name = f"/referrals/{referral}/triage/", "/referrals/[id]/triage/"
+        self._post(path, {"triage-nhs_number": nhs_number}, token, name=name + " (find)")
+        self._post(path, {"triage-nhs_number": nhs_number, "triage-confirm": "on"}, token, name=name + " (confirm)")
+
+    @task(1)
+    def update_a_care_plan(self) -> None:
+        """Open the care plan's "what matters" form and save it with the contingency plan brought up to date."""
+        if not self.plan["care_plans"]:
+            return
+        person = random.choice(self.plan["care_plans"])
+        path = f"/care/people/{person}/plan/"
+        token, page = self._page(path, name="/care/people/[id]/plan/")
+        version = _PLAN_VERSION.search(page)
+        if version is None:
+            return
+        texts = {field: html.unescape(text) for field, text in _PLAN_TEXT.findall(page)}
+        texts["contingency_plan"] = (texts.get("contingency_plan", "") + " Checked with the family.").strip()[-2000:]
+        self._post(path, {**texts, "version": version.group(1)}, token, name="/care/people/[id]/plan/ (save)")

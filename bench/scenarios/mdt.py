@@ -63,4 +63,4 @@ def agenda() -> PageRequest:
 
 def scenarios() -> list[PageScenario]:
     """The MDT pages the benchmark times."""
-    return [PageScenario(name="MDT agenda, 40 items", target_p95_ms=300, prepare=agenda)]
+    return [PageScenario(name="MDT agenda, 40 items", target_p95_ms=150, prepare=agenda)]

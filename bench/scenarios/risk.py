@@ -74,7 +74,7 @@ def _explanation() -> PageRequest:
 def scenarios() -> list[PageScenario]:
     """The risk pages a community matron uses most."""
     return [
-        PageScenario("risk cohort list", 500, _cohort_list),
-        PageScenario("risk list, whole area", 500, _whole_neighbourhood),
+        PageScenario("risk cohort list", 150, _cohort_list),
+        PageScenario("risk list, whole area", 150, _whole_neighbourhood),
         PageScenario("risk explanation", 300, _explanation),
     ]
