@@ -14,7 +14,7 @@ from typing import Any
 from oneteam.access.models import DataCategory
 from oneteam.organisations.models import Profession
 
-from .models import QuestionType
+from .models import AssessmentTemplate, QuestionType
 
 CANONICAL_BASE = "https://oneteam.nhs.example/fhir"
 CATEGORY_EXTENSION = f"{CANONICAL_BASE}/StructureDefinition/data-category"
@@ -47,6 +47,24 @@ class TemplateSpec:
     category: str
     trusted_professions: list[str] = field(default_factory=list)
     questions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def template_spec(template: AssessmentTemplate) -> TemplateSpec:
+    """A stored template version as a spec, ready to write as a Questionnaire."""
+    return TemplateSpec(
+        code=template.code,
+        version=template.version,
+        title=template.title,
+        description=template.description,
+        category=template.category,
+        trusted_professions=template.trusted_professions,
+        questions=template.questions,
+    )
+
+
+def canonical_url(code: str) -> str:
+    """The canonical URL of a template's Questionnaire (every version of it shares the URL)."""
+    return f"{CANONICAL_BASE}/Questionnaire/{code}"
 
 
 def _help_text(item: dict[str, Any]) -> str:
@@ -183,7 +201,7 @@ def write_questionnaire(spec: TemplateSpec) -> dict[str, Any]:
     extensions += [{"url": TRUSTED_EXTENSION, "valueCode": code} for code in spec.trusted_professions]
     return {
         "resourceType": "Questionnaire",
-        "url": f"{CANONICAL_BASE}/Questionnaire/{spec.code}",
+        "url": canonical_url(spec.code),
         "name": spec.code,
         "version": str(spec.version),
         "title": spec.title,

@@ -55,7 +55,7 @@ from .models import (
     VisitOutcome,
 )
 from .pdf import care_plan_pdf
-from .questionnaire import TemplateSpec, write_questionnaire
+from .questionnaire import template_spec, write_questionnaire
 
 
 def _allowed(request: HttpRequest, person_id: int, category: DataCategory) -> Person | None:
@@ -191,16 +191,9 @@ def templates(request: HttpRequest) -> HttpResponse:
 def questionnaire(request: HttpRequest, template_id: int) -> HttpResponse:
     """One template version as FHIR R4 Questionnaire JSON."""
     template = get_object_or_404(AssessmentTemplate, pk=template_id)
-    spec = TemplateSpec(
-        code=template.code,
-        version=template.version,
-        title=template.title,
-        description=template.description,
-        category=template.category,
-        trusted_professions=template.trusted_professions,
-        questions=template.questions,
+    response = JsonResponse(
+        write_questionnaire(template_spec(template)), json_dumps_params={"indent": 2, "ensure_ascii": False}
     )
-    response = JsonResponse(write_questionnaire(spec), json_dumps_params={"indent": 2, "ensure_ascii": False})
     response["Content-Disposition"] = f'attachment; filename="{template.code}-v{template.version}.json"'
     return response
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import codes
 from .records import READERS
-from .registry import PERSON_RESOURCES
+from .registry import DIRECTORY, PERSON_RESOURCES
 from .resources import Json
 
 _SEARCH = {
@@ -19,6 +19,11 @@ _SEARCH = {
     "Practitioner": [
         ("identifier", "token", f"{codes.STAFF_USERNAME}|<username>"),
         ("name", "string", "Start of a name"),
+    ],
+    "Questionnaire": [
+        ("name", "string", "Start of the template's name (its code)"),
+        ("url", "uri", "The canonical URL, shared by every version"),
+        ("status", "token", "active (the current version) or retired (replaced by a newer one)"),
     ],
 }
 _BY_PATIENT = [("patient", "reference", "The Patient's id")]
@@ -43,7 +48,7 @@ def _resource(resource_type: str, interactions: list[str]) -> Json:
 
 def capability_statement(base_url: str, date: str) -> Json:
     """This server's CapabilityStatement, with `base_url` as its address."""
-    readable = [*PERSON_RESOURCES, "Organization", "Practitioner"]
+    readable = [*PERSON_RESOURCES, *DIRECTORY]
     imported_only = [name for name in READERS if name not in readable]
     rest = [
         _resource(name, ["read", "search-type", *(["create"] if name == "Encounter" else [])]) for name in readable

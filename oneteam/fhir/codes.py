@@ -1,8 +1,9 @@
 """The FHIR vocabulary OneTeam speaks: UK Core profiles, identifier systems, extensions and code systems.
 
 OneTeam's own code systems (sector, profession, safety-alert kind, care role,
-data category, LSOA and neighbourhood) live under `ONETEAM_BASE`, so a reader
-can tell at once which codes are national and which are ours.
+data category, referral need, service type, goal kind, LSOA and neighbourhood)
+live under `ONETEAM_BASE`, so a reader can tell at once which codes are
+national and which are ours.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ SAFETY_ALERT_SYSTEM = ONETEAM_BASE + "CodeSystem/safety-alert-kind"
 CARE_ROLE_SYSTEM = ONETEAM_BASE + "CodeSystem/care-role"
 DATA_CATEGORY_SYSTEM = ONETEAM_BASE + "CodeSystem/data-category"
 REFERRAL_NEED_SYSTEM = ONETEAM_BASE + "CodeSystem/referral-need"
+SERVICE_TYPE_SYSTEM = ONETEAM_BASE + "CodeSystem/service-type"
+GOAL_KIND_SYSTEM = ONETEAM_BASE + "CodeSystem/goal-kind"
 
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 ACT_PRIORITY = "http://terminology.hl7.org/CodeSystem/v3-ActPriority"
@@ -41,6 +44,7 @@ CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 ALLERGY_CLINICAL = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical"
 CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
+GOAL_ACHIEVEMENT = "http://terminology.hl7.org/CodeSystem/goal-achievement"
 LOINC = "http://loinc.org"
 
 

@@ -3,8 +3,8 @@
 The people exported are those the client's service account could find (its
 teams' neighbourhoods, or people whose care team it is on); each person's every
 category is put to the access policy and audited, and only allowed categories
-are written. The organisation map and the staff directory hold no one's care
-record and are written whole.
+are written. The organisation map, the staff directory and the assessment
+templates hold no one's care record and are written whole.
 """
 
 from __future__ import annotations
@@ -64,13 +64,14 @@ def export_ndjson(
                 for row in queries.directory_rows(kind).iterator():
                     write(queries.render_directory(kind, row))
         kinds = [PERSON_RESOURCES[kind] for kind in types if kind in PERSON_RESOURCES]
-        categories = list(dict.fromkeys(kind.category for kind in kinds))
+        categories = list(dict.fromkeys(category for kind in kinds for category in kind.categories))
         ids = iter(people_in_scope(client))
         while chunk := list(islice(ids, CHUNK)):
             allowed = _allowed(client, chunk, categories)
             for person_kind in kinds:
-                for resource in person_kind.by_people(allowed[person_kind.category]):
-                    write(resource)
+                for category in person_kind.categories:
+                    for resource in person_kind.by_people(allowed[category], [category]):
+                        write(resource)
             if on_progress:
                 on_progress(len(chunk))
     finally:

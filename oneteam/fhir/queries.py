@@ -9,7 +9,7 @@ carrying the policy's reason, and is audited like an allowed read.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,13 +17,13 @@ from django.db.models import Q, QuerySet
 
 from oneteam.access.models import AuditAction, DataCategory, Purpose
 from oneteam.access.services import authorise_read, record_event
-from oneteam.organisations.models import Organisation, Staff
+from oneteam.organisations.models import Organisation
 from oneteam.people import nhs_number
 from oneteam.people.models import HospitalAdmission, Person
 
 from . import codes, resources
 from .models import ApiClient
-from .registry import PATIENT, PERSON_FIELDS, PERSON_RESOURCES, PersonResource
+from .registry import DIRECTORY, PATIENT, PERSON_FIELDS, PERSON_RESOURCES, PersonResource
 from .resources import Json
 
 MAX_COUNT = 100
@@ -53,38 +53,36 @@ def _person_kind(resource_type: str) -> PersonResource:
     return kind
 
 
-def _authorise(client: ApiClient, person: Person, category: DataCategory) -> None:
-    decision = authorise_read(staff=client.staff, person=person, categories=[category], purpose=purpose_of(client))[
-        category
-    ]
-    if not decision.allowed:
-        raise ApiError(403, decision.reason, "forbidden")
+def _authorise(client: ApiClient, person: Person, categories: Sequence[DataCategory]) -> list[DataCategory]:
+    """The categories of the person's record the client may see (every answer audited); 403 if none."""
+    decisions = authorise_read(staff=client.staff, person=person, categories=categories, purpose=purpose_of(client))
+    allowed = [category for category in categories if decisions[category].allowed]
+    if not allowed:
+        raise ApiError(403, decisions[categories[0]].reason, "forbidden")
+    return allowed
 
 
 def read(client: ApiClient, resource_type: str, resource_id: str) -> Json:
     """One resource by id (GET /fhir/Type/id)."""
-    if resource_type in ("Organization", "Practitioner"):
+    if resource_type in DIRECTORY:
         return _read_directory(client, resource_type, resource_id)
     kind = _person_kind(resource_type)
     found = kind.by_id(resource_id)
     if found is None:
         raise ApiError(404, f"There is no {resource_type} with id {resource_id}", "not-found")
-    person_id, resource = found
-    _authorise(client, Person.objects.get(pk=person_id), kind.category)
+    person_id, category, resource = found
+    _authorise(client, Person.objects.get(pk=person_id), [category])
     return resource
 
 
 def directory_rows(resource_type: str) -> QuerySet[Any]:
-    """The organisation map or the staff directory (neither holds anyone's care record)."""
-    if resource_type == "Organization":
-        return Organisation.objects.select_related("neighbourhood").order_by("pk")
-    # Service accounts and administrators' superuser accounts are not practitioners.
-    return Staff.objects.filter(fhir_client__isnull=True, is_superuser=False).order_by("pk")
+    """The rows of a type about no one in particular (the organisation map, staff directory, assessment templates)."""
+    return DIRECTORY[resource_type].rows()
 
 
 def render_directory(resource_type: str, row: Any) -> Json:
-    """An Organization or Practitioner resource for a row of `directory_rows`."""
-    return resources.organization(row) if resource_type == "Organization" else resources.practitioner(row)
+    """The resource for a row of `directory_rows`."""
+    return DIRECTORY[resource_type].render(row)
 
 
 def _read_directory(client: ApiClient, resource_type: str, resource_id: str) -> Json:
@@ -112,7 +110,7 @@ def search(client: ApiClient, resource_type: str, parameters: Mapping[str, str])
     """Search (GET /fhir/Type?…): people by identifier, name and birth date; other resources by patient."""
     if resource_type == "Patient":
         return _search_people(client, parameters)
-    if resource_type in ("Organization", "Practitioner"):
+    if resource_type in DIRECTORY:
         return _search_directory(client, resource_type, parameters)
     kind = _person_kind(resource_type)
     _check_parameters(parameters, {"patient", "subject"})
@@ -120,8 +118,8 @@ def search(client: ApiClient, resource_type: str, parameters: Mapping[str, str])
     person = Person.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else None
     if person is None:
         raise ApiError(400, f"Search {resource_type} with patient=<id of a Patient OneTeam holds>", "required")
-    _authorise(client, person, kind.category)
-    return kind.by_people([person.pk])
+    # A type in several categories (QuestionnaireResponse) answers with those the policy allows, as pages do.
+    return kind.by_people([person.pk], _authorise(client, person, kind.categories))
 
 
 def _search_people(client: ApiClient, parameters: Mapping[str, str]) -> list[Json]:
@@ -179,19 +177,13 @@ def _people_matching(parameters: Mapping[str, str]) -> QuerySet[Person]:
 
 
 def _search_directory(client: ApiClient, resource_type: str, parameters: Mapping[str, str]) -> list[Json]:
-    _check_parameters(parameters, {"identifier", "name"})
-    rows = directory_rows(resource_type)
-    if "identifier" in parameters:
-        value = parameters["identifier"].rpartition("|")[2].strip()
-        rows = rows.filter(ods_code=value.upper()) if resource_type == "Organization" else rows.filter(username=value)
-    if "name" in parameters:
-        name = parameters["name"].strip()
-        rows = (
-            rows.filter(name__icontains=name)
-            if resource_type == "Organization"
-            else rows.filter(Q(last_name__istartswith=name) | Q(first_name__istartswith=name))
-        )
-    found = [render_directory(resource_type, row) for row in rows[: _count(parameters)]]
+    kind = DIRECTORY[resource_type]
+    _check_parameters(parameters, set(kind.search))
+    rows = kind.rows()
+    for name, narrow in kind.search.items():
+        if name in parameters:
+            rows = narrow(rows, parameters[name].strip())
+    found = [kind.render(row) for row in rows[: _count(parameters)]]
     record_event(
         staff=client.staff,
         action=AuditAction.SEARCH,
@@ -215,14 +207,20 @@ def everything(client: ApiClient, person_id: str) -> list[Json]:
     decisions = authorise_read(
         staff=client.staff,
         person=person,
-        categories=list(dict.fromkeys(kind.category for kind in kinds)),
+        categories=list(dict.fromkeys(category for kind in kinds for category in kind.categories)),
         purpose=purpose_of(client),
     )
-    if not decisions[PATIENT.category].allowed:
-        raise ApiError(403, decisions[PATIENT.category].reason, "forbidden")
-    found = [resource for kind in kinds if decisions[kind.category].allowed for resource in kind.by_people([person.pk])]
+    [demographics] = PATIENT.categories
+    if not decisions[demographics].allowed:
+        raise ApiError(403, decisions[demographics].reason, "forbidden")
+    found = [
+        resource
+        for kind in kinds
+        for resource in kind.by_people([person.pk], [c for c in kind.categories if decisions[c].allowed])
+    ]
     organisation_ids = {person.gp_practice_id}
-    if decisions[PERSON_RESOURCES["Encounter"].category].allowed:
+    [stays] = PERSON_RESOURCES["Encounter"].categories
+    if decisions[stays].allowed:
         organisation_ids |= set(HospitalAdmission.objects.filter(person=person).values_list("hospital_id", flat=True))
     organisations = Organisation.objects.select_related("neighbourhood").filter(pk__in=organisation_ids).order_by("pk")
     return found + [resources.organization(organisation) for organisation in organisations]

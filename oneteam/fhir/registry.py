@@ -1,21 +1,29 @@
-"""Which FHIR resource types OneTeam serves about a person, which data category each belongs to, and how to load them.
+"""Which FHIR resource types OneTeam serves, which data categories each belongs to, and how to load them.
 
-The access policy is asked about the category; the loaders only fetch rows.
-CarePlan, Task, Questionnaire and QuestionnaireResponse slot in here as new
-`PersonResource` entries once the care and assessment apps exist: nothing else in
-the API, $everything or the bulk export needs to change.
+The access policy is asked about the categories; the loaders only fetch rows.
+A type about a person (`PERSON_RESOURCES`) is read through the policy; a type
+about no one in particular (`DIRECTORY`) is open to any client and audited. A new
+entry here is served by read, search, $everything, the CapabilityStatement and
+the bulk export without any other change.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from oneteam.access.models import CareTeamMembership, ConsentDecision, DataCategory, Objection
+from oneteam.care.models import Assessment, AssessmentStatus, AssessmentTemplate, CarePlan, PlanAction, PlanChange
+from oneteam.care.queries import CARE_CATEGORIES
+from oneteam.care.questionnaire import canonical_url
+from oneteam.mdt.models import MdtAction
+from oneteam.organisations.models import Organisation, Staff
 from oneteam.people.models import Condition, HospitalAdmission, Person, SafetyAlert
 from oneteam.referrals.models import Referral
 
@@ -25,41 +33,89 @@ from .resources import Json
 
 PERSON_FIELDS = ("lsoa", "gp_practice")
 
+# (the person it is about, the category the policy is asked about, the resource)
+Found = tuple[int, DataCategory, Json]
+
 
 @dataclass(frozen=True)
 class PersonResource:
-    """A FHIR resource type about one person, guarded by one data category."""
+    """A FHIR resource type about one person; each of its resources is in one of its data categories."""
 
     resource_type: str
-    category: DataCategory
-    # Every resource of this type about these people, ordered by person.
-    by_people: Callable[[list[int]], list[Json]]
-    # (the person it is about, the resource) for one id, or None if there is no such resource.
-    by_id: Callable[[str], tuple[int, Json] | None]
+    categories: tuple[DataCategory, ...]
+    # Every resource of this type about these people in these categories, each kind of row ordered by person.
+    load: Callable[[list[int], Collection[DataCategory]], list[Json]]
+    # The resource with this id, or None if there is no such resource.
+    by_id: Callable[[str], Found | None]
+
+    def by_people(self, person_ids: list[int], categories: Collection[DataCategory] | None = None) -> list[Json]:
+        """Every resource of this type about these people, in `categories` (all of the type's if not given)."""
+        return self.load(person_ids, self.categories if categories is None else categories)
 
 
 def _number(resource_id: str) -> int | None:
     return int(resource_id) if resource_id.isdigit() and len(resource_id) < 19 else None
 
 
-def _simple(
+def _in_one_category(
     resource_type: str,
     category: DataCategory,
-    rows: Callable[[], Iterable[object]],
-    render: Callable[..., Json],
+    by_people: Callable[[list[int]], list[Json]],
+    by_id: Callable[[str], tuple[int, Json] | None],
 ) -> PersonResource:
-    """A resource type with one row per resource and a `person` foreign key."""
+    """A type whose every resource is in `category`, from loaders that need not know about categories."""
+
+    def load(person_ids: list[int], categories: Collection[DataCategory]) -> list[Json]:
+        return by_people(person_ids) if category in categories else []
+
+    def one(resource_id: str) -> Found | None:
+        found = by_id(resource_id)
+        return (found[0], category, found[1]) if found is not None else None
+
+    return PersonResource(resource_type, (category,), load, one)
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """One kind of row a resource type is made from: its rows, how to render one, and the lookup to its person."""
+
+    rows: Callable[[], QuerySet[Any]]
+    render: Callable[[Any], Json]
+    person: str = "person_id"
+
+
+def _from_rows(resource_type: str, category: DataCategory, kinds: dict[str, _Rows]) -> PersonResource:
+    """A type made from rows of one kind, or of several told apart by their ids' prefix.
+
+    `kinds` maps a prefix to a kind of row: just "" when there is one kind (the
+    ids are the rows' ids), or one prefix each (`resources.prefixed_id`:
+    "decision-3", "plan-12"), as for Consent and Task.
+    """
 
     def by_people(person_ids: list[int]) -> list[Json]:
-        queryset = rows().filter(person_id__in=person_ids).order_by("person_id", "pk")  # type: ignore[attr-defined]
-        return [render(row) for row in queryset]
+        return [
+            kind.render(row)
+            for kind in kinds.values()
+            for row in kind.rows().filter(**{f"{kind.person}__in": person_ids}).order_by(kind.person, "pk")
+        ]
 
     def by_id(resource_id: str) -> tuple[int, Json] | None:
-        number = _number(resource_id)
-        row = rows().filter(pk=number).first() if number is not None else None  # type: ignore[attr-defined]
-        return (row.person_id, render(row)) if row is not None else None
+        prefix, _, number = resource_id.rpartition("-")
+        kind, pk = kinds.get(prefix), _number(number)
+        # Only the id as OneTeam writes it: no "-12" for "12", nor "plan-012" for "plan-12".
+        if kind is None or pk is None or resource_id != (resources.prefixed_id(prefix, pk) if prefix else str(pk)):
+            return None
+        row = kind.rows().filter(pk=pk).first()
+        return (attrgetter(kind.person.replace("__", "."))(row), kind.render(row)) if row is not None else None
 
-    return PersonResource(resource_type, category, by_people, by_id)
+    return _in_one_category(resource_type, category, by_people, by_id)
+
+
+def _simple(
+    resource_type: str, category: DataCategory, rows: Callable[[], QuerySet[Any]], render: Callable[[Any], Json]
+) -> PersonResource:
+    """A resource type with one row per resource and a `person` foreign key."""
+    return _from_rows(resource_type, category, {"": _Rows(rows, render)})
 
 
 def _patients(person_ids: list[int]) -> list[Json]:
@@ -99,30 +155,37 @@ def _care_team(resource_id: str) -> tuple[int, Json] | None:
     return (number, found[0]) if found and number is not None else None
 
 
-def _consents(person_ids: list[int]) -> list[Json]:
-    decisions = ConsentDecision.objects.select_related("person").filter(person_id__in=person_ids)
-    objections = Objection.objects.select_related("person").filter(person_id__in=person_ids)
-    return [
-        *(resources.consent_decision(row) for row in decisions.order_by("person_id", "pk")),
-        *(resources.objection(row) for row in objections.order_by("person_id", "pk")),
-    ]
+def _care_plans() -> QuerySet[CarePlan]:
+    return CarePlan.objects.select_related("person").prefetch_related(
+        "goals",
+        "actions",
+        Prefetch("changes", PlanChange.objects.filter(version=1).select_related("changed_by")),
+        "person__mdt_actions",
+    )
 
 
-def _consent(resource_id: str) -> tuple[int, Json] | None:
-    kind, _, number = resource_id.partition("-")
-    pk = _number(number)
-    if pk is None:
+def _completed_assessments(categories: Collection[DataCategory]) -> QuerySet[Assessment]:
+    return Assessment.objects.select_related("person", "template", "assessor").filter(
+        status=AssessmentStatus.COMPLETED, template__category__in=list(categories)
+    )
+
+
+def _assessments(person_ids: list[int], categories: Collection[DataCategory]) -> list[Json]:
+    if not categories:
+        return []
+    found = _completed_assessments(categories).filter(person_id__in=person_ids).order_by("person_id", "pk")
+    return [resources.questionnaire_response(assessment) for assessment in found]
+
+
+def _assessment(resource_id: str) -> Found | None:
+    number = _number(resource_id)
+    found = _completed_assessments(CARE_CATEGORIES).filter(pk=number).first() if number is not None else None
+    if found is None:
         return None
-    if kind == "decision":
-        decision = ConsentDecision.objects.select_related("person").filter(pk=pk).first()
-        return (decision.person_id, resources.consent_decision(decision)) if decision else None
-    if kind == "objection":
-        objection = Objection.objects.select_related("person").filter(pk=pk).first()
-        return (objection.person_id, resources.objection(objection)) if objection else None
-    return None
+    return found.person_id, DataCategory(found.template.category), resources.questionnaire_response(found)
 
 
-PATIENT = PersonResource("Patient", DataCategory.DEMOGRAPHICS, _patients, _patient)
+PATIENT = _in_one_category("Patient", DataCategory.DEMOGRAPHICS, _patients, _patient)
 
 PERSON_RESOURCES: dict[str, PersonResource] = {
     kind.resource_type: kind
@@ -150,19 +213,112 @@ PERSON_RESOURCES: dict[str, PersonResource] = {
             "Flag", DataCategory.SAFETY_ALERTS, lambda: SafetyAlert.objects.select_related("person"), resources.flag
         ),
         # The key worker and referrals are part of the care plan category (as on the person's summary page).
-        PersonResource("CareTeam", DataCategory.CARE_PLAN, _care_teams, _care_team),
+        _in_one_category("CareTeam", DataCategory.CARE_PLAN, _care_teams, _care_team),
         _simple(
             "ServiceRequest",
             DataCategory.CARE_PLAN,
             lambda: Referral.objects.select_related("person").filter(person__isnull=False),
             resources.service_request,
         ),
-        PersonResource("Consent", DataCategory.DEMOGRAPHICS, _consents, _consent),
+        _from_rows(
+            "Consent",
+            DataCategory.DEMOGRAPHICS,
+            {
+                resources.CONSENT_DECISION: _Rows(
+                    lambda: ConsentDecision.objects.select_related("person"), resources.consent_decision
+                ),
+                resources.OBJECTION: _Rows(lambda: Objection.objects.select_related("person"), resources.objection),
+            },
+        ),
+        _simple("CarePlan", DataCategory.CARE_PLAN, _care_plans, resources.care_plan),
+        # Actions are part of the care plan, whether written into it or agreed at an MDT meeting.
+        _from_rows(
+            "Task",
+            DataCategory.CARE_PLAN,
+            {
+                resources.PLAN_ACTION: _Rows(
+                    lambda: PlanAction.objects.select_related("plan__person", "owner", "service_type", "goal"),
+                    resources.plan_action_task,
+                    person="plan__person_id",
+                ),
+                resources.MDT_ACTION: _Rows(
+                    lambda: MdtAction.objects.select_related("person", "owner", "created_by"),
+                    resources.mdt_action_task,
+                ),
+            },
+        ),
+        # An assessment is in its template's category, as on the care page, which shows those in CARE_CATEGORIES.
+        PersonResource("QuestionnaireResponse", CARE_CATEGORIES, _assessments, _assessment),
     )
 }
 
-# Resource types about no one in particular: the organisation map and staff directory.
-DIRECTORY_TYPES = ("Organization", "Practitioner")
+
+@dataclass(frozen=True)
+class DirectoryResource:
+    """A FHIR resource type about no one in particular: any client may read and search it (audited)."""
+
+    resource_type: str
+    rows: Callable[[], QuerySet[Any]]
+    render: Callable[[Any], Json]
+    # Each search parameter, and how a value of it narrows the rows.
+    search: dict[str, Callable[[QuerySet[Any], str], QuerySet[Any]]] = field(default_factory=dict)
+
+
+def _templates() -> QuerySet[AssessmentTemplate]:
+    newer = AssessmentTemplate.objects.filter(code=OuterRef("code"), version__gt=OuterRef("version"))
+    return AssessmentTemplate.objects.annotate(superseded=Exists(newer)).order_by("pk")
+
+
+def _templates_at(rows: QuerySet[Any], url: str) -> QuerySet[Any]:
+    code = url.rpartition("/")[2]
+    return rows.filter(code=code) if url == canonical_url(code) else rows.none()
+
+
+def _templates_in(rows: QuerySet[Any], status: str) -> QuerySet[Any]:
+    superseded = {"active": False, "retired": True}.get(status)
+    return rows.filter(superseded=superseded) if superseded is not None else rows.none()
+
+
+DIRECTORY: dict[str, DirectoryResource] = {
+    kind.resource_type: kind
+    for kind in (
+        DirectoryResource(
+            "Organization",
+            lambda: Organisation.objects.select_related("neighbourhood").order_by("pk"),
+            resources.organization,
+            {
+                "identifier": lambda rows, value: rows.filter(ods_code=value.rpartition("|")[2].strip().upper()),
+                "name": lambda rows, value: rows.filter(name__icontains=value),
+            },
+        ),
+        DirectoryResource(
+            "Practitioner",
+            # Service accounts and administrators' superuser accounts are not practitioners.
+            lambda: Staff.objects.filter(fhir_client__isnull=True, is_superuser=False).order_by("pk"),
+            resources.practitioner,
+            {
+                "identifier": lambda rows, value: rows.filter(username=value.rpartition("|")[2].strip()),
+                "name": lambda rows, value: rows.filter(
+                    Q(last_name__istartswith=value) | Q(first_name__istartswith=value)
+                ),
+            },
+        ),
+        # Every version of every assessment template: completed assessments refer to the version they answered.
+        DirectoryResource(
+            "Questionnaire",
+            _templates,
+            lambda template: resources.questionnaire(template, current=not template.superseded),
+            {
+                "name": lambda rows, value: rows.filter(code__istartswith=value),
+                "url": _templates_at,
+                "status": _templates_in,
+            },
+        ),
+    )
+}
+
+# Resource types about no one in particular: the organisation map, the staff directory and the assessment templates.
+DIRECTORY_TYPES = tuple(DIRECTORY)
 
 # What `export_fhir` writes and `import_fhir` reads back, so an export can be imported elsewhere unchanged.
 EXCHANGE_TYPES = ("Organization", "Practitioner", "Patient", "Condition", "Encounter", "Flag", "AllergyIntolerance")

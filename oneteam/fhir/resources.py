@@ -5,9 +5,9 @@ select them), so writing a resource costs no query. References carry the
 logical identifier (NHS number, ODS code) beside the literal reference, so a
 receiving system can resolve them without our ids.
 
-To add a resource type (CarePlan, Task, Questionnaire, QuestionnaireResponse when
-the care and assessment apps exist): write its function here and add an entry to
-`oneteam.fhir.registry.RESOURCES`.
+To add a resource type: write its function here and add an entry to
+`oneteam.fhir.registry.PERSON_RESOURCES` (about a person) or
+`oneteam.fhir.registry.DIRECTORY` (about no one in particular).
 """
 
 from __future__ import annotations
@@ -15,7 +15,23 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.utils import timezone
+
 from oneteam.access.models import CareTeamMembership, ConsentDecision, ConsentStatus, Objection
+from oneteam.care.models import (
+    ActionStatus,
+    Assessment,
+    AssessmentTemplate,
+    CarePlan,
+    Goal,
+    GoalStatus,
+    PlanAction,
+    QuestionType,
+)
+from oneteam.care.questionnaire import canonical_url, template_spec, write_questionnaire
+from oneteam.care.services import PLAN_TEXT_FIELDS
+from oneteam.mdt.models import ActionStatus as MdtActionStatus
+from oneteam.mdt.models import MdtAction
 from oneteam.organisations.models import Organisation, Staff
 from oneteam.people.models import AdmissionMethod, Condition, HospitalAdmission, Person, SafetyAlert
 from oneteam.referrals.models import Referral, Urgency
@@ -24,6 +40,17 @@ from . import codes
 from .models import Allergy
 
 Json = dict[str, Any]
+
+# The kinds of row a Consent or a Task is made from, which start their ids ("decision-3", "plan-12").
+CONSENT_DECISION = "decision"
+OBJECTION = "objection"
+PLAN_ACTION = "plan"
+MDT_ACTION = "mdt"
+
+
+def prefixed_id(kind: str, pk: int) -> str:
+    """The id of a resource made from one of several kinds of row: the kind, a hyphen and the row's id."""
+    return f"{kind}-{pk}"
 
 
 def _meta(resource_type: str) -> Json:
@@ -68,8 +95,9 @@ def practitioner_reference(staff: Staff) -> Json:
     }
 
 
-def _date(value: datetime.date | None) -> str | None:
-    return value.isoformat() if value else None
+def _compact(resource: Json) -> Json:
+    """The resource without its empty elements, which FHIR JSON must leave out rather than send empty."""
+    return {name: value for name, value in resource.items() if value not in (None, "", [])}
 
 
 def patient(person: Person) -> Json:
@@ -264,7 +292,7 @@ def consent_decision(decision: ConsentDecision) -> Json:
     if decision.categories:
         provision["class"] = _categories(decision.categories)
     return _consent(
-        f"decision-{decision.pk}",
+        prefixed_id(CONSENT_DECISION, decision.pk),
         decision.person,
         _CONSENT_STATUS[ConsentStatus(decision.status)],
         decision.recorded_at,
@@ -285,7 +313,7 @@ def objection(row: Objection) -> Json:
             }
         ]
     status = "inactive" if row.withdrawn_at else "active"
-    return _consent(f"objection-{row.pk}", row.person, status, row.recorded_at, provision)
+    return _consent(prefixed_id(OBJECTION, row.pk), row.person, status, row.recorded_at, provision)
 
 
 # FHIR request priorities: routine < urgent < asap.
@@ -307,3 +335,206 @@ def service_request(referral: Referral) -> Json:
         "subject": patient_reference(referral.person),
         "authoredOn": referral.received_at.isoformat(),
     }
+
+
+# A goal's status as FHIR Goal.lifecycleStatus and, while it is still wanted, achievementStatus.
+_GOAL_STATUS = {
+    GoalStatus.WORKING_ON: ("active", ("in-progress", "In Progress")),
+    GoalStatus.MET: ("completed", ("achieved", "Achieved")),
+    GoalStatus.NO_LONGER_WANTED: ("cancelled", None),
+}
+
+
+def _goal(goal: Goal, person: Person) -> Json:
+    """A goal as a Goal contained in its care plan (OneTeam does not serve goals on their own)."""
+    lifecycle, achievement = _GOAL_STATUS[GoalStatus(goal.status)]
+    resource: Json = {
+        "resourceType": "Goal",
+        "id": f"goal-{goal.pk}",
+        "lifecycleStatus": lifecycle,
+        "description": {"text": goal.text},
+        "subject": patient_reference(person),
+        "startDate": timezone.localdate(goal.added_at).isoformat(),
+        # Goals are written in the person's own words.
+        "expressedBy": patient_reference(person),
+    }
+    if achievement is not None:
+        resource["achievementStatus"] = _concept(codes.GOAL_ACHIEVEMENT, *achievement)
+    if goal.self_care:
+        resource["category"] = [_concept(codes.GOAL_KIND_SYSTEM, "self-care", "Self-care")]
+    return resource
+
+
+def _task_reference(task_id: str, description: str) -> Json:
+    return {"reference": f"Task/{task_id}", "display": description}
+
+
+def care_plan(plan: CarePlan) -> Json:
+    """UK Core CarePlan: the person's one shared plan, its goals (contained) and its actions (as Tasks).
+
+    Actions agreed at MDT meetings are activities too: the care app shows them as part
+    of the one plan. `meta.versionId` is the plan's version, which every change moves on.
+    Needs `person` selected and `goals`, `actions`, `changes__changed_by` and
+    `person__mdt_actions` prefetched. The author is whoever wrote the first version,
+    when the plan's history holds it.
+    """
+    person = plan.person
+    goals = list(plan.goals.all())
+    first = next((change for change in plan.changes.all() if change.version == 1), None)
+    activities = [_task_reference(prefixed_id(PLAN_ACTION, a.pk), a.description) for a in plan.actions.all()]
+    activities += [_task_reference(prefixed_id(MDT_ACTION, a.pk), a.description) for a in person.mdt_actions.all()]
+    return _compact(
+        {
+            "resourceType": "CarePlan",
+            "id": str(plan.pk),
+            "meta": {**_meta("CarePlan"), "versionId": str(plan.version), "lastUpdated": plan.updated_at.isoformat()},
+            "contained": [_goal(goal, person) for goal in goals],
+            "status": "active",
+            "intent": "plan",
+            "title": "Care plan",
+            "subject": patient_reference(person),
+            "period": {"start": plan.created_at.isoformat()},
+            "created": plan.created_at.isoformat(),
+            "author": practitioner_reference(first.changed_by) if first is not None else None,
+            "goal": [{"reference": f"#goal-{goal.pk}"} for goal in goals],
+            "activity": [{"reference": activity} for activity in activities],
+            "note": [
+                {"text": f"{label}: {text}"}
+                for name, label in PLAN_TEXT_FIELDS.items()
+                if (text := getattr(plan, name))
+            ],
+        }
+    )
+
+
+def _task(task_id: str, status: str, intent: str, person: Person, owner: Staff, text: str, due: datetime.date) -> Json:
+    """What every OneTeam Task says: what, for whom, who owns it and by when (the end of `restriction.period`)."""
+    return {
+        "resourceType": "Task",
+        "id": task_id,
+        "meta": _meta("Task"),
+        "status": status,
+        "intent": intent,
+        "description": text,
+        "for": patient_reference(person),
+        "owner": practitioner_reference(owner),
+        "restriction": {"period": {"end": due.isoformat()}},
+    }
+
+
+# "To do" is "ready": the action has a named owner but nothing has been done yet.
+_PLAN_ACTION_STATUS = {
+    ActionStatus.TO_DO: "ready",
+    ActionStatus.IN_PROGRESS: "in-progress",
+    ActionStatus.DONE: "completed",
+    ActionStatus.CANCELLED: "cancelled",
+}
+
+
+def plan_action_task(action: PlanAction) -> Json:
+    """UK Core Task for a care plan action (intent "plan"), based on the plan, coded with its kind of service.
+
+    Needs `plan__person`, `owner`, `service_type` and `goal` selected.
+    """
+    task = _task(
+        prefixed_id(PLAN_ACTION, action.pk),
+        _PLAN_ACTION_STATUS[ActionStatus(action.status)],
+        "plan",
+        action.plan.person,
+        action.owner,
+        action.description,
+        action.due_on,
+    )
+    task["basedOn"] = [{"reference": f"CarePlan/{action.plan_id}"}]
+    task["code"] = _concept(codes.SERVICE_TYPE_SYSTEM, action.service_type.code, action.service_type.name)
+    if action.goal is not None:
+        # Why the action is there: the goal it serves, in the person's words.
+        task["reasonCode"] = {"text": action.goal.text}
+    return task
+
+
+def mdt_action_task(action: MdtAction) -> Json:
+    """UK Core Task for an action an MDT meeting gave a named professional (intent "order").
+
+    Needs `person`, `owner` and `created_by` selected.
+    """
+    done = action.status == MdtActionStatus.DONE
+    task = _task(
+        prefixed_id(MDT_ACTION, action.pk),
+        "completed" if done else "ready",
+        "order",
+        action.person,
+        action.owner,
+        action.description,
+        action.due_on,
+    )
+    task["authoredOn"] = action.created_at.isoformat()
+    task["requester"] = practitioner_reference(action.created_by)
+    if action.done_at is not None:
+        task["executionPeriod"] = {"end": action.done_at.isoformat()}
+    return task
+
+
+def questionnaire(template: AssessmentTemplate, *, current: bool) -> Json:
+    """UK Core Questionnaire for one version of an assessment template, as the care app writes it.
+
+    A version that a newer one replaced is "retired": assessments answered with it still refer to it.
+    """
+    written = write_questionnaire(template_spec(template))
+    return _compact(
+        {
+            **written,
+            "id": str(template.pk),
+            "meta": _meta("Questionnaire"),
+            "status": "active" if current else "retired",
+            "date": template.published_at.isoformat(),
+        }
+    )
+
+
+# The answer[x] element for each kind of question (a choice is a valueCoding; anything else is text).
+_ANSWER_ELEMENT = {
+    QuestionType.BOOLEAN: "valueBoolean",
+    QuestionType.DATE: "valueDate",
+    QuestionType.INTEGER: "valueInteger",
+}
+
+
+def _answer(question: dict[str, Any], value: Any) -> Json:
+    """One stored answer (a JSON value, dates as ISO text) as a FHIR QuestionnaireResponse answer."""
+    if question["type"] == QuestionType.CHOICE:
+        # The template's answerOption codings carry a code and its words, and no system.
+        words = dict(question["choices"]).get(value)
+        return {"valueCoding": _compact({"code": str(value), "display": words})}
+    return {_ANSWER_ELEMENT.get(QuestionType(question["type"]), "valueString"): value}
+
+
+def questionnaire_response(assessment: Assessment) -> Json:
+    """UK Core QuestionnaireResponse for a completed assessment, answering its template version's Questionnaire.
+
+    Items follow the template's questions; unanswered questions are left out. Needs
+    `person`, `template` and `assessor` selected.
+    """
+    template = assessment.template
+    answers = assessment.answers
+    return _compact(
+        {
+            "resourceType": "QuestionnaireResponse",
+            "id": str(assessment.pk),
+            "meta": _meta("QuestionnaireResponse"),
+            "questionnaire": f"{canonical_url(template.code)}|{template.version}",
+            "status": "completed",
+            "subject": patient_reference(assessment.person),
+            "authored": assessment.completed_at.isoformat() if assessment.completed_at else None,
+            "author": practitioner_reference(assessment.assessor),
+            "item": [
+                {
+                    "linkId": question["link_id"],
+                    "text": question["text"],
+                    "answer": [_answer(question, answers[question["link_id"]])],
+                }
+                for question in template.questions
+                if answers.get(question["link_id"]) is not None
+            ],
+        }
+    )

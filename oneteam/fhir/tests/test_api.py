@@ -12,7 +12,6 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from fhir.resources.R4B import get_fhir_model_class
 
 from oneteam.access.models import AuditEvent, CareRole, CareTeamMembership, ConsentDecision, ConsentStatus
 from oneteam.fhir import codes
@@ -25,40 +24,16 @@ from oneteam.referrals.models import DischargeHandover, HospitalSystem
 from oneteam.referrals.queries import care_staff
 from oneteam.referrals.tests.factories import make_front_door, make_referral
 
-from . import bundles
+from . import bundles, checks
 from .conftest import Api, Place
 
 pytestmark = pytest.mark.django_db
 
 
-def _valid(resource: dict[str, Any]) -> dict[str, Any]:
-    """The resource, after checking it is valid FHIR (R4B models) and claims its UK Core profile."""
-    get_fhir_model_class(resource["resourceType"]).model_validate(resource)
-    if resource["resourceType"] not in ("Bundle", "OperationOutcome", "CapabilityStatement"):
-        assert resource["meta"]["profile"] == [codes.profile(resource["resourceType"])]
-    return resource
-
-
-def _body(response: Any) -> dict[str, Any]:
-    assert response["Content-Type"] == codes.FHIR_JSON
-    body: dict[str, Any] = json.loads(response.content)
-    return _valid(body)
-
-
-def _entries(response: Any) -> list[dict[str, Any]]:
-    return [_valid(entry["resource"]) for entry in _body(response).get("entry", [])]
-
-
-def _last_event() -> AuditEvent:
-    event = AuditEvent.objects.order_by("-id").first()
-    assert event is not None
-    return event
-
-
 def test_metadata_is_a_capability_statement_naming_uk_core_profiles() -> None:
     response = Client().get("/fhir/metadata")
 
-    statement = _body(response)
+    statement = checks.body(response)
     assert response.status_code == 200 and statement["fhirVersion"] == "4.0.1"
     served = {entry["type"]: entry for entry in statement["rest"][0]["resource"]}
     assert served["Patient"]["profile"] == codes.profile("Patient")
@@ -70,10 +45,10 @@ def test_no_token_is_401_operation_outcome_and_audited(place: Place) -> None:
     for authorization in ("", "Bearer not-a-real-token"):
         response = Client(HTTP_AUTHORIZATION=authorization).get(f"/fhir/Patient/{person.pk}")
 
-        outcome = _body(response)
+        outcome = checks.body(response)
         assert response.status_code == 401 and response["WWW-Authenticate"] == "Bearer"
         assert outcome["issue"][0]["code"] == "login"
-        event = _last_event()
+        event = checks.last_event()
         assert (event.action, event.allowed, event.detail["status"]) == ("denied", False, 401)
 
 
@@ -93,17 +68,17 @@ def test_another_organisations_token_outside_its_scope_is_403_and_audited(
 
         assert response.status_code == 403, path
         assert AuditEvent.objects.filter(person_id=person.pk, action="denied").count() > refused_before, path
-        assert _body(response)["issue"][0]["code"] == "forbidden"
+        assert checks.body(response)["issue"][0]["code"] == "forbidden"
         assert "Secret Lane" not in response.content.decode()
-        assert (_last_event().staff, _last_event().detail["status"]) == (elsewhere.client.staff, 403)
+        assert (checks.last_event().staff, checks.last_event().detail["status"]) == (elsewhere.client.staff, 403)
 
 
 def test_malformed_json_is_400_and_audited(api: Api) -> None:
     response = api.http.post("/fhir/", data=b"{this is not json", content_type=codes.FHIR_JSON)
 
     assert response.status_code == 400
-    assert "not valid JSON" in _body(response)["issue"][0]["diagnostics"]
-    event = _last_event()
+    assert "not valid JSON" in checks.body(response)["issue"][0]["diagnostics"]
+    event = checks.last_event()
     assert (event.action, event.staff, event.detail["status"]) == ("denied", api.client.staff, 400)
 
 
@@ -116,7 +91,7 @@ def test_a_hospital_feed_token_cannot_read_records(place: Place) -> None:
     response = Client(HTTP_AUTHORIZATION="Bearer feed-token").get(f"/fhir/Patient/{person.pk}")
 
     assert response.status_code == 403
-    assert _last_event().detail["status"] == 403
+    assert checks.last_event().detail["status"] == 403
 
 
 def test_patient_read_carries_uk_core_identifiers_and_extensions(place: Place, api: Api) -> None:
@@ -124,7 +99,7 @@ def test_patient_read_carries_uk_core_identifiers_and_extensions(place: Place, a
 
     response = api.http.get(f"/fhir/Patient/{person.pk}")
 
-    patient = _body(response)
+    patient = checks.body(response)
     [identifier] = patient["identifier"]
     assert (identifier["system"], identifier["value"]) == (codes.NHS_NUMBER, person.nhs_number)
     assert identifier["extension"][0]["url"] == codes.NHS_NUMBER_VERIFICATION
@@ -151,8 +126,8 @@ def test_patient_search_by_nhs_number_name_and_birth_date_shows_only_people_in_s
     by_number = api.http.get("/fhir/Patient", {"identifier": f"{codes.NHS_NUMBER}|{mine.nhs_number}"})
     by_name = api.http.get("/fhir/Patient", {"name": "bax", "birthdate": "1940-01-02"})
 
-    assert [p["id"] for p in _entries(by_number)] == [str(mine.pk)]
-    assert [p["id"] for p in _entries(by_name)] == [str(mine.pk)]
+    assert [p["id"] for p in checks.entries(by_number)] == [str(mine.pk)]
+    assert [p["id"] for p in checks.entries(by_name)] == [str(mine.pk)]
     assert AuditEvent.objects.filter(action="search", staff=api.client.staff).count() == 2
     # The person outside the system's scope was asked about, refused, and the refusal audited.
     assert AuditEvent.objects.filter(action="denied", staff=api.client.staff).count() == 1
@@ -189,9 +164,9 @@ def test_each_resource_type_is_read_and_searched_by_patient(place: Place, api: A
     person = _person_with_everything(place)
 
     for resource_type in ("Condition", "Encounter", "Flag", "CareTeam", "ServiceRequest", "Consent"):
-        found = _entries(api.http.get(f"/fhir/{resource_type}", {"patient": person.pk}))
+        found = checks.entries(api.http.get(f"/fhir/{resource_type}", {"patient": person.pk}))
         assert len(found) == 1, resource_type
-        read = _body(api.http.get(f"/fhir/{resource_type}/{found[0]['id']}"))
+        read = checks.body(api.http.get(f"/fhir/{resource_type}/{found[0]['id']}"))
         assert read == found[0]
         subject = read["subject"] if "subject" in read else read["patient"]
         assert subject["identifier"]["value"] == person.nhs_number
@@ -200,7 +175,7 @@ def test_each_resource_type_is_read_and_searched_by_patient(place: Place, api: A
 def test_everything_returns_the_person_their_records_and_organisations(place: Place, api: Api) -> None:
     person = _person_with_everything(place)
 
-    found = _entries(api.http.get(f"/fhir/Patient/{person.pk}/$everything"))
+    found = checks.entries(api.http.get(f"/fhir/Patient/{person.pk}/$everything"))
 
     types = sorted(resource["resourceType"] for resource in found)
     assert types == sorted(
@@ -223,7 +198,7 @@ def test_everything_leaves_out_what_the_policy_refuses(place: Place, api_for: Ca
     # Administrators see demographics, and safety alerts are shown to everyone, but nothing clinical.
     admin = api_for(place.neighbourhood, profession=Profession.ADMINISTRATOR)
 
-    found = _entries(admin.http.get(f"/fhir/Patient/{person.pk}/$everything"))
+    found = checks.entries(admin.http.get(f"/fhir/Patient/{person.pk}/$everything"))
 
     assert sorted({resource["resourceType"] for resource in found}) == ["Consent", "Flag", "Organization", "Patient"]
     assert AuditEvent.objects.filter(person_id=person.pk, staff=admin.client.staff, action="denied").exists()
@@ -242,12 +217,12 @@ def test_post_transaction_bundle_imports_and_answers_per_entry(place: Place, api
     first = api.http.post("/fhir/", data=json.dumps(document), content_type=codes.FHIR_JSON)
     again = api.http.post("/fhir/", data=json.dumps(document), content_type=codes.FHIR_JSON)
 
-    answer = _body(first)
+    answer = checks.body(first)
     assert answer["type"] == "transaction-response"
     person = Person.objects.get(nhs_number=number)
     assert [entry["response"]["status"] for entry in answer["entry"]] == ["201 Created", "201 Created", "200 OK"]
     assert answer["entry"][0]["response"]["location"] == f"Patient/{person.pk}"
-    assert [entry["response"]["status"] for entry in _body(again)["entry"]] == ["200 OK", "200 OK", "200 OK"]
+    assert [entry["response"]["status"] for entry in checks.body(again)["entry"]] == ["200 OK", "200 OK", "200 OK"]
     assert Condition.objects.filter(person=person).count() == 1
     [added] = AuditEvent.objects.filter(person_id=person.pk, action="create")
     assert (added.staff, added.username, added.detail) == (
@@ -269,7 +244,7 @@ def test_post_bundle_with_an_invalid_entry_is_refused_whole(place: Place, api: A
     assert response.status_code == 422
     assert (
         "entry 1: Patient.identifier: '1234567890' is not a valid NHS number"
-        in _body(response)["issue"][0]["diagnostics"]
+        in checks.body(response)["issue"][0]["diagnostics"]
     )
     assert not Person.objects.exists()
 
@@ -321,27 +296,27 @@ def test_post_encounter_feeds_the_same_discharge_handover_flow(place: Place) -> 
     assert response.status_code == 200 and again.status_code == 200
     handover = DischargeHandover.objects.get(person=person)
     assert handover.team == front_door
-    assert "must accept the handover" in _body(response)["issue"][0]["diagnostics"]
+    assert "must accept the handover" in checks.body(response)["issue"][0]["diagnostics"]
 
 
 def test_post_encounter_refusals_are_operation_outcomes_and_audited(place: Place, api: Api) -> None:
     response = api.http.post("/fhir/Encounter", data=_discharge("1234567890"), content_type=codes.FHIR_JSON)
 
     assert response.status_code == 400
-    assert _body(response)["issue"][0]["expression"] == ["Encounter.subject.identifier.value"]
-    assert _last_event().detail["status"] == 400
+    assert checks.body(response)["issue"][0]["expression"] == ["Encounter.subject.identifier.value"]
+    assert checks.last_event().detail["status"] == 400
 
 
 def test_directory_resources(place: Place, api: Api) -> None:
-    organisations = _entries(
+    organisations = checks.entries(
         api.http.get("/fhir/Organization", {"identifier": f"{codes.ODS_CODE}|{place.practice.ods_code}"})
     )
     assert organisations[0]["identifier"][0]["value"] == place.practice.ods_code
     assert organisations[0]["extension"][0]["valueCode"] == place.neighbourhood.code
-    read = _body(api.http.get(f"/fhir/Organization/{place.hospital.pk}"))
+    read = checks.body(api.http.get(f"/fhir/Organization/{place.hospital.pk}"))
     assert read["name"] == place.hospital.name
     nurse = make_staff(place.neighbourhood)
-    practitioner = _body(api.http.get(f"/fhir/Practitioner/{nurse.pk}"))
+    practitioner = checks.body(api.http.get(f"/fhir/Practitioner/{nurse.pk}"))
     assert practitioner["identifier"][0]["value"] == nurse.username
     # The system's own service account is not in the staff directory.
     assert api.http.get(f"/fhir/Practitioner/{api.client.staff.pk}").status_code == 404
@@ -372,7 +347,7 @@ def test_everything_costs_the_same_queries_however_many_records(
     with django_assert_num_queries(len(few.captured_queries)):
         response = api.http.get(f"/fhir/Patient/{person.pk}/$everything")
 
-    assert len(_entries(response)) == 9 + 40
+    assert len(checks.entries(response)) == 9 + 40
 
 
 def test_a_body_too_large_is_413_and_audited(api: Api, settings: Any) -> None:
@@ -381,5 +356,5 @@ def test_a_body_too_large_is_413_and_audited(api: Api, settings: Any) -> None:
     response = api.http.post("/fhir/", data=b" " * 1_000_001, content_type=codes.FHIR_JSON)
 
     assert response.status_code == 413
-    assert _body(response)["issue"][0]["code"] == "too-costly"
-    assert _last_event().detail["status"] == 413
+    assert checks.body(response)["issue"][0]["code"] == "too-costly"
+    assert checks.last_event().detail["status"] == 413

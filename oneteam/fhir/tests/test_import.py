@@ -11,11 +11,13 @@ from django.core.management import CommandError, call_command
 
 from oneteam.access.models import AuditEvent
 from oneteam.fhir import codes
-from oneteam.fhir.importer import Importer
+from oneteam.fhir.importer import RESTRATIFY_AT_MOST, Importer
 from oneteam.fhir.models import Allergy
 from oneteam.organisations.models import Organisation
 from oneteam.people.models import Condition, HospitalAdmission, Person, SafetyAlert
 from oneteam.people.tests.factories import make_person, next_nhs_number
+from oneteam.risk import stratify
+from oneteam.risk.models import PersonDeficit, PersonRisk
 
 from . import bundles
 from .conftest import Place
@@ -250,3 +252,58 @@ def test_ndjson_read_in_worker_processes_gives_the_same_result(place: Place) -> 
     assert sum(seen) == 7
     assert taken.report.created == {"Patient": 6}
     assert sorted(Person.objects.values_list("nhs_number", flat=True)) == sorted(numbers)
+
+
+HEART_FAILURE = ("84114007", "Heart failure")  # one of the eFI's deficits
+
+
+def _scored_older_people(place: Place, count: int = 1) -> list[Person]:
+    """People aged 65 or over, scored by a risk run before anything is imported for them."""
+    people = [make_person(place.neighbourhood, date_of_birth=datetime.date(1940, 5, 1)) for _ in range(count)]
+    stratify.run()
+    return people
+
+
+def _deficits(person: Person) -> tuple[int | None, list[str]]:
+    """The person's stored eFI: their deficit count and which deficits, in the current run."""
+    run = stratify.current_run()
+    risk = PersonRisk.objects.get(run=run, person=person)
+    return risk.deficits, list(PersonDeficit.objects.filter(run=run, person=person).values_list("deficit", flat=True))
+
+
+def _by_nhs_number(person: Person) -> dict[str, object]:
+    return {"identifier": {"system": codes.NHS_NUMBER, "value": person.nhs_number}}
+
+
+def test_an_imported_condition_that_is_an_efi_deficit_changes_the_persons_stored_risk(place: Place) -> None:
+    [person] = _scored_older_people(place)
+    assert _deficits(person) == (0, [])
+
+    importer = _import(bundles.bundle("collection", bundles.condition(_by_nhs_number(person), *HEART_FAILURE)))
+
+    assert importer.report.errors == []
+    assert _deficits(person) == (1, ["heart_failure"])
+
+
+def test_imported_repeat_medicines_reaching_five_make_polypharmacy_a_deficit(place: Place) -> None:
+    [person] = _scored_older_people(place)
+    medicines = [bundles.repeat_prescription(_by_nhs_number(person), str(code)) for code in range(100001, 100006)]
+
+    importer = _import(bundles.bundle("collection", *medicines))
+
+    assert importer.report.errors == []
+    assert _deficits(person) == (1, ["polypharmacy"])
+
+
+def test_a_bulk_load_leaves_the_recompute_to_the_nightly_run(place: Place) -> None:
+    """Recomputing one person costs tens of milliseconds, so a unit about many people is left to `stratify`."""
+    people = _scored_older_people(place, RESTRATIFY_AT_MOST + 1)
+
+    importer = _import(
+        bundles.bundle("collection", *(bundles.condition(_by_nhs_number(p), *HEART_FAILURE) for p in people))
+    )
+
+    assert importer.report.created == {"Condition": RESTRATIFY_AT_MOST + 1}
+    assert _deficits(people[0]) == (0, [])
+    stratify.run()
+    assert _deficits(people[0]) == (1, ["heart_failure"])
