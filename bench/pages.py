@@ -16,11 +16,13 @@ local PostgreSQL server, `oneteam_bench_<residents>`, once per size given:
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -36,6 +38,7 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--residents", type=int, nargs="+", help="city sizes to build or reuse (one database each)")
     parser.add_argument("--only", action="append", help="time only the scenario with this name (repeatable)")
     parser.add_argument("--repeat", type=int, default=100)
+    parser.add_argument("--figures", type=Path, help=argparse.SUPPRESS)  # where a child run writes its figures
     return parser.parse_args()
 
 
@@ -48,13 +51,35 @@ def _city_database(residents: int) -> str:
     return f"{BENCH_SERVER}/{name}"
 
 
+def compare_sizes(figures: dict[int, dict[str, dict[str, float]]]) -> None:
+    """Print each page's p95 and query count at every size, and whether the query count stayed flat."""
+    sizes = sorted(figures)
+    names = list(figures[sizes[0]])
+    print("\nThe same pages at each city size (p95 server time; SQL queries):")
+    print(f"{'page':<28}" + "".join(f"{size:>22,}" for size in sizes) + "  queries")
+    for name in names:
+        cells = [figures[size].get(name) for size in sizes]
+        row = "".join(f"{c['p95']:>12.1f} ms {int(c['queries']):>3} q" if c else f"{'-':>22}" for c in cells)
+        counts = {int(c["queries"]) for c in cells if c}
+        print(f"{name:<28}{row}  {'flat' if len(counts) == 1 else 'GROW'}")
+
+
+def _each_size(options: argparse.Namespace) -> None:
+    """One process per size (each sets up Django against its own database), then the sizes side by side."""
+    figures: dict[int, dict[str, dict[str, float]]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for size in options.residents:
+            out = Path(folder) / f"{size}.json"
+            rest = [arg for value in (options.only or []) for arg in ("--only", value)]
+            command = [sys.executable, __file__, "--residents", str(size), "--repeat", str(options.repeat), *rest]
+            subprocess.run([*command, "--figures", str(out)], check=True)
+            figures[size] = json.loads(out.read_text())
+    compare_sizes(figures)
+
+
 OPTIONS = _options()
 if OPTIONS.residents and len(OPTIONS.residents) > 1:
-    # One process per size: each sets up Django against its own database.
-    for size in OPTIONS.residents:
-        rest = [arg for name in ("only",) for value in (getattr(OPTIONS, name) or []) for arg in (f"--{name}", value)]
-        command = [sys.executable, __file__, "--residents", str(size), "--repeat", str(OPTIONS.repeat), *rest]
-        subprocess.run(command, check=True)
+    _each_size(OPTIONS)
     sys.exit(0)
 if OPTIONS.residents:
     os.environ["DATABASE_URL"] = _city_database(OPTIONS.residents[0])
@@ -101,8 +126,8 @@ def _fetch(client: Client, request: PageRequest) -> int:
     return len(response.content)
 
 
-def time_scenario(scenario: PageScenario, repeat: int) -> str:
-    """Prepare, warm up, then time `repeat` fetches; return one line of figures."""
+def time_scenario(scenario: PageScenario, repeat: int) -> tuple[str, dict[str, float]]:
+    """Prepare, warm up, then time `repeat` fetches; return one line of figures and the figures."""
     request = scenario.prepare()
     # The address `make run` serves on, which the development settings allow (the test client's default is not).
     client = Client(HTTP_HOST="127.0.0.1")
@@ -124,10 +149,11 @@ def time_scenario(scenario: PageScenario, repeat: int) -> str:
     percentiles = statistics.quantiles(timings, n=100)
     p95, p99 = percentiles[94], percentiles[98]
     verdict = "meets" if p95 < scenario.target_p95_ms else "MISSES"
-    return (
+    line = (
         f"{scenario.name:<28} p50 {p50:7.1f} ms  p95 {p95:7.1f} ms  p99 {p99:7.1f} ms  {queries:>3} queries  "
         f"{size / 1024:6.0f} KiB  {verdict} target p95 < {scenario.target_p95_ms:.0f} ms  ({request.data_size})"
     )
+    return line, {"p50": p50, "p95": p95, "p99": p99, "queries": queries}
 
 
 def main() -> None:
@@ -142,8 +168,12 @@ def main() -> None:
         sys.exit(f"No scenario called {options.only}; known: {[s.name for s in all_scenarios()]}")
     load = os.getloadavg()[0]
     print(f"Database: {connection.vendor}, {connection.settings_dict['NAME']}; load average {load:.1f}")
+    figures = {}
     for scenario in scenarios:
-        print(time_scenario(scenario, options.repeat))
+        line, figures[scenario.name] = time_scenario(scenario, options.repeat)
+        print(line)
+    if options.figures:
+        options.figures.write_text(json.dumps(figures))
 
 
 if __name__ == "__main__":
