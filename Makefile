@@ -21,6 +21,7 @@ run: setup
 	$(MANAGE) generate_care --seed $(DEMO_SEED)
 	$(MANAGE) ensure_sharing_agreements
 	$(MANAGE) create_demo_staff
+	$(MANAGE) ensure_demo_meeting
 	$(MANAGE) stratify
 	$(MANAGE) compute_measures
 	$(MANAGE) runserver 127.0.0.1:8000
