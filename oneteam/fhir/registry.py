@@ -322,3 +322,6 @@ DIRECTORY_TYPES = tuple(DIRECTORY)
 
 # What `export_fhir` writes and `import_fhir` reads back, so an export can be imported elsewhere unchanged.
 EXCHANGE_TYPES = ("Organization", "Practitioner", "Patient", "Condition", "Encounter", "Flag", "AllergyIntolerance")
+
+# Everything the API serves; `export_fhir --type` can write any of them (the rest do not import back).
+SERVED_TYPES = (*DIRECTORY_TYPES, *PERSON_RESOURCES)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -273,3 +275,25 @@ def test_metadata_names_the_care_resources(db: None) -> None:
         assert {"read", "search-type"} <= {i["code"] for i in served[resource_type]["interaction"]}
     assert [p["name"] for p in served["Task"]["searchParam"]] == ["patient"]
     assert [p["name"] for p in served["Questionnaire"]["searchParam"]] == ["name", "url", "status"]
+
+
+def test_the_bulk_export_writes_care_types_when_asked(place: Place, api_for: Callable[..., Api], tmp_path: Any) -> None:
+    care = _care(place)
+    api = api_for(place.neighbourhood)
+    call_command(
+        "export_fhir", "--client", str(api.client.pk), "--out", str(tmp_path),
+        "--type", "CarePlan", "--type", "Task", "--type", "QuestionnaireResponse",
+    )  # fmt: skip
+    written = {
+        path.stem: [checks.valid(json.loads(line)) for line in path.read_text().splitlines()]
+        for path in tmp_path.glob("*.ndjson")
+    }
+    assert [plan["subject"]["reference"] for plan in written["CarePlan"]] == [f"Patient/{care.person.pk}"]
+    plan_actions = {f"plan-{pk}" for pk in care.person.care_plan.actions.values_list("pk", flat=True)}
+    assert f"plan-{care.plan_action.pk}" in plan_actions
+    assert {task["id"] for task in written["Task"]} == plan_actions | {f"mdt-{care.mdt_action.pk}"}
+    assert {response["id"] for response in written["QuestionnaireResponse"]} == {
+        str(care.physical.pk),
+        str(care.social.pk),
+    }
+    assert "Patient" not in written  # only the types asked for

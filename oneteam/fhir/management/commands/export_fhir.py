@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from oneteam.fhir.export import export_ndjson, people_in_scope
 from oneteam.fhir.models import ApiClient
-from oneteam.fhir.registry import EXCHANGE_TYPES
+from oneteam.fhir.registry import EXCHANGE_TYPES, SERVED_TYPES
 
 
 class Command(BaseCommand):
@@ -23,7 +23,13 @@ class Command(BaseCommand):
         parser.add_argument("--client", type=int, required=True, help="Id of the FHIR API client whose scope to export")
         parser.add_argument("--out", required=True, help="Folder to write the NDJSON files into")
         parser.add_argument(
-            "--type", action="append", choices=EXCHANGE_TYPES, help="Only these resource types (repeat for several)"
+            "--type",
+            action="append",
+            choices=SERVED_TYPES,
+            help=(
+                "Only these resource types (repeat for several). Without it: the types import_fhir reads back, "
+                f"{', '.join(EXCHANGE_TYPES)}"
+            ),
         )
 
     def handle(self, *args: Any, client: int, out: str, **options: Any) -> None:
