@@ -4,6 +4,7 @@ Everything can be overridden from the environment (GUNICORN_CMD_ARGS, or the
 variables read below), so the same file serves one small machine or many.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -21,3 +22,12 @@ accesslog = None
 errorlog = "-"
 # Trust X-Forwarded-* only from the load balancer on the same host or network (set FORWARDED_ALLOW_IPS).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def post_worker_init(worker: object) -> None:
+    """Hide what each worker loaded at start-up (Django, the FHIR models, the templates' environment) from the
+    garbage collector, so that its full collections stop walking those long-lived objects again and again. Those
+    collections were pauses of about 100 ms landing on whichever request was running; frozen, about 14 ms
+    (measured in one process on the directory search page; with one gunicorn worker, the slowest of 400
+    requests went from about 120 ms to 66–87 ms)."""
+    gc.freeze()

@@ -245,6 +245,9 @@ LOGGING = {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
         "json": {"()": "oneteam.operations.log_format.JsonFormatter"},
     },
+    "filters": {"without_request_path": {"()": "oneteam.operations.log_format.WithoutRequestPath"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django logs each 4xx/5xx answer with its path, which can identify a person: see WithoutRequestPath.
+    "loggers": {"django.request": {"filters": ["without_request_path"]}},
 }

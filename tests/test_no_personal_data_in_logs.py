@@ -42,3 +42,17 @@ def test_signing_in_searching_and_reading_a_record_logs_no_personal_data(
     assert caplog.records, "expected at least the refused sign-in to be logged"
     for personal in (person.nhs_number, person.display_nhs_number, "Quillfeather", "OT7 4XJ", "OT74XJ", TYPED_PASSWORD):
         assert personal.lower() not in logged.lower(), f"{personal!r} appeared in the logs:\n{logged}"
+
+
+@pytest.mark.django_db
+def test_a_page_not_found_does_not_log_its_path(client: Client, caplog: pytest.LogCaptureFixture) -> None:
+    """Django logs every 4xx and 5xx answer with the path asked for, which can carry an NHS number (a FHIR
+    Patient read by NHS number instead of id, say). The path is withheld; the status and reason stay."""
+    nurse = make_staff(make_neighbourhood())
+    client.force_login(nurse)
+    caplog.set_level(logging.DEBUG)
+    assert client.get("/people/4857773456/").status_code == 404
+    assert client.get("/fhir/Patient/4857773456").status_code in (401, 404)
+    logged = [record.getMessage() for record in caplog.records if record.name == "django.request"]
+    assert logged and all("Not Found" in line or "Unauthorized" in line for line in logged)
+    assert not [line for line in logged if "4857773456" in line]

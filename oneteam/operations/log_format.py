@@ -25,3 +25,19 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, default=str)
+
+
+class WithoutRequestPath(logging.Filter):
+    """Withholds the path from Django's own request log lines ("Not Found: /people/4857773456/").
+
+    Django logs every 4xx and 5xx answer with the path asked for, and a path can
+    carry a record's id or an NHS number. OneTeam's request log already records
+    each answer by route (oneteam/operations/middleware.py), so nothing is lost.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        request = getattr(record, "request", None)
+        path = getattr(request, "path", None)
+        if path and isinstance(record.args, tuple):
+            record.args = tuple("(path not logged)" if arg == path else arg for arg in record.args)
+        return True
