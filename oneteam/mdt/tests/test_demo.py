@@ -12,9 +12,9 @@ from django.utils import timezone
 
 from oneteam.mdt.demo import DEMO_PLACE, ensure_demo_meeting, next_meeting_start
 from oneteam.mdt.models import AgendaItem, Meeting
-from oneteam.organisations.demo import DEMO_TEAM, ensure_demo_staff
-from oneteam.organisations.models import Sector, Staff, Team
-from oneteam.organisations.tests.factories import make_neighbourhood, make_organisation
+from oneteam.organisations.demo import ensure_demo_staff
+from oneteam.organisations.models import Staff, Team
+from oneteam.organisations.tests.factories import make_demo_team
 from oneteam.people.tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -23,12 +23,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def demo_team() -> Team:
     """The North 1 team with its demo staff, and residents for their caseloads."""
-    neighbourhood = make_neighbourhood("N1")
-    for sector in Sector:
-        make_organisation(sector, neighbourhood if sector == Sector.GP_PRACTICE else None)
-    team = Team.objects.create(name=DEMO_TEAM, neighbourhood=neighbourhood)
+    team = make_demo_team()
+    assert team.neighbourhood is not None
     for _ in range(40):
-        make_person(neighbourhood)
+        make_person(team.neighbourhood)
     ensure_demo_staff()
     return team
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from itertools import count
 
 from oneteam.access.agreements import default_levels, publish_agreement
+from oneteam.organisations.demo import DEMO_TEAM
 from oneteam.organisations.models import (
     LSOA,
     Locality,
@@ -49,6 +50,14 @@ def make_lsoa(neighbourhood: Neighbourhood, imd_decile: int = 5) -> LSOA:
     return LSOA.objects.create(
         code=f"E01{n:06d}", name=f"Area {n}", ward=ward, imd_decile=imd_decile, latitude=53.4, longitude=-2.2
     )
+
+
+def make_demo_team() -> Team:
+    """The North 1 team the demo sign-ins belong to, with one employer of each sector for them."""
+    neighbourhood = make_neighbourhood("N1")
+    for sector in Sector:
+        make_organisation(sector, neighbourhood if sector == Sector.GP_PRACTICE else None)
+    return Team.objects.create(name=DEMO_TEAM, neighbourhood=neighbourhood)
 
 
 def make_team(neighbourhood: Neighbourhood | None) -> Team:

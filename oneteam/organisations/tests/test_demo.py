@@ -4,9 +4,9 @@ from django.test import Client
 from django.urls import reverse
 
 from oneteam.access.models import CareTeamMembership
-from oneteam.organisations.demo import DEMO_PASSWORD, DEMO_TEAM, ensure_demo_staff
+from oneteam.organisations.demo import DEMO_PASSWORD, ensure_demo_staff
 from oneteam.organisations.models import Profession, Sector, Staff, Team
-from oneteam.organisations.tests.factories import make_neighbourhood, make_organisation
+from oneteam.organisations.tests.factories import make_demo_team
 from oneteam.people.tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -14,10 +14,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def north_1_team() -> Team:
-    neighbourhood = make_neighbourhood("N1")
-    for sector in Sector:
-        make_organisation(sector, neighbourhood if sector == Sector.GP_PRACTICE else None)
-    return Team.objects.create(name=DEMO_TEAM, neighbourhood=neighbourhood)
+    return make_demo_team()
 
 
 def test_one_account_per_profession_in_the_demo_team(north_1_team: Team) -> None:
