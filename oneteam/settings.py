@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "oneteam.outcomes",
     "oneteam.risk",
     "oneteam.fhir",
+    "oneteam.workspace",
 ]
 
 MIDDLEWARE = [

@@ -33,4 +33,5 @@ urlpatterns = [
     path("", include("oneteam.referrals.urls_public")),
     path("", include("oneteam.directory.urls")),
     path("fhir/", include("oneteam.fhir.urls")),
+    path("", include("oneteam.workspace.urls")),
 ]

@@ -12,6 +12,7 @@ from oneteam.organisations.tests.factories import TEST_PASSWORD, make_neighbourh
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as Response
+    from pytest_django.fixtures import SettingsWrapper
 
 pytestmark = pytest.mark.django_db
 SIGN_IN = reverse("access:sign_in")
@@ -21,7 +22,9 @@ def sign_in(client: Client, username: str, password: str) -> "Response":
     return client.post(SIGN_IN, {"username": username, "password": password})
 
 
-def test_correct_details_sign_in_and_are_audited(client: Client) -> None:
+def test_correct_details_sign_in_and_are_audited(client: Client, settings: "SettingsWrapper") -> None:
+    # The rest of the suite uses a fast hasher (conftest.py); production's argon2 is checked here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
     staff = make_staff(make_neighbourhood(), username="nurse.one")
     response = sign_in(client, "Nurse.One", TEST_PASSWORD)
     assert response.status_code == 302
