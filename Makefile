@@ -10,7 +10,7 @@ DEMO_RESIDENTS ?= 25000
 DEMO_SEED ?= 2026
 export VENV
 
-.PHONY: run serve test setup lint typecheck pytest browser clean
+.PHONY: run serve test setup lint typecheck pytest unit-tests browser-tests browser clean
 
 run: setup
 	@mkdir -p var
@@ -56,10 +56,23 @@ lint:
 typecheck:
 	$(BIN)/mypy oneteam bench tests gunicorn.conf.py
 
-pytest:
+# Tests run in parallel, one worker per core (TEST_WORKERS=1 for a plain serial run); a
+# module's tests stay on one worker, so module fixtures (a served city, a started server) are
+# built once. Unit tests first, then the browser journeys in their own step; each step
+# prints its 15 slowest tests.
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL := $(BIN)/pytest -n $(TEST_WORKERS) --dist loadscope --durations=15
+
+pytest: unit-tests browser-tests
+
+unit-tests:
 	@mkdir -p var
 	$(MANAGE) makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(PYTEST_PARALLEL) -m "not browser"
+
+browser-tests:
+	@mkdir -p var
+	$(PYTEST_PARALLEL) -m browser
 
 clean:
 	rm -rf $(VENV) node_modules oneteam/static/build var
