@@ -11,18 +11,17 @@ would get, and its every read is audited under that account.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
 
 from oneteam.access.models import AuditAction, Purpose
 from oneteam.access.services import record_event
 from oneteam.organisations.models import Organisation, Profession, Staff, Team
-from oneteam.referrals.hospital import authenticated_system, token_hash
+from oneteam.referrals.hospital import authenticated_system
 from oneteam.referrals.models import HospitalSystem
+from oneteam.referrals.services import register_hospital_system
 
 from .models import ApiClient
 
@@ -39,10 +38,7 @@ def create_api_client(
     may_import: bool = False,
 ) -> tuple[ApiClient, str]:
     """Register a system and return it with its new token. Only the token's hash is kept: show the token once."""
-    token = secrets.token_urlsafe(32)
-    system = HospitalSystem.objects.create(
-        name=name, organisation=organisation, token_hash=token_hash(token), created_at=timezone.now()
-    )
+    system, token = register_hospital_system(actor=actor, name=name, organisation=organisation)
     staff = Staff.objects.create(
         username=f"api-client-{system.pk}",
         first_name=name[:150],

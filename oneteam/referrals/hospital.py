@@ -13,7 +13,6 @@ system again creates nothing and gets the same answer.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import hmac
 import json
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ from .models import (
     HospitalSystem,
     NoticeKind,
 )
-from .services import ReferralRefused, front_door, notify
+from .services import ReferralRefused, front_door, notify, token_hash
 
 NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
 HANDOVER_HOURS = 24
@@ -84,11 +83,6 @@ class EncounterNotice:
     nhs_number: str
     kind: HospitalEventKind
     occurred_at: datetime.datetime
-
-
-def token_hash(token: str) -> str:
-    """What is stored for an API token: its SHA-256, so a copy of the database does not give the token away."""
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def authenticated_system(authorization: str) -> HospitalSystem | None:

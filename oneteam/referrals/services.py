@@ -7,6 +7,8 @@ allocation by its owner, so it can never be "referred into the void".
 from __future__ import annotations
 
 import datetime
+import hashlib
+import secrets
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -15,13 +17,14 @@ from django.utils import timezone
 from oneteam.access.care_team import join_care_team, leave_care_team
 from oneteam.access.models import AuditAction, CareRole, CareTeamMembership, DataCategory
 from oneteam.access.services import record_event
-from oneteam.organisations.models import Neighbourhood, Staff, Team
+from oneteam.organisations.models import Neighbourhood, Organisation, Staff, Team
 from oneteam.people.models import Person
 
 from .models import (
     Episode,
     EventKind,
     HandoverOffer,
+    HospitalSystem,
     KeyWorkerChange,
     Notice,
     NoticeKind,
@@ -362,3 +365,21 @@ def mark_notice_read(*, actor: Staff, notice_id: int) -> bool:
     """Mark one of the actor's own notices as read. False if they have no such unread notice."""
     unread = Notice.objects.filter(pk=notice_id, recipient=actor, read_at__isnull=True)
     return bool(unread.update(read_at=timezone.now()))
+
+
+def token_hash(token: str) -> str:
+    """What is stored for an API token: its SHA-256, so a copy of the database does not give the token away."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def register_hospital_system(
+    *, actor: Staff | None, name: str, organisation: Organisation
+) -> tuple[HospitalSystem, str]:
+    """Let a system send admissions and discharges; return it with its new token (only the hash is kept)."""
+    token = secrets.token_urlsafe(32)
+    system = HospitalSystem.objects.create(
+        name=name, organisation=organisation, token_hash=token_hash(token), created_at=timezone.now()
+    )
+    record_event(staff=actor, action=AuditAction.CREATE, detail={"hospital_system": system.pk})
+    return system, token

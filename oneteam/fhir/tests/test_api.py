@@ -19,9 +19,9 @@ from oneteam.organisations.models import Profession
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.models import Condition, HospitalAdmission, Person, SafetyAlert
 from oneteam.people.tests.factories import make_person, next_nhs_number
-from oneteam.referrals.hospital import token_hash
 from oneteam.referrals.models import DischargeHandover, HospitalSystem
 from oneteam.referrals.queries import care_staff
+from oneteam.referrals.services import token_hash
 from oneteam.referrals.tests.factories import make_front_door, make_referral
 
 from . import bundles, checks

@@ -28,7 +28,7 @@ from oneteam.referrals.models import (
     Notice,
     NoticeKind,
 )
-from oneteam.referrals.services import ReferralRefused
+from oneteam.referrals.services import ReferralRefused, token_hash
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def system(hospital_organisation: Organisation) -> HospitalSystem:
     return HospitalSystem.objects.create(
         name="City Hospital PAS",
         organisation=hospital_organisation,
-        token_hash=hospital.token_hash(TOKEN),
+        token_hash=token_hash(TOKEN),
         created_at=timezone.now(),
     )
 
@@ -287,7 +287,7 @@ def test_create_hospital_system_shows_the_token_once_and_keeps_only_its_hash(
     token = out.getvalue().strip().splitlines()[-1]
     system = HospitalSystem.objects.get()
     assert system.organisation == hospital_organisation
-    assert system.token_hash == hospital.token_hash(token) != token
+    assert system.token_hash == token_hash(token) != token
     assert len(token) >= 40
     assert send(client, encounter(person.nhs_number), token=token).status_code == 200
 
