@@ -153,6 +153,8 @@ LOGIN_URL = "access:sign_in"
 LOGIN_REDIRECT_URL = "people:search"
 
 PASSWORD_HASHERS = [
+    "oneteam.access.hashers.StaffPasswordHasher",
+    # Checks hashes made with Django's default argon2 cost; they are upgraded at the next sign-in.
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     # Kept so that any hash made by an older hasher can still be checked and upgraded.
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",

@@ -24,7 +24,7 @@ def sign_in(client: Client, username: str, password: str) -> "Response":
 
 def test_correct_details_sign_in_and_are_audited(client: Client, settings: "SettingsWrapper") -> None:
     # The rest of the suite uses a fast hasher (conftest.py); production's argon2 is checked here.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    settings.PASSWORD_HASHERS = ["oneteam.access.hashers.StaffPasswordHasher"]
     staff = make_staff(make_neighbourhood(), username="nurse.one")
     response = sign_in(client, "Nurse.One", TEST_PASSWORD)
     assert response.status_code == 302
