@@ -107,9 +107,69 @@ def nhs(day: datetime.date) -> str:
 
 
 class VersionedForm(forms.Form):
-    """A change to the care plan, made against the version the member of staff was looking at."""
+    """A change to the care plan, made against the version the member of staff was looking at.
+
+    `merge_fields` are the fields that show a stored value (a text, a status).
+    Each carries, hidden, the value as it was when the form was opened
+    (`was_<name>`), so a save that meets a newer version can be merged field by
+    field (`services.merge_changes`). A field both people changed is listed in
+    `conflicts`, and the person saving must choose whose version to keep.
+    """
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    conflicts = forms.CharField(required=False, widget=forms.HiddenInput)
+    merge_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._add_merge_fields()
+
+    def _add_merge_fields(self) -> None:
+        for name in self.merge_fields:
+            self.fields[f"was_{name}"] = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+            self.initial.setdefault(f"was_{name}", self.initial.get(name, ""))
+        for name in self.conflicted():
+            label = self.fields[name].label
+            self.fields[f"choose_{name}"] = forms.ChoiceField(
+                label=f"{label}: which version should be saved?",
+                choices=[
+                    ("theirs", f"Keep their version: “{self.shown(name, self._value(f'was_{name}'))}”"),
+                    ("yours", f"Keep your version: “{self.shown(name, self._value(name))}”"),
+                ],
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose which version of {str(label).lower()} to save"},
+            )
+
+    def hold_merge(self, values: dict[str, Any]) -> None:
+        """Carry a merged save: `values` become the form's values, and the merged fields travel hidden.
+
+        The page shows each merged field (theirs, yours, what will be saved) and asks for a choice where both
+        changed it.
+        """
+        self.initial.update(values)
+        self._add_merge_fields()
+        for name in self.merge_fields:
+            self.fields[name].widget = forms.HiddenInput()
+
+    def _value(self, name: str) -> str:
+        source = self.data if self.is_bound else self.initial
+        return str(source.get(name) or "")
+
+    def conflicted(self) -> list[str]:
+        """The merge fields both people changed, whose version the person saving must choose."""
+        return [name for name in self._value("conflicts").split(",") if name in self.merge_fields]
+
+    def shown(self, name: str, value: str) -> str:
+        """A field's value as the person reads it: a status by its label, a text as it is."""
+        choices = getattr(self.fields[name], "choices", None)
+        return str(dict(choices).get(value, value)) if choices else value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in self.conflicted():
+            if cleaned.get(f"choose_{name}") == "theirs":
+                cleaned[name] = cleaned.get(f"was_{name}", "")
+        return cleaned
 
 
 # -- Assessments ---------------------------------------------------------------------------------------------
@@ -222,6 +282,8 @@ class AnswersForm(forms.Form):
 
 
 class PlanTextForm(VersionedForm):
+    merge_fields = ("what_matters", "crisis_plan", "contingency_plan", "carers")
+
     what_matters = text(
         "What matters to me",
         LONG_TEXT,
@@ -291,6 +353,8 @@ class ActionForm(VersionedForm):
 
 
 class ActionStatusForm(VersionedForm):
+    merge_fields = ("status",)
+
     status = forms.ChoiceField(
         label="Status",
         choices=ActionStatus.choices,
@@ -300,6 +364,8 @@ class ActionStatusForm(VersionedForm):
 
 
 class GoalStatusForm(VersionedForm):
+    merge_fields = ("status",)
+
     status = forms.ChoiceField(
         label="Status",
         choices=GoalStatus.choices,

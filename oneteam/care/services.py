@@ -65,6 +65,49 @@ class StalePlan(Exception):
         self.changes = changes
 
 
+@dataclass(frozen=True)
+class FieldMerge:
+    """One field of a stale save: their value now, yours, and what will be saved (None: the saver decides)."""
+
+    name: str
+    theirs: str
+    yours: str
+    saved: str | None
+
+    @property
+    def conflict(self) -> bool:
+        """Both changed this field, differently: the person saving chooses, with both in front of them."""
+        return self.saved is None
+
+
+def merge_changes(*, base: dict[str, str | None], theirs: dict[str, str], yours: dict[str, str]) -> list[FieldMerge]:
+    """Merge a save made against an older version, field by field, never undoing anyone's change.
+
+    `base` is each field as the person saving opened it, `theirs` as it is now,
+    `yours` as they typed it. A field only they changed keeps their value; a
+    field only you changed takes yours; a field both changed the same way is
+    agreed; a field both changed differently is a conflict. Fields nobody
+    changed are left out. No queries.
+    """
+    merges = []
+    for name, typed in yours.items():
+        # Browsers send line breaks as CRLF; a stored text may hold either.
+        was, now, mine = (_lines(value) for value in (base.get(name), theirs[name], typed))
+        if now in (mine, was):
+            saved: str | None = mine
+        elif mine == was:
+            saved = now
+        else:
+            saved = None
+        if now != was or mine != was:
+            merges.append(FieldMerge(name=name, theirs=now or "", yours=mine or "", saved=saved))
+    return merges
+
+
+def _lines(text: str | None) -> str | None:
+    return None if text is None else text.replace("\r\n", "\n")
+
+
 # -- Assessments ---------------------------------------------------------------------------------------------
 
 

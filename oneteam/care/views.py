@@ -212,39 +212,55 @@ def _plan_form_page(
 ) -> HttpResponse:
     """Show a care-plan form and save it against the version the member of staff saw.
 
-    If someone else changed the plan meanwhile, nothing is saved: the form comes
-    back with what they typed, the other person's change, and the plan's new
-    version, so saving again is a deliberate choice made knowing both.
+    If someone else changed the plan meanwhile, nothing is saved yet: the page
+    shows their changes and, field by field, their version, yours and what will
+    be saved (`_merged`); saving again saves that, and where both changed the
+    same field the person saving chooses which version to keep.
     """
     person = _allowed(request, person_id, DataCategory.CARE_PLAN)
     if person is None:
         return cannot(request)
     plan = CarePlan.objects.filter(person=person).first()
-    initial = {"version": plan.version if plan else 0}
     form = make_form(posted(request), person, plan)
-    form.initial.update(initial)
-    stale = None
+    form.initial["version"] = plan.version if plan else 0
+    stale, merges = None, []
     if request.method == "POST" and form.is_valid():
         try:
             message = save(signed_in_staff(request), person, form.cleaned_data["version"], form)
         except services.StalePlan as conflict:
             stale = conflict
-            data = request.POST.copy()
-            data["version"] = str(conflict.plan.version)
-            form = make_form(data, person, conflict.plan)
-            form.is_valid()
-            form.add_error(
-                None,
-                "Your change has not been saved, because someone else changed this care plan while you were "
-                "working on it. Their change is shown below. Check it, then save again if your change is still needed.",
-            )
+            form, merges = _merged(form, make_form(None, person, conflict.plan), conflict.plan)
         except services.CareRefused as refused:
             form.add_error(refused.field, refused.message)
         else:
             messages.success(request, message)
             return redirect(_care_url(person, anchor))
-    context = {"person": person, "form": form, "title": title, "stale": stale, "plan": plan}
-    return _page(request, "care/plan_form.jinja", context, [form])
+    context = {"person": person, "form": form, "title": title, "stale": stale, "merges": merges, "plan": plan}
+    response = _page(request, "care/plan_form.jinja", context, [form])
+    if stale is not None:
+        response.status_code = 409
+    return response
+
+
+def _merged(yours: Any, theirs: Any, plan: CarePlan) -> tuple[Any, list[services.FieldMerge]]:
+    """The form again, against the plan as it is now, holding the merge of your change with theirs.
+
+    It is unbound (nothing to complain about yet); merged fields travel hidden,
+    as the page shows them field by field, with a choice where both changed one.
+    """
+    names = yours.merge_fields
+    merges = services.merge_changes(
+        # A form posted without what it opened with (an old page) has no base: every difference is a conflict.
+        base={name: yours.data.get(f"was_{name}") for name in names},
+        theirs={name: str(theirs.initial.get(name) or "") for name in names},
+        yours={name: str(yours.cleaned_data[name] or "") for name in names},
+    )
+    values = {name: value for name, value in yours.data.items() if name != "csrfmiddlewaretoken"}
+    values.update({f"was_{name}": str(theirs.initial.get(name) or "") for name in names})
+    values.update({merge.name: merge.yours if merge.conflict else merge.saved for merge in merges})
+    values.update(version=plan.version, conflicts=",".join(merge.name for merge in merges if merge.conflict))
+    theirs.hold_merge(values)
+    return theirs, merges
 
 
 @require_http_methods(["GET", "POST"])
