@@ -9,6 +9,7 @@ before these are called; rules about the change itself are decided here.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -80,7 +81,9 @@ class FieldMerge:
         return self.saved is None
 
 
-def merge_changes(*, base: dict[str, str | None], theirs: dict[str, str], yours: dict[str, str]) -> list[FieldMerge]:
+def merge_changes(
+    *, base: Mapping[str, str | None], theirs: Mapping[str, str], yours: Mapping[str, str]
+) -> list[FieldMerge]:
     """Merge a save made against an older version, field by field, never undoing anyone's change.
 
     `base` is each field as the person saving opened it, `theirs` as it is now,

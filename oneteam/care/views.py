@@ -223,7 +223,7 @@ def _plan_form_page(
     plan = CarePlan.objects.filter(person=person).first()
     form = make_form(posted(request), person, plan)
     form.initial["version"] = plan.version if plan else 0
-    stale, merges = None, []
+    stale, merges = None, list[services.FieldMerge]()
     if request.method == "POST" and form.is_valid():
         try:
             message = save(signed_in_staff(request), person, form.cleaned_data["version"], form)
