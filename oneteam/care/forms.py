@@ -206,6 +206,9 @@ class StartAssessmentForm(forms.Form):
 class AnswersForm(forms.Form):
     """The questions of an assessment template, checked by their type, required flag and length."""
 
+    # Carried from the start page: why a repeat within 90 days is needed (checked again when it is saved).
+    repeat_reason = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
+
     def __init__(self, *args: Any, template: AssessmentTemplate, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.questions: list[dict[str, Any]] = template.questions
@@ -524,6 +527,21 @@ class VisitForm(forms.Form):
             naive = datetime.datetime.combine(day, datetime.time(int(match[1]), int(match[2])))
             cleaned["starts_at"] = timezone.make_aware(naive)
         return cleaned
+
+
+class ChangeVisitForm(VisitForm):
+    """Move a planned visit or give it to someone else: the same questions as booking, but its purpose stays."""
+
+    purpose = None  # type: ignore[assignment]
+
+
+class CancelVisitForm(forms.Form):
+    reason = text(
+        "Why is the visit cancelled?",
+        500,
+        "Say why the visit is cancelled",
+        help_text="Everyone who looks at the visit calendar will see this.",
+    )
 
 
 class VisitOutcomeForm(forms.Form):
