@@ -163,6 +163,11 @@ def person_visits(person: Person) -> list[Visit]:
     return list(person.visits.filter(starts_at__gte=since).select_related("visitor")[:VISITS_SHOWN])
 
 
+def visit_history(person: Person) -> list[Visit]:
+    """The person's latest visits, past and planned, newest first, with their visitors."""
+    return list(person.visits.select_related("visitor").order_by("-starts_at", "-id")[:VISITS_SHOWN])
+
+
 @dataclass
 class CareRecord:
     """What a member of staff may see of a person's care."""

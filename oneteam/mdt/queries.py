@@ -28,6 +28,7 @@ from . import timetable, words
 from .models import ActionStatus, AgendaItem, Attendance, MdtAction, Meeting
 
 UPCOMING_SHOWN = 20
+PERSON_DECISIONS_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -272,6 +273,17 @@ def open_actions_owned_by(staff: Staff) -> list[MdtAction]:
 def actions_needing_attention(staff_id: int) -> QuerySet[MdtAction]:
     """The staff member's open MDT actions due today or overdue, for the header's inbox count."""
     return MdtAction.objects.filter(owner_id=staff_id, status=ActionStatus.OPEN, due_on__lte=timezone.localdate())
+
+
+def person_decisions(person: Person) -> list[AgendaItem]:
+    """The MDT decisions made about the person, newest first, with their meetings; for a caller that has asked the
+    policy about the person's care plan.
+    """
+    return list(
+        person.mdt_items.exclude(decision="")
+        .select_related("meeting")
+        .order_by("-meeting__starts_at", "-pk")[:PERSON_DECISIONS_SHOWN]
+    )
 
 
 def person_actions(person: Person) -> list[MdtAction]:
