@@ -402,11 +402,28 @@ class DecisionForm(VersionedForm):
 
 # -- Mental capacity ----------------------------------------------------------------------------------------
 
+# Each stage-2 question, and the label of the box for its evidence.
 STAGE_TWO = (
-    ("understands", "Can the person understand the information relevant to the decision?"),
-    ("retains", "Can they retain that information long enough to make the decision?"),
-    ("uses_or_weighs", "Can they use or weigh that information as part of making the decision?"),
-    ("communicates", "Can they communicate their decision (by any means)?"),
+    (
+        "understands",
+        "Can the person understand the information relevant to the decision?",
+        "Evidence: whether they understand the information",
+    ),
+    (
+        "retains",
+        "Can they retain that information long enough to make the decision?",
+        "Evidence: whether they retain the information",
+    ),
+    (
+        "uses_or_weighs",
+        "Can they use or weigh that information as part of making the decision?",
+        "Evidence: whether they use or weigh the information",
+    ),
+    (
+        "communicates",
+        "Can they communicate their decision (by any means)?",
+        "Evidence: whether they communicate their decision",
+    ),
 )
 
 
@@ -436,25 +453,24 @@ class CapacityForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         add_date_fields(self, "assessed")
-        for name, label in STAGE_TWO:
-            self.fields[name] = yes_no(f"Stage 2: {label[0].lower()}{label[1:]}", "", required=False)
-            self.fields[name].label = label
-            self.fields[f"{name}_evidence"] = text(f"Evidence: {label[4:].rstrip('?')}", 2000)
+        for name, label, evidence in STAGE_TWO:
+            self.fields[name] = yes_no(label, "", required=False)
+            self.fields[f"{name}_evidence"] = text(evidence, 2000)
 
     def stage_two(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         """The four stage-2 questions, each with its evidence box."""
-        return [(self[name], self[f"{name}_evidence"]) for name, _label in STAGE_TWO]
+        return [(self[name], self[f"{name}_evidence"]) for name, _label, _evidence in STAGE_TWO]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         cleaned["assessed_on"] = clean_date(self, "assessed", "The date of the assessment", latest=timezone.localdate())
         if cleaned.get("impairment"):
-            for name, label in STAGE_TWO:
+            for name, label, _evidence in STAGE_TWO:
                 if cleaned.get(name) is None:
                     self.add_error(name, f"Answer stage 2: {label[0].lower()}{label[1:]}")
                 if not cleaned.get(f"{name}_evidence"):
                     self.add_error(f"{name}_evidence", "Enter the evidence for this answer")
-            lacks = any(cleaned.get(name) is False for name, _label in STAGE_TWO)
+            lacks = any(cleaned.get(name) is False for name, _label, _evidence in STAGE_TWO)
             if lacks and not cleaned.get("best_interests_decision"):
                 self.add_error(
                     "best_interests_decision", "Record the best-interests decision, as the person lacks capacity"
@@ -465,10 +481,10 @@ class CapacityForm(forms.Form):
         """The record's fields, as `services.record_capacity_assessment` takes them."""
         data = self.cleaned_data
         names = ["decision", "assessed_on", "impairment", "impairment_evidence"]
-        names += [name for stage, _label in STAGE_TWO for name in (stage, f"{stage}_evidence")]
+        names += [name for stage, _label, _evidence in STAGE_TWO for name in (stage, f"{stage}_evidence")]
         names += ["best_interests_decision", "best_interests_consulted"]
         answers = {name: data.get(name) for name in names}
-        for stage, _label in STAGE_TWO:
+        for stage, _label, _evidence in STAGE_TWO:
             answers[f"{stage}_evidence"] = answers[f"{stage}_evidence"] or ""
         return answers
 
