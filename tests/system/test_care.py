@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import datetime
 import io
+import os
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
@@ -163,6 +166,10 @@ def test_two_people_edit_the_plan_at_once_and_nothing_is_lost(
         expect(what_matters).to_contain_text("What will be saved Seeing my grandson every week")
         carers = other.locator(".nhsuk-summary-list").filter(has_text="Son, at weekends")
         expect(carers).to_contain_text("What will be saved Son, at weekends")
+        if os.environ.get("ONETEAM_SCREENSHOTS"):
+            other.screenshot(
+                path=str(Path(settings.BASE_DIR) / "docs" / "user-guide" / "images" / "care-plan-merge.png")
+            )
         crisis = other.get_by_role("group", name="Crisis plan: which version should be saved?")
         expect(crisis).to_contain_text("Keep their version: “Ring 111”")
         expect(crisis).to_contain_text("Keep your version: “Ring my son”")
@@ -233,7 +240,9 @@ def test_the_calendar_warns_when_a_fourth_visit_is_booked(
     expect(page.locator(".nhsuk-card--warning")).to_contain_text("more than 3 in a day")
 
     # Future visits cannot get an outcome yet: they can be moved or cancelled instead (test_visits.py).
-    expect(page.get_by_role("link", name=f"record the outcome of the visit on {_nhs_datetime(day, 9)}")).to_have_count(0)
+    expect(page.get_by_role("link", name=f"record the outcome of the visit on {_nhs_datetime(day, 9)}")).to_have_count(
+        0
+    )
     page.goto(f"{live_server}/care/visits/?day={day.isoformat()}")
     axe(page)
     expect(page.get_by_role("listitem").filter(has_text="Evening insulin")).to_contain_text("Ada KHAN")
