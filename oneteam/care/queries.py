@@ -121,7 +121,7 @@ def visit_warnings(visits: Sequence[Visit], limit: int) -> list[DayWarning]:
     """Days with more than `limit` visits, and visits that overlap, ignoring cancelled ones. No queries."""
     by_day: dict[datetime.date, list[Visit]] = defaultdict(list)
     for visit in visits:
-        if visit.outcome != VisitOutcome.CANCELLED_BY_PERSON:
+        if visit.outcome not in (VisitOutcome.CANCELLED_BY_PERSON, VisitOutcome.CANCELLED):
             by_day[timezone.localtime(visit.starts_at).date()].append(visit)
     warnings = []
     for day, day_visits in sorted(by_day.items()):

@@ -39,6 +39,7 @@ def test_cancelled_visits_do_not_count_and_clashes_warn(person: Person, nurse: S
         visit(person, nurse, at(9), minutes=60),
         visit(person, social_worker, at(9, 30)),
         visit(person, nurse, at(14), outcome=VisitOutcome.CANCELLED_BY_PERSON),
+        visit(person, social_worker, at(14, 5), outcome=VisitOutcome.CANCELLED, outcome_note="In hospital"),
         visit(person, nurse, at(14, 10)),
     ]
     (warning,) = visit_warnings(visits, 3)
