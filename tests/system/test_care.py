@@ -167,9 +167,10 @@ def test_two_people_edit_the_plan_at_once_and_nothing_is_lost(
         carers = other.locator(".nhsuk-summary-list").filter(has_text="Son, at weekends")
         expect(carers).to_contain_text("What will be saved Son, at weekends")
         if os.environ.get("ONETEAM_SCREENSHOTS"):
-            other.screenshot(
-                path=str(Path(settings.BASE_DIR) / "docs" / "user-guide" / "images" / "care-plan-merge.png")
-            )
+            # The part that matters: each field with their version, yours and what will be saved.
+            other.get_by_role("heading", name="What matters to me").scroll_into_view_if_needed()
+            other.evaluate("window.scrollBy(0, 600)")
+            other.screenshot(path=str(Path(settings.BASE_DIR) / "docs/user-guide/images/care-plan-merge.png"))
         crisis = other.get_by_role("group", name="Crisis plan: which version should be saved?")
         expect(crisis).to_contain_text("Keep their version: “Ring 111”")
         expect(crisis).to_contain_text("Keep your version: “Ring my son”")
