@@ -484,6 +484,8 @@ def change_visit(*, actor: Staff, visit: Visit, visitor: Staff, starts_at: datet
     """Move a planned visit to another time, or give it to another visitor (who joins the care team)."""
     if visit.starts_at <= timezone.now():
         raise CareRefused("This visit's time has passed: record what happened instead of moving it.")
+    if starts_at <= timezone.now():
+        raise CareRefused("Move the visit to a time that has not passed yet", field="time")
     visit = _still_planned(visit, visitor=visitor, profession=visitor.profession, starts_at=starts_at, minutes=minutes)
     _visitor_in_care_team(actor, visit.person, visitor)
     record_event(

@@ -194,3 +194,23 @@ def test_a_visit_is_cancelled_with_a_reason_and_a_stale_form_gets_a_clear_messag
     assert "This visit can no longer be changed: it is now “cancelled by the team”" in stale.content.decode()
     booked.refresh_from_db()
     assert booked.starts_at == at(9)
+
+
+def test_a_visit_cannot_be_moved_into_the_past(client_for: SignIn, person: Person, nurse: Staff) -> None:
+    booked = visit(person, nurse, at(9))
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    response = client_for(nurse).post(
+        reverse("care:change_visit", args=[person.pk, booked.pk]),
+        {
+            "visitor": str(nurse.pk),
+            "day_day": str(yesterday.day),
+            "day_month": str(yesterday.month),
+            "day_year": str(yesterday.year),
+            "time": "09:00",
+            "minutes": "30",
+        },
+    )
+    assert response.status_code == 400
+    assert 'id="id_time-error"' in response.content.decode()
+    booked.refresh_from_db()
+    assert booked.starts_at == at(9)
