@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from oneteam.care import services
-from oneteam.care.models import CarePlan, GoalStatus
+from oneteam.care.models import CarePlan, GoalStatus, ServiceType
 from oneteam.organisations.models import Staff
 from oneteam.people.models import Person
 
@@ -123,3 +123,35 @@ def test_a_stale_goal_status_that_did_not_clash_saves_without_a_choice(
     goal.refresh_from_db()
     assert goal.status == GoalStatus.MET
     assert CarePlan.objects.get(person=person).what_matters == "New words"
+
+
+def test_a_stale_addition_keeps_what_was_typed_and_saves_on_confirmation(
+    client_for: SignIn, person: Person, nurse: Staff, social_worker: Staff
+) -> None:
+    version = full_plan(person, nurse, goals=0, actions=0)
+    services.update_plan_text(actor=nurse, person=person, expected_version=version, what_matters="New words")
+    client = client_for(social_worker)
+    service = str(ServiceType.objects.get(code="day-centre").pk)
+    stale = client.post(
+        reverse("care:add_action", args=[person.pk]),
+        {
+            "version": str(version),
+            "description": "Arrange a day centre place",
+            "owner": str(social_worker.pk),
+            "service_type": service,
+            "due_day": "1",
+            "due_month": "6",
+            "due_year": "2030",
+        },
+    )
+    assert stale.status_code == 409
+    data = fields_of(stale)
+    assert data["description"] == "Arrange a day centre place" and data["version"] == str(version + 1)
+    assert "Changed What matters to me" in stale.content.decode()
+    page = stale.content.decode()
+    # The owner and the kind of service chosen are still chosen (select boxes are not in `fields_of`).
+    assert f'value="{social_worker.pk}" selected' in page and f'value="{service}" selected' in page
+    data.update(owner=str(social_worker.pk), service_type=service)
+    assert client.post(reverse("care:add_action", args=[person.pk]), data).status_code == 302
+    plan = CarePlan.objects.get(person=person)
+    assert plan.what_matters == "New words" and plan.actions.get().description == "Arrange a day centre place"
