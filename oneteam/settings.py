@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "oneteam.referrals",
     "oneteam.directory",
     "oneteam.care",
+    "oneteam.notes",
     "oneteam.mdt",
     "oneteam.synthetic",
     "oneteam.operations",

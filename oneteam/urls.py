@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("oneteam.outcomes.urls_public")),
     path("risk/", include("oneteam.risk.urls")),
     path("care/", include("oneteam.care.urls")),
+    path("notes/", include("oneteam.notes.urls")),
     path("mdt/", include("oneteam.mdt.urls")),
     path("", include("oneteam.referrals.urls_public")),
     path("", include("oneteam.directory.urls")),

@@ -107,9 +107,69 @@ def nhs(day: datetime.date) -> str:
 
 
 class VersionedForm(forms.Form):
-    """A change to the care plan, made against the version the member of staff was looking at."""
+    """A change to the care plan, made against the version the member of staff was looking at.
+
+    `merge_fields` are the fields that show a stored value (a text, a status).
+    Each carries, hidden, the value as it was when the form was opened
+    (`was_<name>`), so a save that meets a newer version can be merged field by
+    field (`services.merge_changes`). A field both people changed is listed in
+    `conflicts`, and the person saving must choose whose version to keep.
+    """
 
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    conflicts = forms.CharField(required=False, widget=forms.HiddenInput)
+    merge_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._add_merge_fields()
+
+    def _add_merge_fields(self) -> None:
+        for name in self.merge_fields:
+            self.fields[f"was_{name}"] = forms.CharField(required=False, strip=False, widget=forms.HiddenInput)
+            self.initial.setdefault(f"was_{name}", self.initial.get(name, ""))
+        for name in self.conflicted():
+            label = self.fields[name].label
+            self.fields[f"choose_{name}"] = forms.ChoiceField(
+                label=f"{label}: which version should be saved?",
+                choices=[
+                    ("theirs", f"Keep their version: “{self.shown(name, self._value(f'was_{name}'))}”"),
+                    ("yours", f"Keep your version: “{self.shown(name, self._value(name))}”"),
+                ],
+                widget=forms.RadioSelect,
+                error_messages={"required": f"Choose which version of {str(label).lower()} to save"},
+            )
+
+    def hold_merge(self, values: dict[str, Any]) -> None:
+        """Carry a merged save: `values` become the form's values, and the merged fields travel hidden.
+
+        The page shows each merged field (theirs, yours, what will be saved) and asks for a choice where both
+        changed it.
+        """
+        self.initial.update(values)
+        self._add_merge_fields()
+        for name in self.merge_fields:
+            self.fields[name].widget = forms.HiddenInput()
+
+    def _value(self, name: str) -> str:
+        source = self.data if self.is_bound else self.initial
+        return str(source.get(name) or "")
+
+    def conflicted(self) -> list[str]:
+        """The merge fields both people changed, whose version the person saving must choose."""
+        return [name for name in self._value("conflicts").split(",") if name in self.merge_fields]
+
+    def shown(self, name: str, value: str) -> str:
+        """A field's value as the person reads it: a status by its label, a text as it is."""
+        choices = getattr(self.fields[name], "choices", None)
+        return str(dict(choices).get(value, value)) if choices else value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for name in self.conflicted():
+            if cleaned.get(f"choose_{name}") == "theirs":
+                cleaned[name] = cleaned.get(f"was_{name}", "")
+        return cleaned
 
 
 # -- Assessments ---------------------------------------------------------------------------------------------
@@ -145,6 +205,9 @@ class StartAssessmentForm(forms.Form):
 
 class AnswersForm(forms.Form):
     """The questions of an assessment template, checked by their type, required flag and length."""
+
+    # Carried from the start page: why a repeat within 90 days is needed (checked again when it is saved).
+    repeat_reason = forms.CharField(required=False, max_length=1000, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, template: AssessmentTemplate, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -222,6 +285,8 @@ class AnswersForm(forms.Form):
 
 
 class PlanTextForm(VersionedForm):
+    merge_fields = ("what_matters", "crisis_plan", "contingency_plan", "carers")
+
     what_matters = text(
         "What matters to me",
         LONG_TEXT,
@@ -291,6 +356,8 @@ class ActionForm(VersionedForm):
 
 
 class ActionStatusForm(VersionedForm):
+    merge_fields = ("status",)
+
     status = forms.ChoiceField(
         label="Status",
         choices=ActionStatus.choices,
@@ -300,6 +367,8 @@ class ActionStatusForm(VersionedForm):
 
 
 class GoalStatusForm(VersionedForm):
+    merge_fields = ("status",)
+
     status = forms.ChoiceField(
         label="Status",
         choices=GoalStatus.choices,
@@ -333,11 +402,28 @@ class DecisionForm(VersionedForm):
 
 # -- Mental capacity ----------------------------------------------------------------------------------------
 
+# Each stage-2 question, and the label of the box for its evidence.
 STAGE_TWO = (
-    ("understands", "Can the person understand the information relevant to the decision?"),
-    ("retains", "Can they retain that information long enough to make the decision?"),
-    ("uses_or_weighs", "Can they use or weigh that information as part of making the decision?"),
-    ("communicates", "Can they communicate their decision (by any means)?"),
+    (
+        "understands",
+        "Can the person understand the information relevant to the decision?",
+        "Evidence: whether they understand the information",
+    ),
+    (
+        "retains",
+        "Can they retain that information long enough to make the decision?",
+        "Evidence: whether they retain the information",
+    ),
+    (
+        "uses_or_weighs",
+        "Can they use or weigh that information as part of making the decision?",
+        "Evidence: whether they use or weigh the information",
+    ),
+    (
+        "communicates",
+        "Can they communicate their decision (by any means)?",
+        "Evidence: whether they communicate their decision",
+    ),
 )
 
 
@@ -367,25 +453,24 @@ class CapacityForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         add_date_fields(self, "assessed")
-        for name, label in STAGE_TWO:
-            self.fields[name] = yes_no(f"Stage 2: {label[0].lower()}{label[1:]}", "", required=False)
-            self.fields[name].label = label
-            self.fields[f"{name}_evidence"] = text(f"Evidence: {label[4:].rstrip('?')}", 2000)
+        for name, label, evidence in STAGE_TWO:
+            self.fields[name] = yes_no(label, "", required=False)
+            self.fields[f"{name}_evidence"] = text(evidence, 2000)
 
     def stage_two(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         """The four stage-2 questions, each with its evidence box."""
-        return [(self[name], self[f"{name}_evidence"]) for name, _label in STAGE_TWO]
+        return [(self[name], self[f"{name}_evidence"]) for name, _label, _evidence in STAGE_TWO]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         cleaned["assessed_on"] = clean_date(self, "assessed", "The date of the assessment", latest=timezone.localdate())
         if cleaned.get("impairment"):
-            for name, label in STAGE_TWO:
+            for name, label, _evidence in STAGE_TWO:
                 if cleaned.get(name) is None:
                     self.add_error(name, f"Answer stage 2: {label[0].lower()}{label[1:]}")
                 if not cleaned.get(f"{name}_evidence"):
                     self.add_error(f"{name}_evidence", "Enter the evidence for this answer")
-            lacks = any(cleaned.get(name) is False for name, _label in STAGE_TWO)
+            lacks = any(cleaned.get(name) is False for name, _label, _evidence in STAGE_TWO)
             if lacks and not cleaned.get("best_interests_decision"):
                 self.add_error(
                     "best_interests_decision", "Record the best-interests decision, as the person lacks capacity"
@@ -396,10 +481,10 @@ class CapacityForm(forms.Form):
         """The record's fields, as `services.record_capacity_assessment` takes them."""
         data = self.cleaned_data
         names = ["decision", "assessed_on", "impairment", "impairment_evidence"]
-        names += [name for stage, _label in STAGE_TWO for name in (stage, f"{stage}_evidence")]
+        names += [name for stage, _label, _evidence in STAGE_TWO for name in (stage, f"{stage}_evidence")]
         names += ["best_interests_decision", "best_interests_consulted"]
         answers = {name: data.get(name) for name in names}
-        for stage, _label in STAGE_TWO:
+        for stage, _label, _evidence in STAGE_TWO:
             answers[f"{stage}_evidence"] = answers[f"{stage}_evidence"] or ""
         return answers
 
@@ -458,6 +543,21 @@ class VisitForm(forms.Form):
             naive = datetime.datetime.combine(day, datetime.time(int(match[1]), int(match[2])))
             cleaned["starts_at"] = timezone.make_aware(naive)
         return cleaned
+
+
+class ChangeVisitForm(VisitForm):
+    """Move a planned visit or give it to someone else: the same questions as booking, but its purpose stays."""
+
+    purpose = None  # type: ignore[assignment]
+
+
+class CancelVisitForm(forms.Form):
+    reason = text(
+        "Why is the visit cancelled?",
+        500,
+        "Say why the visit is cancelled",
+        help_text="Everyone who looks at the visit calendar will see this.",
+    )
 
 
 class VisitOutcomeForm(forms.Form):

@@ -129,6 +129,7 @@ class Goal(models.Model):
 
 class Funding(models.TextChoices):
     FREE_NHS = "free_nhs", "Free (NHS)"
+    FREE_COUNCIL = "free_council", "Free (council)"
     MEANS_TESTED = "means_tested", "Means-tested (social care)"
     FREE_COMMUNITY = "free_community", "Free (community or voluntary)"
 
@@ -253,10 +254,16 @@ class VisitOutcome(models.TextChoices):
     COMPLETED = "completed", "Completed"
     NO_ACCESS = "no_access", "No access"
     CANCELLED_BY_PERSON = "cancelled_by_person", "Cancelled by the person"
+    # Called off by the team before it happened, with the reason in `outcome_note`.
+    CANCELLED = "cancelled", "Cancelled by the team"
 
 
 class Visit(models.Model):
-    """A planned visit to the person by a named professional."""
+    """A planned visit to the person by a named professional.
+
+    Until it happens it can be moved, given to another visitor or cancelled with
+    a reason; once its time has passed, it gets an outcome.
+    """
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="visits")
     visitor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits")

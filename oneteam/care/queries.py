@@ -19,13 +19,13 @@ from django.utils import timezone
 
 from oneteam.access.models import DataCategory, Purpose
 from oneteam.access.policy import Decision
-from oneteam.access.services import authorise_read
+from oneteam.access.services import authorise_read, authorise_reads
 from oneteam.directory.models import Signpost
 from oneteam.jinja2 import nhs_date
 from oneteam.mdt.models import MdtAction
 from oneteam.mdt.queries import person_actions
 from oneteam.organisations.models import Staff
-from oneteam.people.models import Person
+from oneteam.people.models import Person, SafetyAlert
 
 from .models import (
     Assessment,
@@ -121,7 +121,7 @@ def visit_warnings(visits: Sequence[Visit], limit: int) -> list[DayWarning]:
     """Days with more than `limit` visits, and visits that overlap, ignoring cancelled ones. No queries."""
     by_day: dict[datetime.date, list[Visit]] = defaultdict(list)
     for visit in visits:
-        if visit.outcome != VisitOutcome.CANCELLED_BY_PERSON:
+        if visit.outcome not in (VisitOutcome.CANCELLED_BY_PERSON, VisitOutcome.CANCELLED):
             by_day[timezone.localtime(visit.starts_at).date()].append(visit)
     warnings = []
     for day, day_visits in sorted(by_day.items()):
@@ -163,6 +163,11 @@ def person_visits(person: Person) -> list[Visit]:
     return list(person.visits.filter(starts_at__gte=since).select_related("visitor")[:VISITS_SHOWN])
 
 
+def visit_history(person: Person) -> list[Visit]:
+    """The person's latest visits, past and planned, newest first, with their visitors."""
+    return list(person.visits.select_related("visitor").order_by("-starts_at", "-id")[:VISITS_SHOWN])
+
+
 @dataclass
 class CareRecord:
     """What a member of staff may see of a person's care."""
@@ -197,10 +202,41 @@ def care_record(*, staff: Staff, person: Person) -> CareRecord:
     return record
 
 
-def day_list(*, staff: Staff, day: datetime.date) -> list[tuple[Visit, Decision]]:
-    """A professional's visits on one day in time order, each with whether they may see who it is for.
+def safety_alerts(staff: Staff, people: Sequence[Person]) -> dict[int, list[SafetyAlert]]:
+    """Each person's active safety alerts, for whoever may visit them; every read is audited, in one append.
 
-    Each person's name and address is read through the policy and audited, like any record.
+    The policy shows safety alerts to anyone for direct care, whatever else
+    they may see, so that no one visits a home unwarned. One query for the alerts.
+    """
+    decisions = authorise_reads(
+        staff=staff, people=people, categories=[DataCategory.SAFETY_ALERTS], purpose=Purpose.DIRECT_CARE
+    )
+    allowed = [pk for pk, answers in decisions.items() if answers[DataCategory.SAFETY_ALERTS].allowed]
+    alerts: dict[int, list[SafetyAlert]] = {pk: [] for pk in decisions}
+    for alert in SafetyAlert.objects.filter(person_id__in=allowed, active=True):
+        alerts[alert.person_id].append(alert)
+    return alerts
+
+
+def person_safety_alerts(staff: Staff, person: Person) -> list[SafetyAlert]:
+    """One person's active safety alerts (see `safety_alerts`)."""
+    return safety_alerts(staff, [person])[person.pk]
+
+
+@dataclass(frozen=True)
+class DayVisit:
+    """One visit on a professional's day list: whether they may see who it is for, and the safety alerts."""
+
+    visit: Visit
+    decision: Decision
+    alerts: list[SafetyAlert]
+
+
+def day_list(*, staff: Staff, day: datetime.date) -> list[DayVisit]:
+    """A professional's visits on one day in time order, each with its person's safety alerts.
+
+    Each person's name and address is read through the policy and audited, like
+    any record; the safety alerts are shown whatever else the visitor may see.
     """
     start = timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
     visits = list(
@@ -208,10 +244,12 @@ def day_list(*, staff: Staff, day: datetime.date) -> list[tuple[Visit, Decision]
         .select_related("person", "person__practice_neighbourhood", "person__ward_neighbourhood")
         .order_by("starts_at", "id")
     )
-    seen: dict[int, Decision] = {}
-    for visit in visits:
-        if visit.person_id not in seen:
-            seen[visit.person_id] = authorise(staff, visit.person, [DataCategory.DEMOGRAPHICS])[
-                DataCategory.DEMOGRAPHICS
-            ]
-    return [(visit, seen[visit.person_id]) for visit in visits]
+    people = list({visit.person_id: visit.person for visit in visits}.values())
+    decisions = authorise_reads(
+        staff=staff, people=people, categories=[DataCategory.DEMOGRAPHICS], purpose=Purpose.DIRECT_CARE
+    )
+    alerts = safety_alerts(staff, people)
+    return [
+        DayVisit(visit, decisions[visit.person_id][DataCategory.DEMOGRAPHICS], alerts[visit.person_id])
+        for visit in visits
+    ]

@@ -9,6 +9,7 @@ before these are called; rules about the change itself are decided here.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from oneteam.access.models import AuditAction, DataCategory
+from oneteam.access.care_team import current_care_team, join_care_team
+from oneteam.access.models import AuditAction, CareRole, DataCategory
 from oneteam.access.services import record_event
 from oneteam.organisations.models import Staff
 from oneteam.people.models import Person
@@ -65,6 +67,51 @@ class StalePlan(Exception):
         self.changes = changes
 
 
+@dataclass(frozen=True)
+class FieldMerge:
+    """One field of a stale save: their value now, yours, and what will be saved (None: the saver decides)."""
+
+    name: str
+    theirs: str
+    yours: str
+    saved: str | None
+
+    @property
+    def conflict(self) -> bool:
+        """Both changed this field, differently: the person saving chooses, with both in front of them."""
+        return self.saved is None
+
+
+def merge_changes(
+    *, base: Mapping[str, str | None], theirs: Mapping[str, str], yours: Mapping[str, str]
+) -> list[FieldMerge]:
+    """Merge a save made against an older version, field by field, never undoing anyone's change.
+
+    `base` is each field as the person saving opened it, `theirs` as it is now,
+    `yours` as they typed it. A field only they changed keeps their value; a
+    field only you changed takes yours; a field both changed the same way is
+    agreed; a field both changed differently is a conflict. Fields nobody
+    changed are left out. No queries.
+    """
+    merges = []
+    for name, typed in yours.items():
+        # Browsers send line breaks as CRLF; a stored text may hold either.
+        was, now, mine = (_lines(value) for value in (base.get(name), theirs[name], typed))
+        if now in (mine, was):
+            saved: str | None = mine
+        elif mine == was:
+            saved = now
+        else:
+            saved = None
+        if now != was or mine != was:
+            merges.append(FieldMerge(name=name, theirs=now or "", yours=mine or "", saved=saved))
+    return merges
+
+
+def _lines(text: str | None) -> str | None:
+    return None if text is None else text.replace("\r\n", "\n")
+
+
 # -- Assessments ---------------------------------------------------------------------------------------------
 
 
@@ -81,11 +128,8 @@ def recent_assessment(person: Person, template: AssessmentTemplate) -> Assessmen
     )
 
 
-@transaction.atomic
-def start_assessment(
-    *, actor: Staff, person: Person, template: AssessmentTemplate, repeat_reason: str = ""
-) -> Assessment:
-    """Start an assessment. Within the repeat window of a completed one it needs a reason and counts as a repeat."""
+def check_repeat(person: Person, template: AssessmentTemplate, repeat_reason: str) -> tuple[Assessment | None, str]:
+    """The completed assessment this one repeats, if any, and the reason; a repeat without a reason is refused."""
     previous = recent_assessment(person, template)
     reason = repeat_reason.strip()
     if previous is not None and not reason:
@@ -94,14 +138,31 @@ def start_assessment(
             f"assessment less than {REPEAT_WINDOW_DAYS} days ago. Read it first, or say why it must be done again",
             field="repeat_reason",
         )
+    return previous, reason if previous is not None else ""
+
+
+@transaction.atomic
+def record_assessment(
+    *, actor: Staff, person: Person, template: AssessmentTemplate, answers: dict[str, Any], repeat_reason: str = ""
+) -> Assessment:
+    """Save a completed assessment and share it with the team, in one go: nothing is stored before this.
+
+    Within the repeat window of a completed one it needs a reason and counts as a repeat.
+    """
+    previous, reason = check_repeat(person, template, repeat_reason)
+    now = timezone.now()
     assessment = Assessment.objects.create(
         person=person,
         template=template,
         assessor=actor,
         assessor_profession=actor.profession,
-        started_at=timezone.now(),
+        trusted_assessor=actor.profession in template.trusted_professions,
+        status=AssessmentStatus.COMPLETED,
+        started_at=now,
+        completed_at=now,
+        answers=answers,
         is_repeat=previous is not None,
-        repeat_reason=reason if previous is not None else "",
+        repeat_reason=reason,
         repeat_of=previous,
     )
     record_event(
@@ -116,7 +177,7 @@ def start_assessment(
 
 @transaction.atomic
 def complete_assessment(*, actor: Staff, assessment: Assessment, answers: dict[str, Any]) -> Assessment:
-    """Save the checked answers and share the assessment with the team, all at once or not at all."""
+    """Complete an assessment started before assessments were saved only when complete, all at once or not at all."""
     if assessment.assessor_id != actor.pk:
         raise CareRefused("Only the person who started this assessment can complete it.")
     now = timezone.now()
@@ -366,6 +427,17 @@ def record_capacity_assessment(*, actor: Staff, person: Person, answers: dict[st
 # -- Visits -------------------------------------------------------------------------------------------------
 
 
+def _visitor_in_care_team(actor: Staff, person: Person, visitor: Staff) -> None:
+    """Whoever is booked to visit joins the person's care team, so the policy shows them the address.
+
+    A visit is direct care: a voluntary-sector link worker booked to visit must
+    see where to go and the visit calendar, not only the safety alert.
+    """
+    team = current_care_team(person)
+    if not any(member.staff_id == visitor.pk and member.role != CareRole.MDT_ATTENDEE for member in team):
+        join_care_team(actor=actor, person=person, staff=visitor, role=CareRole.ALLOCATED_PROFESSIONAL)
+
+
 @transaction.atomic
 def book_visit(
     *, actor: Staff, person: Person, visitor: Staff, starts_at: datetime.datetime, minutes: int, purpose: str
@@ -381,6 +453,7 @@ def book_visit(
         booked_by=actor,
         booked_at=timezone.now(),
     )
+    _visitor_in_care_team(actor, person, visitor)
     record_event(
         staff=actor,
         action=AuditAction.CREATE,
@@ -391,11 +464,73 @@ def book_visit(
     return visit
 
 
+def _still_planned(visit: Visit, **changes: Any) -> Visit:
+    """Change a visit only if it is still planned, in one conditional UPDATE; otherwise say what happened to it.
+
+    Someone may have recorded an outcome or cancelled it since the form was opened.
+    """
+    if not Visit.objects.filter(pk=visit.pk, outcome=VisitOutcome.PLANNED).update(**changes):
+        visit.refresh_from_db()
+        raise CareRefused(
+            f"This visit can no longer be changed: it is now “{visit.get_outcome_display().lower()}”. "
+            "Go back to the visit calendar to see it as it is now."
+        )
+    visit.refresh_from_db()
+    return visit
+
+
+@transaction.atomic
+def change_visit(*, actor: Staff, visit: Visit, visitor: Staff, starts_at: datetime.datetime, minutes: int) -> Visit:
+    """Move a planned visit to another time, or give it to another visitor (who joins the care team)."""
+    if visit.starts_at <= timezone.now():
+        raise CareRefused("This visit's time has passed: record what happened instead of moving it.")
+    if starts_at <= timezone.now():
+        raise CareRefused("Move the visit to a time that has not passed yet", field="time")
+    visit = _still_planned(visit, visitor=visitor, profession=visitor.profession, starts_at=starts_at, minutes=minutes)
+    _visitor_in_care_team(actor, visit.person, visitor)
+    record_event(
+        staff=actor,
+        action=AuditAction.UPDATE,
+        person_id=visit.person_id,
+        category=DataCategory.CARE_PLAN,
+        detail={"visit": visit.pk, "changed": True},
+    )
+    return visit
+
+
+@transaction.atomic
+def cancel_visit(*, actor: Staff, visit: Visit, reason: str) -> Visit:
+    """Call off a planned visit; the reason stays on the calendar for everyone."""
+    reason = reason.strip()
+    if not reason:
+        raise CareRefused("Say why the visit is cancelled", field="reason")
+    visit = _still_planned(visit, outcome=VisitOutcome.CANCELLED, outcome_note=reason)
+    record_event(
+        staff=actor,
+        action=AuditAction.UPDATE,
+        person_id=visit.person_id,
+        category=DataCategory.CARE_PLAN,
+        detail={"visit": visit.pk, "outcome": VisitOutcome.CANCELLED.value},
+    )
+    return visit
+
+
 @transaction.atomic
 def record_visit_outcome(*, actor: Staff, visit: Visit, outcome: VisitOutcome, note: str) -> Visit:
-    """Say what happened: completed, no access, or cancelled by the person."""
-    visit.outcome, visit.outcome_note = outcome, note
-    visit.save(update_fields=["outcome", "outcome_note"])
+    """Say what happened at a visit whose time has come: completed, no access, or cancelled by the person."""
+    if visit.starts_at > timezone.now():
+        raise CareRefused(
+            "This visit has not happened yet, so it cannot have an outcome. Move or cancel it instead.",
+            field="outcome",
+        )
+    changed = (
+        Visit.objects.filter(pk=visit.pk)
+        .exclude(outcome=VisitOutcome.CANCELLED)
+        .update(outcome=outcome, outcome_note=note)
+    )
+    if not changed:
+        raise CareRefused("This visit was cancelled by the team, so it cannot have an outcome.")
+    visit.refresh_from_db()
     record_event(
         staff=actor,
         action=AuditAction.UPDATE,

@@ -28,6 +28,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from tqdm import tqdm
 
+from oneteam.access.models import CareRole, CareTeamMembership
 from oneteam.organisations.models import Profession, Staff
 from oneteam.people.models import CarePackage, Person
 from oneteam.synthetic.sampling import rng_for
@@ -346,14 +347,35 @@ def _write(batch: _Batch) -> int:
     PlanChange.objects.bulk_create(changes)
     CapacityAssessment.objects.bulk_create(batch.capacity)
     Visit.objects.bulk_create(batch.visits)
+    memberships = _visitors_in_care_team(batch.visits)
     return (
-        len(batch.assessments)
+        len(memberships)
+        + len(batch.assessments)
         + len(plans) * 2
         + len(goals)
         + len(actions)
         + len(decisions)
         + len(batch.capacity)
         + len(batch.visits)
+    )
+
+
+def _visitors_in_care_team(visits: list[Visit]) -> list[CareTeamMembership]:
+    """Whoever is booked for a planned visit is on the person's care team, as `services.book_visit` makes them."""
+    booked: dict[tuple[int, int], datetime.datetime] = {}
+    for visit in visits:
+        if visit.outcome == VisitOutcome.PLANNED:
+            pair = (visit.person_id, visit.visitor_id)
+            booked[pair] = min(booked.get(pair, visit.booked_at), visit.booked_at)
+    on_team = set(
+        CareTeamMembership.objects.filter(person_id__in={person for person, _staff in booked}, ended_at__isnull=True)
+        .exclude(role=CareRole.MDT_ATTENDEE)
+        .values_list("person_id", "staff_id")
+    )
+    return CareTeamMembership.objects.bulk_create(
+        CareTeamMembership(person_id=person, staff_id=staff, role=CareRole.ALLOCATED_PROFESSIONAL, started_at=at)
+        for (person, staff), at in sorted(booked.items())
+        if (person, staff) not in on_team
     )
 
 

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from oneteam.access.decorators import profession_required, reads_personal_data
 from oneteam.access.models import AuditAction, DataCategory
 from oneteam.access.services import record_event
-from oneteam.jinja2 import error_summary, nhs_date
+from oneteam.jinja2 import error_summary, nhs_date, nhs_datetime
 from oneteam.organisations.models import Profession, Staff
 from oneteam.people.models import Person
 from oneteam.web import cannot, posted, signed_in_staff
@@ -32,7 +32,9 @@ from .forms import (
     ActionForm,
     ActionStatusForm,
     AnswersForm,
+    CancelVisitForm,
     CapacityForm,
+    ChangeVisitForm,
     DecisionForm,
     GoalForm,
     GoalStatusForm,
@@ -52,6 +54,7 @@ from .models import (
     GoalStatus,
     RoleGuide,
     ServiceType,
+    Visit,
     VisitOutcome,
 )
 from .pdf import care_plan_pdf
@@ -93,14 +96,21 @@ def record(request: HttpRequest, person_id: int) -> HttpResponse:
 # -- Assessments --------------------------------------------------------------------------------------------
 
 
+def _templates_allowed(request: HttpRequest, person: Person) -> list[AssessmentTemplate]:
+    """The current templates whose data category the policy lets this member of staff see about the person."""
+    decisions = queries.authorise(signed_in_staff(request), person, queries.CARE_CATEGORIES)
+    allowed = queries.allowed_categories(decisions)
+    return [template for template in queries.current_templates() if template.category in allowed]
+
+
 @require_http_methods(["GET", "POST"])
 @reads_personal_data
 def start_assessment(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Choose an assessment to start; a repeat within 90 days of a completed one needs a reason."""
+    """Choose an assessment; a repeat within 90 days of a completed one needs a reason. Nothing is saved here:
+    the questions follow, and the assessment is stored only when it is completed.
+    """
     person = queries.person_for_care(person_id)
-    decisions = queries.authorise(signed_in_staff(request), person, queries.CARE_CATEGORIES)
-    allowed = queries.allowed_categories(decisions)
-    templates = [template for template in queries.current_templates() if template.category in allowed]
+    templates = _templates_allowed(request, person)
     if not templates:
         return cannot(request)
     form = StartAssessmentForm(
@@ -108,17 +118,14 @@ def start_assessment(request: HttpRequest, person_id: int) -> HttpResponse:
         templates=AssessmentTemplate.objects.filter(pk__in=[t.pk for t in templates]).order_by("title"),
     )
     if request.method == "POST" and form.is_valid():
+        chosen, reason = form.cleaned_data["template"], form.cleaned_data["repeat_reason"]
         try:
-            assessment = services.start_assessment(
-                actor=signed_in_staff(request),
-                person=person,
-                template=form.cleaned_data["template"],
-                repeat_reason=form.cleaned_data["repeat_reason"],
-            )
+            previous, reason = services.check_repeat(person, chosen, reason)
         except services.CareRefused as refused:
             form.add_error(refused.field, refused.message)
         else:
-            return redirect("care:assessment", person_id=person.pk, assessment_id=assessment.pk)
+            answers = AnswersForm(None, template=chosen, initial={"repeat_reason": reason})
+            return _answers_page(request, person, chosen, answers, repeat_of=previous)
     recent = [(template, services.recent_assessment(person, template)) for template in templates]
     return _page(
         request,
@@ -126,6 +133,46 @@ def start_assessment(request: HttpRequest, person_id: int) -> HttpResponse:
         {"person": person, "form": form, "recent": [(t, a) for t, a in recent if a is not None]},
         [form],
     )
+
+
+def _answers_page(
+    request: HttpRequest,
+    person: Person,
+    template: AssessmentTemplate,
+    form: AnswersForm,
+    *,
+    repeat_of: Assessment | None = None,
+    action: str = "",
+) -> HttpResponse:
+    action = action or reverse("care:new_assessment", args=[person.pk, template.pk])
+    context = {"person": person, "template": template, "form": form, "repeat_of": repeat_of, "action": action}
+    return _page(request, "care/answer_assessment.jinja", context, [form])
+
+
+@require_http_methods(["GET", "POST"])
+@reads_personal_data
+def new_assessment(request: HttpRequest, person_id: int, template_id: int) -> HttpResponse:
+    """The questions of a new assessment; completing them saves and shares it, all at once or not at all."""
+    person = queries.person_for_care(person_id)
+    chosen = next((t for t in _templates_allowed(request, person) if t.pk == template_id), None)
+    if chosen is None:
+        return cannot(request)
+    form = AnswersForm(posted(request), template=chosen)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_assessment(
+                actor=signed_in_staff(request),
+                person=person,
+                template=chosen,
+                answers=form.answers(),
+                repeat_reason=form.cleaned_data["repeat_reason"],
+            )
+        except services.CareRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(request, f"{chosen.title} completed and shared with the team.")
+            return redirect(_care_url(person, "assessments"))
+    return _answers_page(request, person, chosen, form)
 
 
 @require_http_methods(["GET", "POST"])
@@ -150,7 +197,7 @@ def assessment(request: HttpRequest, person_id: int, assessment_id: int) -> Http
         )
     if found.assessor_id != signed_in_staff(request).pk:
         return cannot(request)
-    form = AnswersForm(posted(request), template=found.template)
+    form = AnswersForm(posted(request), template=found.template, initial={"repeat_reason": found.repeat_reason})
     if request.method == "POST" and form.is_valid():
         try:
             services.complete_assessment(actor=signed_in_staff(request), assessment=found, answers=form.answers())
@@ -159,7 +206,7 @@ def assessment(request: HttpRequest, person_id: int, assessment_id: int) -> Http
         else:
             messages.success(request, f"{found.template.title} completed and shared with the team.")
             return redirect(_care_url(person, "assessments"))
-    return _page(request, "care/answer_assessment.jinja", {"person": person, "assessment": found, "form": form}, [form])
+    return _answers_page(request, person, found.template, form, repeat_of=found.repeat_of, action=request.path)
 
 
 def _answers(found: Assessment) -> list[tuple[str, str]]:
@@ -212,39 +259,55 @@ def _plan_form_page(
 ) -> HttpResponse:
     """Show a care-plan form and save it against the version the member of staff saw.
 
-    If someone else changed the plan meanwhile, nothing is saved: the form comes
-    back with what they typed, the other person's change, and the plan's new
-    version, so saving again is a deliberate choice made knowing both.
+    If someone else changed the plan meanwhile, nothing is saved yet: the page
+    shows their changes and, field by field, their version, yours and what will
+    be saved (`_merged`); saving again saves that, and where both changed the
+    same field the person saving chooses which version to keep.
     """
     person = _allowed(request, person_id, DataCategory.CARE_PLAN)
     if person is None:
         return cannot(request)
     plan = CarePlan.objects.filter(person=person).first()
-    initial = {"version": plan.version if plan else 0}
     form = make_form(posted(request), person, plan)
-    form.initial.update(initial)
-    stale = None
+    form.initial["version"] = plan.version if plan else 0
+    stale, merges = None, list[services.FieldMerge]()
     if request.method == "POST" and form.is_valid():
         try:
             message = save(signed_in_staff(request), person, form.cleaned_data["version"], form)
         except services.StalePlan as conflict:
             stale = conflict
-            data = request.POST.copy()
-            data["version"] = str(conflict.plan.version)
-            form = make_form(data, person, conflict.plan)
-            form.is_valid()
-            form.add_error(
-                None,
-                "Your change has not been saved, because someone else changed this care plan while you were "
-                "working on it. Their change is shown below. Check it, then save again if your change is still needed.",
-            )
+            form, merges = _merged(form, make_form(None, person, conflict.plan), conflict.plan)
         except services.CareRefused as refused:
             form.add_error(refused.field, refused.message)
         else:
             messages.success(request, message)
             return redirect(_care_url(person, anchor))
-    context = {"person": person, "form": form, "title": title, "stale": stale, "plan": plan}
-    return _page(request, "care/plan_form.jinja", context, [form])
+    context = {"person": person, "form": form, "title": title, "stale": stale, "merges": merges, "plan": plan}
+    response = _page(request, "care/plan_form.jinja", context, [form])
+    if stale is not None:
+        response.status_code = 409
+    return response
+
+
+def _merged(yours: Any, theirs: Any, plan: CarePlan) -> tuple[Any, list[services.FieldMerge]]:
+    """The form again, against the plan as it is now, holding the merge of your change with theirs.
+
+    It is unbound (nothing to complain about yet); merged fields travel hidden,
+    as the page shows them field by field, with a choice where both changed one.
+    """
+    names = yours.merge_fields
+    merges = services.merge_changes(
+        # A form posted without what it opened with (an old page) has no base: every difference is a conflict.
+        base={name: yours.data.get(f"was_{name}") for name in names},
+        theirs={name: str(theirs.initial.get(name) or "") for name in names},
+        yours={name: str(yours.cleaned_data[name] or "") for name in names},
+    )
+    values = {name: value for name, value in yours.data.items() if name != "csrfmiddlewaretoken"}
+    values.update({f"was_{name}": str(theirs.initial.get(name) or "") for name in names})
+    values.update({merge.name: merge.yours if merge.conflict else merge.saved for merge in merges})
+    values.update(version=plan.version, conflicts=",".join(merge.name for merge in merges if merge.conflict))
+    theirs.hold_merge(values)
+    return theirs, merges
 
 
 @require_http_methods(["GET", "POST"])
@@ -436,7 +499,7 @@ def add_capacity(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @reads_personal_data
 def visits(request: HttpRequest, person_id: int) -> HttpResponse:
-    """The person's visit calendar across professions, with warnings, and booking a visit."""
+    """The person's visit calendar across professions, with safety alerts and warnings, and booking a visit."""
     person = _allowed(request, person_id, DataCategory.CARE_PLAN)
     if person is None:
         return cannot(request)
@@ -460,29 +523,111 @@ def visits(request: HttpRequest, person_id: int) -> HttpResponse:
         "visits": calendar,
         "warnings": queries.visit_warnings(calendar, queries.max_visits_per_day()),
         "limit": queries.max_visits_per_day(),
+        "alerts": queries.person_safety_alerts(signed_in_staff(request), person),
+        "now": timezone.now(),
     }
     return _page(request, "care/visits.jinja", context, [form])
+
+
+def _visit_page(
+    request: HttpRequest,
+    person_id: int,
+    visit_id: int,
+    *,
+    make_form: Callable[[Any, Person, Visit], Any],
+    save: Callable[[Staff, Visit, Any], str],
+    template: str,
+) -> HttpResponse:
+    """A form about one visit, shown with the person's safety alerts; a refusal (say, the visit was cancelled
+    meanwhile) comes back next to the form, never as an error page.
+    """
+    person = _allowed(request, person_id, DataCategory.CARE_PLAN)
+    if person is None:
+        return cannot(request)
+    visit = get_object_or_404(person.visits.select_related("visitor"), pk=visit_id)
+    form = make_form(posted(request), person, visit)
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = save(signed_in_staff(request), visit, form)
+        except services.CareRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(request, message)
+            return redirect("care:visits", person_id=person.pk)
+    context = {
+        "person": person,
+        "visit": visit,
+        "form": form,
+        "alerts": queries.person_safety_alerts(signed_in_staff(request), person),
+        "now": timezone.now(),
+    }
+    return _page(request, template, context, [form])
 
 
 @require_http_methods(["GET", "POST"])
 @reads_personal_data
 def visit_outcome(request: HttpRequest, person_id: int, visit_id: int) -> HttpResponse:
-    """Record what happened at a visit."""
-    person = _allowed(request, person_id, DataCategory.CARE_PLAN)
-    if person is None:
-        return cannot(request)
-    visit = get_object_or_404(person.visits.select_related("visitor"), pk=visit_id)
-    form = VisitOutcomeForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        services.record_visit_outcome(
-            actor=signed_in_staff(request),
-            visit=visit,
-            outcome=VisitOutcome(form.cleaned_data["outcome"]),
-            note=form.cleaned_data["note"],
+    """Record what happened at a visit whose time has come."""
+
+    def save(staff: Staff, visit: Visit, form: Any) -> str:
+        outcome, note = VisitOutcome(form.cleaned_data["outcome"]), form.cleaned_data["note"]
+        services.record_visit_outcome(actor=staff, visit=visit, outcome=outcome, note=note)
+        return "Visit outcome recorded."
+
+    return _visit_page(
+        request,
+        person_id,
+        visit_id,
+        make_form=lambda data, _person, _visit: VisitOutcomeForm(data),
+        save=save,
+        template="care/visit_outcome.jinja",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@reads_personal_data
+def change_visit(request: HttpRequest, person_id: int, visit_id: int) -> HttpResponse:
+    """Move a planned visit to another day or time, or give it to someone else."""
+
+    def make(data: Any, person: Person, visit: Visit) -> ChangeVisitForm:
+        local = timezone.localtime(visit.starts_at)
+        initial = {
+            "visitor": visit.visitor_id,
+            "day_day": local.day,
+            "day_month": local.month,
+            "day_year": local.year,
+            "time": f"{local:%H:%M}",
+            "minutes": visit.minutes,
+        }
+        return ChangeVisitForm(data, person=person, initial=initial)
+
+    def save(staff: Staff, visit: Visit, form: Any) -> str:
+        data = form.cleaned_data
+        changed = services.change_visit(
+            actor=staff, visit=visit, visitor=data["visitor"], starts_at=data["starts_at"], minutes=data["minutes"]
         )
-        messages.success(request, "Visit outcome recorded.")
-        return redirect("care:visits", person_id=person.pk)
-    return _page(request, "care/visit_outcome.jinja", {"person": person, "visit": visit, "form": form}, [form])
+        return f"Visit changed: {changed.visitor.get_full_name()}, {nhs_datetime(changed.starts_at)}."
+
+    return _visit_page(request, person_id, visit_id, make_form=make, save=save, template="care/change_visit.jinja")
+
+
+@require_http_methods(["GET", "POST"])
+@reads_personal_data
+def cancel_visit(request: HttpRequest, person_id: int, visit_id: int) -> HttpResponse:
+    """Cancel a planned visit, saying why."""
+
+    def save(staff: Staff, visit: Visit, form: Any) -> str:
+        services.cancel_visit(actor=staff, visit=visit, reason=form.cleaned_data["reason"])
+        return "Visit cancelled."
+
+    return _visit_page(
+        request,
+        person_id,
+        visit_id,
+        make_form=lambda data, _person, _visit: CancelVisitForm(data),
+        save=save,
+        template="care/cancel_visit.jinja",
+    )
 
 
 @require_GET

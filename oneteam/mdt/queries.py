@@ -28,6 +28,7 @@ from . import timetable, words
 from .models import ActionStatus, AgendaItem, Attendance, MdtAction, Meeting
 
 UPCOMING_SHOWN = 20
+PERSON_DECISIONS_SHOWN = 50
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class Line:
     ends: datetime.datetime
     decision: Decision
     relevant: bool
+    # The person's safety alerts, for anyone who may visit them (only on items the viewer may see).
+    alerts: tuple[SafetyAlert, ...] = ()
 
     @property
     def visible(self) -> bool:
@@ -124,11 +127,20 @@ def agenda(*, staff: Staff, meeting: Meeting, action: AuditAction = AuditAction.
     practices = {item.person.gp_practice_id: item.person.gp_practice for item in items}
     prefetch(staff, [item.person for item in items])
     decisions = {item.pk: decide(staff, item.person, DataCategory.CARE_PLAN, Purpose.MDT_DISCUSSION) for item in items}
+    alerts = _safety_alerts([item for item in items if decisions[item.pk].allowed])
     slots = []
     lines = []
     for slot in timetable.build(entries, meeting.starts_at):
         slot_lines = [
-            Line(by_pk[t.key], t.starts, t.ends, decisions[t.key], is_relevant(staff, by_pk[t.key])) for t in slot.items
+            Line(
+                by_pk[t.key],
+                t.starts,
+                t.ends,
+                decisions[t.key],
+                is_relevant(staff, by_pk[t.key]),
+                tuple(alerts.get(by_pk[t.key].person_id, ())),
+            )
+            for t in slot.items
         ]
         lines += slot_lines
         slots.append(SlotView(practices[slot.practice], slot.starts, slot.ends, slot_lines))
@@ -157,6 +169,18 @@ def agenda(*, staff: Staff, meeting: Meeting, action: AuditAction = AuditAction.
     )
 
 
+def _safety_alerts(items: list[AgendaItem]) -> dict[int, list[SafetyAlert]]:
+    """Active safety alerts of the people of items the viewer may see, in one query.
+
+    The policy shows safety alerts to anyone for MDT discussion; the agenda's audit
+    events for these items (their care plan, for MDT discussion) record the read.
+    """
+    alerts: dict[int, list[SafetyAlert]] = {}
+    for alert in SafetyAlert.objects.filter(person_id__in=[item.person_id for item in items], active=True):
+        alerts.setdefault(alert.person_id, []).append(alert)
+    return alerts
+
+
 @dataclass(frozen=True)
 class ItemPage:
     """One agenda item as the chair runs it: who may attend, who did, the outcome and actions."""
@@ -165,6 +189,7 @@ class ItemPage:
     attendance: list[Attendance]
     actions: list[MdtAction]
     candidates: list[Staff]
+    alerts: list[SafetyAlert] = field(default_factory=list)
 
     @property
     def professions(self) -> str:
@@ -212,6 +237,7 @@ def item_page(*, staff: Staff, item_id: int) -> ItemPage | None:
         attendance=list(item.attendance.select_related("staff")),
         actions=list(item.actions.select_related("owner")),
         candidates=list(invitees(item.meeting, item)),
+        alerts=_safety_alerts([item]).get(item.person_id, []),
     )
 
 
@@ -247,6 +273,17 @@ def open_actions_owned_by(staff: Staff) -> list[MdtAction]:
 def actions_needing_attention(staff_id: int) -> QuerySet[MdtAction]:
     """The staff member's open MDT actions due today or overdue, for the header's inbox count."""
     return MdtAction.objects.filter(owner_id=staff_id, status=ActionStatus.OPEN, due_on__lte=timezone.localdate())
+
+
+def person_decisions(person: Person) -> list[AgendaItem]:
+    """The MDT decisions made about the person, newest first, with their meetings; for a caller that has asked the
+    policy about the person's care plan.
+    """
+    return list(
+        person.mdt_items.exclude(decision="")
+        .select_related("meeting")
+        .order_by("-meeting__starts_at", "-pk")[:PERSON_DECISIONS_SHOWN]
+    )
 
 
 def person_actions(person: Person) -> list[MdtAction]:

@@ -378,7 +378,8 @@ MEASURES: tuple[Measure, ...] = (
             key=f"first_contact_{urgency.value}",
             theme=TEAM,
             name=f"Time to first contact: {urgency.label.lower()}",
-            meaning=f"Hours from a {urgency.label.lower()} referral arriving to the first contact with the person.",
+            meaning=f"Hours from {'an' if urgency == Urgency.URGENT else 'a'} {urgency.label.lower()} referral "
+            "arriving to the first contact with the person.",
             unit="hours",
             better="lower",
             numerator=Counted(

@@ -6,6 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from oneteam.care.forms import CapacityForm
 from oneteam.care.models import Funding, RoleGuide, ServiceType
 from oneteam.organisations.models import Neighbourhood, Profession, Staff
 from oneteam.organisations.tests.factories import make_staff
@@ -43,3 +44,18 @@ def test_a_team_lead_edits_a_page(client_for: SignIn, home: Neighbourhood) -> No
     client.post(url, {"what_they_do": "Family doctors", "statutory_duties": "GMC", "ask_them_for": "Reviews"})
     guide = RoleGuide.objects.get(profession=Profession.GP)
     assert guide.what_they_do == "Family doctors" and guide.updated_by == lead
+
+
+def test_a_social_work_assessment_is_a_free_council_service_not_a_voluntary_one(
+    client_for: SignIn, nurse: Staff
+) -> None:
+    assert ServiceType.objects.get(code="social-work-assessment").funding == Funding.FREE_COUNCIL
+    page = client_for(nurse).get(reverse("care:funding")).content.decode()
+    council = page.index("Free (council)")
+    assert council < page.index("Social work assessment and advice") < page.index("Free (community or voluntary)")
+
+
+def test_the_capacity_form_asks_for_evidence_in_plain_english() -> None:
+    labels = [str(field.label) for name, field in CapacityForm().fields.items() if name.endswith("_evidence")]
+    assert "Evidence: whether they understand the information" in labels
+    assert not any("the person understand" in label for label in labels)

@@ -75,9 +75,9 @@ def test_a_stale_save_is_refused_and_the_other_change_is_shown(
     assert f'value="{version}"' in first.get(reverse("care:edit_plan", args=[person.pk])).content.decode()
     post(first, "edit_plan", person, {"version": str(version), "what_matters": "I want to see my grandson"})
     response = post(second, "edit_plan", person, {"version": str(version), "what_matters": "I want a bath"})
-    assert response.status_code == 400  # type: ignore[attr-defined]
+    assert response.status_code == 409  # type: ignore[attr-defined]
     page = response.content.decode()  # type: ignore[attr-defined]
-    assert "Your change has not been saved, because someone else changed this care plan" in page
+    assert "Your change has not been saved yet, because someone else changed this care plan" in page
     assert "I want to see my grandson" in page  # their change is shown
     assert "I want a bath" in page  # and what you typed is kept
     assert f'value="{version + 1}"' in page  # saving again is now a deliberate choice

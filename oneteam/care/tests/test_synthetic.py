@@ -6,9 +6,11 @@ import datetime
 from collections.abc import Iterator
 
 import pytest
+from django.db.models import Exists, OuterRef
 from pytest_django import DjangoDbBlocker
 
-from oneteam.care.models import Assessment, CarePlan, PlanAction, Visit
+from oneteam.access.models import CareTeamMembership
+from oneteam.care.models import Assessment, CarePlan, PlanAction, Visit, VisitOutcome
 from oneteam.care.seed import ensure_reference_data
 from oneteam.care.synthetic import caseload, generate_care
 from oneteam.synthetic.city import city_digest, clear_city, generate_city
@@ -52,6 +54,12 @@ def test_people_on_caseloads_get_plausible_care_deterministically(city: str) -> 
     assert PlanAction.objects.values("owner_profession").distinct().count() >= 4
     assert Assessment.objects.filter(template__code="holistic-what-matters", trusted_assessor=True).count() == people
     assert Assessment.objects.filter(is_repeat=True, repeat_of__isnull=False).exists()
+    # Whoever is booked for a planned visit is on the person's care team, so they see where to go.
+    planned = Visit.objects.filter(outcome=VisitOutcome.PLANNED)
+    assert planned.exists()
+    assert not planned.exclude(
+        Exists(CareTeamMembership.objects.filter(person=OuterRef("person"), staff=OuterRef("visitor")))
+    ).exists()
     first = _fingerprint()
 
     assert generate_care(seed=5, as_of=AS_OF) == (0, 0)  # everyone has care already: nothing new

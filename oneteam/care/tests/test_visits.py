@@ -8,11 +8,12 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from oneteam.access.models import CareRole, CareTeamMembership
 from oneteam.care.models import Visit, VisitOutcome
 from oneteam.care.queries import visit_warnings
 from oneteam.organisations.models import Neighbourhood, Profession, Staff
 from oneteam.organisations.tests.factories import make_staff
-from oneteam.people.models import Person
+from oneteam.people.models import Person, SafetyAlert, SafetyAlertKind
 from oneteam.people.tests.factories import make_person
 
 from .factories import visit
@@ -38,6 +39,7 @@ def test_cancelled_visits_do_not_count_and_clashes_warn(person: Person, nurse: S
         visit(person, nurse, at(9), minutes=60),
         visit(person, social_worker, at(9, 30)),
         visit(person, nurse, at(14), outcome=VisitOutcome.CANCELLED_BY_PERSON),
+        visit(person, social_worker, at(14, 5), outcome=VisitOutcome.CANCELLED, outcome_note="In hospital"),
         visit(person, nurse, at(14, 10)),
     ]
     (warning,) = visit_warnings(visits, 3)
@@ -89,8 +91,12 @@ def test_booking_checks_the_fields(client_for: SignIn, person: Person, nurse: St
     assert not Visit.objects.exists()
 
 
+def past(hours: int = 2) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(hours=hours)
+
+
 def test_outcome_is_recorded(client_for: SignIn, person: Person, nurse: Staff) -> None:
-    booked = visit(person, nurse, at(9))
+    booked = visit(person, nurse, past())
     client_for(nurse).post(
         reverse("care:visit_outcome", args=[person.pk, booked.pk]), {"outcome": "no_access", "note": "No answer"}
     )
@@ -109,3 +115,102 @@ def test_a_professional_sees_their_day_in_time_order(
     assert page.index("Morning insulin") < page.index("Afternoon dressing")
     assert "Not mine" not in page
     assert "1 Mill Road" in page
+
+
+def test_only_a_visit_whose_time_has_come_gets_an_outcome(client_for: SignIn, person: Person, nurse: Staff) -> None:
+    future = visit(person, nurse, at(9))
+    url = reverse("care:visit_outcome", args=[person.pk, future.pk])
+    assert "cannot have an outcome" in client_for(nurse).get(url).content.decode()
+    response = client_for(nurse).post(url, {"outcome": "completed", "note": ""})
+    assert response.status_code == 400
+    assert "This visit has not happened yet" in response.content.decode()
+    future.refresh_from_db()
+    assert future.outcome == VisitOutcome.PLANNED
+    calendar = client_for(nurse).get(reverse("care:visits", args=[person.pk])).content.decode()
+    assert "Move or reassign" in calendar and "Record the outcome" not in calendar
+
+
+def test_a_visit_is_moved_and_given_to_a_link_worker_who_then_sees_the_address_and_alert(
+    client_for: SignIn, home: Neighbourhood, person: Person, nurse: Staff
+) -> None:
+    SafetyAlert.objects.create(
+        person=person, kind=SafetyAlertKind.AGGRESSIVE_RELATIVE, detail="Son can be hostile", raised_on=at(9).date()
+    )
+    link_worker = make_staff(home, profession=Profession.VCSE_LINK_WORKER)
+    booked = visit(person, nurse, at(9))
+    response = client_for(nurse).post(
+        reverse("care:change_visit", args=[person.pk, booked.pk]),
+        {
+            "visitor": str(link_worker.pk),
+            "day_day": "4",
+            "day_month": "3",
+            "day_year": "2030",
+            "time": "10:30",
+            "minutes": "45",
+        },
+    )
+    assert response.status_code == 302
+    booked.refresh_from_db()
+    assert (booked.visitor, booked.starts_at, booked.minutes) == (link_worker, at(10, 30, day=4), 45)
+    assert booked.profession == Profession.VCSE_LINK_WORKER and booked.purpose == "Check-in"
+    assert CareTeamMembership.objects.filter(
+        person=person, staff=link_worker, role=CareRole.ALLOCATED_PROFESSIONAL
+    ).exists()
+    day = client_for(link_worker).get(reverse("care:my_day") + "?day=2030-03-04").content.decode()
+    assert "Son can be hostile" in day
+    assert "1 Mill Road" in day
+    assert reverse("care:visits", args=[person.pk]) in day
+    calendar = client_for(link_worker).get(reverse("care:visits", args=[person.pk]))
+    assert calendar.status_code == 200 and "Son can be hostile" in calendar.content.decode()
+
+
+def test_a_visit_is_cancelled_with_a_reason_and_a_stale_form_gets_a_clear_message(
+    client_for: SignIn, person: Person, nurse: Staff, social_worker: Staff
+) -> None:
+    booked = visit(person, nurse, at(9))
+    url = reverse("care:cancel_visit", args=[person.pk, booked.pk])
+    refused = client_for(nurse).post(url, {"reason": ""})
+    assert refused.status_code == 400 and "Say why the visit is cancelled" in refused.content.decode()
+    client_for(nurse).post(url, {"reason": "In hospital"})
+    booked.refresh_from_db()
+    assert (booked.outcome, booked.outcome_note) == (VisitOutcome.CANCELLED, "In hospital")
+    assert (
+        "Cancelled by the team: In hospital"
+        in client_for(nurse).get(reverse("care:visits", args=[person.pk])).content.decode()
+    )
+    # A colleague who opened the change form before the cancellation gets a message, not an error page.
+    stale = client_for(social_worker).post(
+        reverse("care:change_visit", args=[person.pk, booked.pk]),
+        {
+            "visitor": str(nurse.pk),
+            "day_day": "5",
+            "day_month": "3",
+            "day_year": "2030",
+            "time": "09:00",
+            "minutes": "30",
+        },
+    )
+    assert stale.status_code == 400
+    assert "This visit can no longer be changed: it is now “cancelled by the team”" in stale.content.decode()
+    booked.refresh_from_db()
+    assert booked.starts_at == at(9)
+
+
+def test_a_visit_cannot_be_moved_into_the_past(client_for: SignIn, person: Person, nurse: Staff) -> None:
+    booked = visit(person, nurse, at(9))
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    response = client_for(nurse).post(
+        reverse("care:change_visit", args=[person.pk, booked.pk]),
+        {
+            "visitor": str(nurse.pk),
+            "day_day": str(yesterday.day),
+            "day_month": str(yesterday.month),
+            "day_year": str(yesterday.year),
+            "time": "09:00",
+            "minutes": "30",
+        },
+    )
+    assert response.status_code == 400
+    assert 'id="id_time-error"' in response.content.decode()
+    booked.refresh_from_db()
+    assert booked.starts_at == at(9)
