@@ -24,6 +24,11 @@ NHS_NUMBER_VERIFICATION = UK_CORE + "Extension-UKCore-NHSNumberVerificationStatu
 NHS_NUMBER_VERIFICATION_SYSTEM = "https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland"
 ETHNIC_CATEGORY = UK_CORE + "Extension-UKCore-EthnicCategory"
 ETHNIC_CATEGORY_SYSTEM = "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland"
+ADMISSION_METHOD = UK_CORE + "Extension-UKCore-AdmissionMethod"
+ADMISSION_METHOD_SYSTEM = "https://fhir.hl7.org.uk/CodeSystem/UKCore-AdmissionMethodEngland"
+# NHS Data Dictionary admission methods 11, 12 and 13 are elective (waiting list, booked, planned).
+ELECTIVE_ADMISSION_METHODS = ("11", "12", "13")
+REPEAT_INFORMATION = UK_CORE + "Extension-UKCore-MedicationRepeatInformation"
 INTERPRETER_REQUIRED = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired"
 
 LSOA_EXTENSION = ONETEAM_BASE + "StructureDefinition/lsoa"
@@ -41,6 +46,8 @@ ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
 ACT_PRIORITY = "http://terminology.hl7.org/CodeSystem/v3-ActPriority"
 FLAG_CATEGORY = "http://terminology.hl7.org/CodeSystem/flag-category"
 CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+CONDITION_VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+COURSE_OF_THERAPY = "http://terminology.hl7.org/CodeSystem/medicationrequest-course-of-therapy"
 CONDITION_CATEGORY = "http://terminology.hl7.org/CodeSystem/condition-category"
 ALLERGY_CLINICAL = "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical"
 CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"

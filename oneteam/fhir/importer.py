@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pydantic
@@ -53,7 +54,7 @@ from oneteam.organisations.models import LSOA, Neighbourhood, Organisation, Sect
 from oneteam.people.models import Condition, HospitalAdmission, Person, SafetyAlert
 from oneteam.risk.stratify import restratify_person
 
-from . import codes
+from . import codes, xmlfiles
 from .models import Allergy, RepeatMedication
 from .records import (
     READERS,
@@ -72,6 +73,9 @@ BUNDLE_TYPES = ("transaction", "batch", "collection")
 # Resources are applied in this order, so what others refer to exists first.
 ORDER = tuple(READERS)
 CHUNK = 2000
+NDJSON_SUFFIXES = (".ndjson", ".jsonl")
+# What import_fhir reads from a folder: each file by its suffix (see Importer.import_path).
+FILE_SUFFIXES = (".json", ".xml", *NDJSON_SUFFIXES)
 # NDJSON files this long are validated in worker processes (forking costs more than it saves on short files).
 PARALLEL_FROM = 2_000
 # The most people whose risk one unit recomputes straight away (about 35 ms each on the city benchmark).
@@ -153,16 +157,36 @@ def read_entry(entry: Entry) -> Reading:
     found_id = resource.get("id")
     resource_id = found_id if isinstance(found_id, str) else ""
     reader = READERS.get(resource_type)
-    if reader is None:
-        return Reading(entry.index, entry.full_url, resource_type, resource_id, None)
     try:
-        get_fhir_model_class(resource_type).model_validate(resource)
-        record = reader(resource)
+        model = get_fhir_model_class(resource_type)
+    except ValueError:
+        return Reading(entry.index, entry.full_url, resource_type, resource_id, None, _UNKNOWN_TYPE)
+    try:
+        # Every resource is checked, even of a type OneTeam then skips: a bad file is refused whole.
+        model.model_validate(resource)
+        record = reader(resource) if reader is not None else None
     except pydantic.ValidationError as error:
         return Reading(entry.index, entry.full_url, resource_type, resource_id, None, _validation_message(error))
     except Invalid as invalid:
         return Reading(entry.index, entry.full_url, resource_type, resource_id, None, str(invalid))
     return Reading(entry.index, entry.full_url, resource_type, resource_id, record)
+
+
+_UNKNOWN_TYPE = "resourceType: not a FHIR R4 resource type"
+
+
+def _read_xml(entry: Entry) -> Reading:
+    """Read one resource given as an XML element (None when the entry holds no resource)."""
+    element = entry.resource
+    if element is None:
+        return read_entry(entry)
+    try:
+        resource = xmlfiles.to_json(element)
+    except xmlfiles.XmlRefused as refused:
+        return Reading(entry.index, entry.full_url, xmlfiles.name(element), "", None, str(refused))
+    except pydantic.ValidationError as error:
+        return Reading(entry.index, entry.full_url, xmlfiles.name(element), "", None, _validation_message(error))
+    return read_entry(Entry(entry.index, entry.full_url, resource))
 
 
 def _read_lines(lines: Sequence[tuple[int, bytes | str]]) -> list[Reading]:
@@ -185,12 +209,12 @@ def _chunks(items: Sequence[_T], size: int = CHUNK) -> Iterator[Sequence[_T]]:
 
 
 def _validation_message(error: pydantic.ValidationError) -> str:
+    """Every problem `fhir.resources` found, each with the path of the element (`class`, `period.start`)."""
     problems = [
         f"{'.'.join(str(part) for part in problem['loc']) or 'resource'}: {problem['msg']}"
-        for problem in error.errors()[:3]
+        for problem in error.errors()
     ]
-    more = len(error.errors()) - len(problems)
-    return "Not valid FHIR R4: " + "; ".join(problems) + (f" (and {more} more)" if more > 0 else "")
+    return "Not valid FHIR R4: " + "; ".join(problems)
 
 
 class _Rollback(Exception):
@@ -216,8 +240,9 @@ class Importer:
         """Import one JSON document: a Bundle or a single resource. Returns the outcomes, or None if refused."""
         try:
             document = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as error:
-            self.report.errors.append(EntryError(file, None, "", f"The file is not valid JSON: {error}"))
+        except (ValueError, UnicodeDecodeError, RecursionError) as error:
+            why = "it is nested too deeply" if isinstance(error, RecursionError) else error
+            self.report.errors.append(EntryError(file, None, "", f"The file is not valid JSON: {why}"))
             return None
         if not isinstance(document, dict):
             self.report.errors.append(EntryError(file, None, "", "The file must hold a FHIR resource (a JSON object)"))
@@ -244,6 +269,42 @@ class Importer:
                 for index, entry in enumerate(entries)
             ],
         )
+
+    def import_xml(self, file: str, body: bytes) -> list[Outcome] | None:
+        """Import one FHIR XML document: a Bundle or a single resource, each resource validated on its own.
+
+        `fhir.resources` reads each resource's XML into the same JSON the rest of the
+        import takes, so XML means exactly what JSON does.
+        """
+        try:
+            root = xmlfiles.parse(body)
+        except xmlfiles.XmlRefused as refused:
+            self.report.errors.append(EntryError(file, None, "", f"The file is not valid FHIR XML: {refused}"))
+            return None
+        if xmlfiles.name(root) != "Bundle":
+            return self.import_readings(file, [_read_xml(Entry(0, "", root))])
+        kind = xmlfiles.value(root, "type")
+        if kind not in BUNDLE_TYPES:
+            self.report.errors.append(
+                EntryError(file, None, "Bundle", f"Bundle.type must be one of {', '.join(BUNDLE_TYPES)}")
+            )
+            return None
+        return self.import_readings(
+            file,
+            [
+                _read_xml(Entry(index, xmlfiles.value(entry, "fullUrl"), xmlfiles.resource(entry)))
+                for index, entry in enumerate(xmlfiles.children(root, "entry"))
+            ],
+        )
+
+    def import_path(self, path: Path) -> list[Outcome] | None:
+        """Import one file by its kind: NDJSON (.ndjson, .jsonl), XML (.xml) or JSON (anything else)."""
+        if path.suffix in NDJSON_SUFFIXES:
+            with path.open("rb") as lines:
+                return self.import_ndjson(str(path), lines)
+        if path.suffix == ".xml":
+            return self.import_xml(str(path), path.read_bytes())
+        return self.import_json(str(path), path.read_bytes())
 
     def import_ndjson(
         self,
@@ -283,16 +344,26 @@ class Importer:
         """Store one unit's entries, all or nothing. Returns the outcomes, or None if refused."""
         unit = _Unit(self, file)
         by_type: dict[str, list[tuple[Reading, Record]]] = defaultdict(list)
+        first_at: dict[str, int] = {}
         for reading in readings:
+            if reading.full_url and reading.full_url in first_at:
+                # FHIR's bdl-7: a fullUrl names one resource, so a second is a reference that could mean either.
+                unit.error(
+                    reading,
+                    reading.resource_type,
+                    f"Bundle.entry[{reading.index}].fullUrl: {reading.full_url} is already the fullUrl of entry "
+                    f"{first_at[reading.full_url]} (FHIR bdl-7: each fullUrl must be unique)",
+                )
+                unit.unreadable.add(reading.full_url)
+                continue
+            first_at.setdefault(reading.full_url, reading.index)
             if reading.error:
                 unit.error(reading, reading.resource_type, reading.error)
+                unit.unreadable.update(unit.names(reading, reading.resource_type))
             elif reading.record is None:
                 unit.outcomes.append(Outcome(reading.index, reading.resource_type, "skipped"))
             else:
                 by_type[reading.resource_type].append((reading, reading.record))
-        if unit.errors:
-            self.report.errors.extend(unit.errors)
-            return None
         try:
             with transaction.atomic():
                 for resource_type in ORDER:
@@ -303,7 +374,8 @@ class Importer:
                 unit.restratify()
                 unit.audit()
         except _Rollback:
-            self.report.errors.extend(unit.errors)
+            # In entry order, whichever stage found them.
+            self.report.errors.extend(sorted(unit.errors, key=lambda error: -1 if error.entry is None else error.entry))
             return None
         except DatabaseError as error:
             self.report.errors.append(EntryError(file, None, "", f"The database refused the import: {error}"))
@@ -332,28 +404,37 @@ class _Unit:
         self.recounted: set[int] = set()  # people whose repeat-medicine count went up
         self._organisations: dict[str, tuple[int, str, int | None]] | None = None
         self._people: dict[str, int] = {}
+        # Names of entries that already have an error: a reference to one is not a second problem.
+        self.unreadable: set[str] = set()
 
     def error(self, entry: Reading, resource_type: str, message: str) -> None:
         self.errors.append(EntryError(self.file, entry.index, resource_type, message))
 
     # ----- references ----------------------------------------------------------------------------------
 
+    @staticmethod
+    def names(entry: Reading, resource_type: str) -> list[str]:
+        """Every name others may refer to an entry by: its fullUrl and Type/id."""
+        return [name for name in (entry.full_url, entry.resource_id and f"{resource_type}/{entry.resource_id}") if name]
+
     def register(self, entry: Reading, resource_type: str, pk: int, result: str) -> None:
         """Remember what an entry became, under every name others may refer to it by."""
-        if entry.full_url:
-            self.keys[entry.full_url] = pk
-        if entry.resource_id:
-            self.keys[f"{resource_type}/{entry.resource_id}"] = pk
+        for name in self.names(entry, resource_type):
+            self.keys[name] = pk
         self.outcomes.append(Outcome(entry.index, resource_type, result, pk))
 
     def _literal(self, ref: Ref) -> int | None:
+        key = self._literal_key(ref)
+        return self.keys.get(key, self.run.seen.get(key)) if key else None
+
+    @staticmethod
+    def _literal_key(ref: Ref) -> str:
+        """The name a literal reference looks for: an absolute URL ends with Type/id; urn:uuid: is kept whole."""
         if not ref.literal:
-            return None
-        # An absolute URL ends with Type/id; a relative one is Type/id; urn:uuid: is kept whole.
-        key = (
-            ref.literal if ref.literal.startswith("urn:") else ref.resource_type + "/" + ref.literal.rsplit("/", 1)[-1]
-        )
-        return self.keys.get(key, self.run.seen.get(key))
+            return ""
+        if ref.literal.startswith("urn:"):
+            return ref.literal
+        return ref.resource_type + "/" + ref.literal.rsplit("/", 1)[-1]
 
     def organisations(self) -> dict[str, tuple[int, str, int | None]]:
         """Every organisation by ODS code: (id, sector, neighbourhood id). The organisation map is small."""
@@ -375,6 +456,8 @@ class _Unit:
                 pk = found[0] if found else None
             elif ref.resource_type == "Patient" and ref.system in (codes.NHS_NUMBER, ""):
                 pk = self._people.get(ref.value)
+        if pk is None and self._literal_key(ref) in self.unreadable:
+            return None
         if pk is None:
             said = ref.literal or f"{ref.resource_type}?identifier={ref.system}|{ref.value}"
             self.error(
@@ -595,8 +678,9 @@ def _add_rows(
     key_fields: tuple[str, ...],
     make: Callable[[Any, int], Any],
     key: Callable[[Any, int], tuple[Any, ...]],
-) -> list[tuple[Any, int]]:
-    """Store the records not already there (by `key_fields`), in bulk. Returns the matched records with their rows."""
+) -> list[tuple[Any, int, int]]:
+    """Store the records not already there (by `key_fields`), in bulk. Returns the matched records with their rows
+    and people."""
     where = {"AllergyIntolerance": "patient"}.get(resource_type, "subject")
     resolved = _subjects(unit, items, f"{resource_type}.{where}")
     person_ids = {person_id for _entry, _record, person_id in resolved}
@@ -620,20 +704,34 @@ def _add_rows(
             unit.changed[person_id][resource_type] += 1
         else:
             unit.register(entry, resource_type, existing[identity], "matched")
-            matched.append((record, existing[identity]))
+            matched.append((record, existing[identity], person_id))
     return matched
 
 
 def _apply_conditions(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
-    _add_rows(
+    matched = _add_rows(
         unit,
         "Condition",
         items,
         Condition,
         ("person_id", "snomed_code", "recorded_on"),
-        lambda r, p: Condition(person_id=p, snomed_code=r.snomed_code, term=r.term, recorded_on=r.recorded_on),
+        lambda r, p: Condition(
+            person_id=p,
+            snomed_code=r.snomed_code,
+            term=r.term,
+            recorded_on=r.recorded_on,
+            clinical_status=r.clinical_status,
+            verification_status=r.verification_status,
+        ),
         lambda r, p: (p, r.snomed_code, r.recorded_on),
     )
+    # A condition OneTeam holds takes the status the sender gives it now (resolved, refuted, ...).
+    for record, pk, person_id in matched:
+        changed = Condition.objects.filter(pk=pk).exclude(
+            clinical_status=record.clinical_status, verification_status=record.verification_status
+        )
+        if changed.update(clinical_status=record.clinical_status, verification_status=record.verification_status):
+            unit.changed[person_id]["Condition"] += 1
 
 
 def _apply_flags(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
@@ -677,13 +775,14 @@ def _apply_encounters(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> N
             person_id=p,
             hospital_id=r.hospital_id,
             method=r.record.method,
+            encounter_class=r.record.encounter_class,
             admitted_on=r.record.admitted_on,
             discharged_on=r.record.discharged_on,
         ),
         lambda r, p: (p, r.hospital_id, r.record.admitted_on),
     )
     # A discharge for a stay OneTeam has as an admission completes it (one query finds the open stays).
-    discharges = {pk: wrapped.record.discharged_on for wrapped, pk in matched if wrapped.record.discharged_on}
+    discharges = {pk: wrapped.record.discharged_on for wrapped, pk, _person in matched if wrapped.record.discharged_on}
     still_in = HospitalAdmission.objects.filter(pk__in=discharges, discharged_on__isnull=True).values_list(
         "pk", flat=True
     )
@@ -703,7 +802,8 @@ class _WithHospital:
         return self.record.subject
 
 
-def _apply_medications(unit: _Unit, items: Sequence[tuple[Reading, Record]], resource_type: str) -> None:
+def _apply_medications(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
+    resource_type = "MedicationRequest"
     resolved = _subjects(unit, items, f"{resource_type}.subject")
     person_ids = {person_id for _entry, _record, person_id in resolved}
     existing = set(RepeatMedication.objects.filter(person_id__in=person_ids).values_list("person_id", "code"))
@@ -737,6 +837,5 @@ _APPLY: dict[str, Callable[[_Unit, Sequence[tuple[Reading, Record]]], None]] = {
     "Encounter": _apply_encounters,
     "Flag": _apply_flags,
     "AllergyIntolerance": _apply_allergies,
-    "MedicationRequest": lambda unit, items: _apply_medications(unit, items, "MedicationRequest"),
-    "MedicationStatement": lambda unit, items: _apply_medications(unit, items, "MedicationStatement"),
+    "MedicationRequest": _apply_medications,
 }

@@ -16,7 +16,15 @@ from urllib.parse import parse_qs
 
 from oneteam.organisations.models import Profession, Sector
 from oneteam.people import nhs_number
-from oneteam.people.models import AdmissionMethod, EthnicCategory, SafetyAlertKind, Sex
+from oneteam.people.models import (
+    AdmissionMethod,
+    ClinicalStatus,
+    EncounterClass,
+    EthnicCategory,
+    SafetyAlertKind,
+    Sex,
+    VerificationStatus,
+)
 from oneteam.people.postcodes import normalise_postcode
 
 from . import codes
@@ -80,6 +88,8 @@ class ConditionRecord:
     snomed_code: str
     term: str
     recorded_on: datetime.date
+    clinical_status: str
+    verification_status: str
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,7 @@ class EncounterRecord:
     subject: Ref
     hospital: Ref
     method: str
+    encounter_class: str
     admitted_on: datetime.date
     discharged_on: datetime.date | None
 
@@ -306,29 +317,91 @@ def _extension_concept(element: Json, url: str) -> Json:
 
 
 def _recorded(resource: Json, resource_type: str) -> datetime.date:
-    when = resource.get("recordedDate") or resource.get("onsetDateTime")
-    day = _day(when, f"{resource_type}.recordedDate (or onsetDateTime)")
-    assert day is not None
-    return day
+    """When the record was made: recordedDate, else the onset, else today (UK Core requires neither)."""
+    for element in ("recordedDate", "onsetDateTime"):
+        day = _day(resource.get(element), f"{resource_type}.{element}", required=False)
+        if day is not None:
+            return day
+    return datetime.date.today()
+
+
+def _status(concept: object, system: str, allowed: list[str], where: str, default: str) -> str:
+    """A status code from its FHIR code system; `default` when the element is absent."""
+    if not concept:
+        return default
+    code = _code(concept, system)[0]
+    if code not in allowed:
+        raise Invalid(f"{where} must be coded in {system} as one of {', '.join(allowed)}")
+    return code
 
 
 def read_condition(resource: Json) -> ConditionRecord | None:
-    """A Condition coded in SNOMED CT; one entered in error is not kept."""
-    if _code(resource.get("verificationStatus"), "http://terminology.hl7.org/CodeSystem/condition-ver-status")[0] in (
-        "entered-in-error",
-        "refuted",
-    ):
+    """A Condition coded in SNOMED CT, with its clinical and verification status; one entered in error is not kept.
+
+    With no clinicalStatus, a condition that has abated is resolved and any other is active.
+    """
+    verification = _status(
+        resource.get("verificationStatus"),
+        codes.CONDITION_VERIFICATION,
+        VerificationStatus.values,
+        "Condition.verificationStatus",
+        VerificationStatus.CONFIRMED,
+    )
+    if verification == VerificationStatus.ENTERED_IN_ERROR:
         return None
+    abated = any(name.startswith("abatement") for name in resource)
+    clinical = _status(
+        resource.get("clinicalStatus"),
+        codes.CONDITION_CLINICAL,
+        ClinicalStatus.values,
+        "Condition.clinicalStatus",
+        ClinicalStatus.RESOLVED if abated else ClinicalStatus.ACTIVE,
+    )
     code, term = _snomed(resource.get("code"), "Condition.code")
     return ConditionRecord(
-        reference(resource.get("subject"), "Patient", "Condition.subject"), code, term, _recorded(resource, "Condition")
+        reference(resource.get("subject"), "Patient", "Condition.subject"),
+        code,
+        term,
+        _recorded(resource, "Condition"),
+        clinical,
+        verification,
     )
 
 
+def _class(resource: Json) -> str:
+    """Encounter.class (a Coding in R4) in the v3 ActCode system, or ""."""
+    coding = _dict(resource.get("class"))
+    return _text(coding.get("code")) if coding.get("system") == codes.ACT_CODE else ""
+
+
+# Encounter statuses that are a stay begun (still in, or on leave) or ended; the rest are not stays (yet).
+_OPEN_STAYS = ("in-progress", "onleave")
+
+
+def admission_method(resource: Json) -> str:
+    """Elective or not: UK Core's admission-method extension (NHS codes 11-13 are elective), else Encounter.priority.
+
+    An emergency-class encounter is never elective. The extension is read on the
+    Encounter or on Encounter.hospitalization, wherever the sender put it.
+    """
+    if _class(resource) == EncounterClass.EMERGENCY:
+        return AdmissionMethod.NON_ELECTIVE
+    for element in (resource, _dict(resource.get("hospitalization"))):
+        concept = _extension_concept(element, codes.ADMISSION_METHOD)
+        method = next((_text(_dict(c).get("code")) for c in _list(concept.get("coding"))), "")
+        if method:
+            elective = method in codes.ELECTIVE_ADMISSION_METHODS
+            return AdmissionMethod.ELECTIVE if elective else AdmissionMethod.NON_ELECTIVE
+    elective = _code(resource.get("priority"), codes.ACT_PRIORITY)[0] in ("EL", "R")
+    return AdmissionMethod.ELECTIVE if elective else AdmissionMethod.NON_ELECTIVE
+
+
 def read_encounter(resource: Json) -> EncounterRecord | None:
-    """A hospital stay: "in-progress" is an admission, "finished" a discharge; other statuses are not kept."""
+    """A hospital stay: an inpatient or emergency encounter that has begun ("in-progress", "onleave") or ended
+    ("finished"). Ambulatory, virtual, home and other encounters, and planned or cancelled ones, are not kept."""
     status = _text(resource.get("status"))
-    if status not in ("in-progress", "finished"):
+    encounter_class = _class(resource)
+    if encounter_class not in EncounterClass.values or status not in (*_OPEN_STAYS, "finished"):
         return None
     period = _dict(resource.get("period"))
     admitted = _day(period.get("start"), "Encounter.period.start")
@@ -336,11 +409,11 @@ def read_encounter(resource: Json) -> EncounterRecord | None:
     discharged = _day(period.get("end"), "Encounter.period.end", required=status == "finished")
     if discharged is not None and discharged < admitted:
         raise Invalid("Encounter.period.end is before Encounter.period.start")
-    elective = _code(resource.get("priority"), codes.ACT_PRIORITY)[0] == "EL"
     return EncounterRecord(
         subject=reference(resource.get("subject"), "Patient", "Encounter.subject"),
         hospital=reference(resource.get("serviceProvider"), "Organization", "Encounter.serviceProvider"),
-        method=AdmissionMethod.ELECTIVE if elective else AdmissionMethod.NON_ELECTIVE,
+        method=admission_method(resource),
+        encounter_class=encounter_class,
         admitted_on=admitted,
         discharged_on=discharged if status == "finished" else None,
     )
@@ -401,25 +474,16 @@ def _medicine(resource: Json, resource_type: str) -> str:
 
 
 def read_medication_request(resource: Json) -> MedicationRecord | None:
-    """An active repeat prescription (courseOfTherapyType "continuous") counts towards repeat medicines."""
-    course = _code(
-        resource.get("courseOfTherapyType"), "http://terminology.hl7.org/CodeSystem/medicationrequest-course-of-therapy"
-    )[0]
-    if _text(resource.get("status")) != "active" or course != "continuous":
+    """An active repeat prescription counts towards repeat medicines: courseOfTherapyType "continuous", or
+    UK Core's repeat-information extension on a request whose course is not said to be short ("acute")."""
+    course = _code(resource.get("courseOfTherapyType"), codes.COURSE_OF_THERAPY)[0]
+    extensions = [_dict(extension).get("url") for extension in _list(resource.get("extension"))]
+    repeat = course == "continuous" or (not course and codes.REPEAT_INFORMATION in extensions)
+    if _text(resource.get("status")) != "active" or not repeat:
         return None
     return MedicationRecord(
         reference(resource.get("subject"), "Patient", "MedicationRequest.subject"),
         _medicine(resource, "MedicationRequest"),
-    )
-
-
-def read_medication_statement(resource: Json) -> MedicationRecord | None:
-    """A medicine the person is taking now ("active") counts towards repeat medicines."""
-    if _text(resource.get("status")) != "active":
-        return None
-    return MedicationRecord(
-        reference(resource.get("subject"), "Patient", "MedicationStatement.subject"),
-        _medicine(resource, "MedicationStatement"),
     )
 
 
@@ -432,5 +496,4 @@ READERS: dict[str, Callable[[Json], Record | None]] = {
     "Flag": read_flag,
     "AllergyIntolerance": read_allergy,
     "MedicationRequest": read_medication_request,
-    "MedicationStatement": read_medication_statement,
 }
