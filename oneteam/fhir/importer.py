@@ -55,7 +55,7 @@ from oneteam.people.models import Condition, HospitalAdmission, Person, SafetyAl
 from oneteam.risk.stratify import restratify_person
 
 from . import codes, xmlfiles
-from .models import Allergy, RepeatMedication
+from .models import Allergy, OrganisationIdentifier, RepeatMedication
 from .records import (
     READERS,
     EncounterRecord,
@@ -402,7 +402,8 @@ class _Unit:
         self.keys: dict[str, int] = {}
         self.changed: dict[int, Counter[str]] = defaultdict(Counter)
         self.recounted: set[int] = set()  # people whose repeat-medicine count went up
-        self._organisations: dict[str, tuple[int, str, int | None]] | None = None
+        self._organisations: dict[int, tuple[str, int | None]] | None = None
+        self.by_identifier: dict[tuple[str, str], int] = {}
         self._people: dict[str, int] = {}
         # Names of entries that already have an error: a reference to one is not a second problem.
         self.unreadable: set[str] = set()
@@ -436,24 +437,33 @@ class _Unit:
             return ref.literal
         return ref.resource_type + "/" + ref.literal.rsplit("/", 1)[-1]
 
-    def organisations(self) -> dict[str, tuple[int, str, int | None]]:
-        """Every organisation by ODS code: (id, sector, neighbourhood id). The organisation map is small."""
+    def organisations(self) -> dict[int, tuple[str, int | None]]:
+        """Every organisation by id: (sector, neighbourhood id); and `by_identifier` filled. The map is small."""
         if self._organisations is None:
-            self._organisations = {
-                ods: (pk, sector, neighbourhood)
-                for pk, ods, sector, neighbourhood in Organisation.objects.values_list(
-                    "pk", "ods_code", "sector", "neighbourhood_id"
-                )
-            }
+            self._organisations = {}
+            for pk, ods, sector, neighbourhood in Organisation.objects.values_list(
+                "pk", "ods_code", "sector", "neighbourhood_id"
+            ):
+                self._organisations[pk] = (sector, neighbourhood)
+                if ods:
+                    self.by_identifier[(codes.ODS_CODE, ods)] = pk
+            others = OrganisationIdentifier.objects.values_list("system", "value", "organisation_id")
+            self.by_identifier.update(((system, value), pk) for system, value, pk in others)
         return self._organisations
+
+    def know_organisation(self, organisation: Organisation, keys: list[tuple[str, str]]) -> None:
+        """Add an organisation the unit created to the map."""
+        self.organisations()[organisation.pk] = (organisation.sector, organisation.neighbourhood_id)
+        self.by_identifier.update((key, organisation.pk) for key in keys)
 
     def resolve(self, entry: Reading, ref: Ref, where: str) -> int | None:
         """The OneTeam id `ref` points at, or None with an error naming the dangling reference."""
         pk = self._literal(ref)
         if pk is None and ref.value:
-            if ref.resource_type == "Organization" and ref.system in (codes.ODS_CODE, ""):
-                found = self.organisations().get(ref.value.upper())
-                pk = found[0] if found else None
+            if ref.resource_type == "Organization":
+                self.organisations()
+                ods = ref.system in (codes.ODS_CODE, "")
+                pk = self.by_identifier.get((codes.ODS_CODE, ref.value.upper()) if ods else (ref.system, ref.value))
             elif ref.resource_type == "Patient" and ref.system in (codes.NHS_NUMBER, ""):
                 pk = self._people.get(ref.value)
         if pk is None and self._literal_key(ref) in self.unreadable:
@@ -504,14 +514,20 @@ class _Unit:
 
 
 def _apply_organizations(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
-    known = unit.organisations()
+    """Match each Organization on its ODS code, else any other identifier, else (with none) its name; or create it."""
+    unit.organisations()
     neighbourhoods = dict(Neighbourhood.objects.values_list("code", "pk"))
-    new: dict[str, Organisation] = {}
-    waiting: list[tuple[Reading, str]] = []
+    named = dict(Organisation.objects.filter(ods_code__isnull=True).values_list("name", "pk"))
+    new: dict[tuple[str, str], tuple[Organisation, OrganisationRecord]] = {}
+    waiting: list[tuple[Reading, tuple[str, str]]] = []
     for entry, record in items:
         assert isinstance(record, OrganisationRecord)
-        if record.ods_code in known:
-            unit.register(entry, "Organization", known[record.ods_code][0], "matched")
+        keys = _organisation_keys(record)
+        pk = next((unit.by_identifier[key] for key in keys if key in unit.by_identifier), None)
+        if pk is None and not keys:
+            pk = named.get(record.name)
+        if pk is not None:
+            unit.register(entry, "Organization", pk, "matched")
             continue
         neighbourhood = neighbourhoods.get(record.neighbourhood_code)
         if record.sector == Sector.GP_PRACTICE and neighbourhood is None:
@@ -519,16 +535,28 @@ def _apply_organizations(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -
                 entry, "Organization", "A GP practice needs the neighbourhood extension naming a OneTeam neighbourhood"
             )
             continue
-        if record.ods_code not in new:
-            new[record.ods_code] = Organisation(
-                name=record.name, ods_code=record.ods_code, sector=record.sector, neighbourhood_id=neighbourhood
+        key = keys[0] if keys else ("name", record.name)
+        if key not in new:
+            organisation = Organisation(
+                name=record.name, ods_code=record.ods_code or None, sector=record.sector, neighbourhood_id=neighbourhood
             )
-        waiting.append((entry, record.ods_code))
-    Organisation.objects.bulk_create(new.values())
-    for organisation in new.values():
-        known[organisation.ods_code] = (organisation.pk, organisation.sector, organisation.neighbourhood_id)
-    for entry, ods in waiting:
-        unit.register(entry, "Organization", known[ods][0], "created")
+            new[key] = (organisation, record)
+        waiting.append((entry, key))
+    Organisation.objects.bulk_create(organisation for organisation, _record in new.values())
+    OrganisationIdentifier.objects.bulk_create(
+        OrganisationIdentifier(organisation=organisation, system=system, value=value)
+        for organisation, record in new.values()
+        for system, value in dict.fromkeys(record.identifiers)
+    )
+    for organisation, record in new.values():
+        unit.know_organisation(organisation, _organisation_keys(record))
+    for entry, key in waiting:
+        unit.register(entry, "Organization", new[key][0].pk, "created")
+
+
+def _organisation_keys(record: OrganisationRecord) -> list[tuple[str, str]]:
+    """The (system, value) pairs an organisation is found by, the ODS code first."""
+    return ([(codes.ODS_CODE, record.ods_code)] if record.ods_code else []) + list(record.identifiers)
 
 
 def _apply_practitioners(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
@@ -632,8 +660,8 @@ def _new_person(
     practice_id = unit.resolve(entry, record.gp_practice, "Patient.generalPractitioner")
     if practice_id is None:
         return None
-    practice = next((found for found in unit.organisations().values() if found[0] == practice_id), None)
-    if practice is None or practice[1] != Sector.GP_PRACTICE or practice[2] is None:
+    practice = unit.organisations().get(practice_id)
+    if practice is None or practice[0] != Sector.GP_PRACTICE or practice[1] is None:
         unit.error(entry, "Patient", "Patient.generalPractitioner must be a GP practice")
         return None
     lsoa_id, ward_id, ward_neighbourhood_id = place
@@ -655,7 +683,7 @@ def _new_person(
         ward_id=ward_id,
         ward_neighbourhood_id=ward_neighbourhood_id,
         gp_practice_id=practice_id,
-        practice_neighbourhood_id=practice[2],
+        practice_neighbourhood_id=practice[1],
     )
 
 

@@ -222,5 +222,10 @@ def everything(client: ApiClient, person_id: str) -> list[Json]:
     [stays] = PERSON_RESOURCES["Encounter"].categories
     if decisions[stays].allowed:
         organisation_ids |= set(HospitalAdmission.objects.filter(person=person).values_list("hospital_id", flat=True))
-    organisations = Organisation.objects.select_related("neighbourhood").filter(pk__in=organisation_ids).order_by("pk")
+    organisations = (
+        Organisation.objects.select_related("neighbourhood")
+        .prefetch_related("fhir_identifiers")
+        .filter(pk__in=organisation_ids)
+        .order_by("pk")
+    )
     return found + [resources.organization(organisation) for organisation in organisations]

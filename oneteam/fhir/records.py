@@ -50,6 +50,8 @@ class Ref:
 @dataclass(frozen=True)
 class OrganisationRecord:
     ods_code: str
+    # Every other identifier, as (system, value).
+    identifiers: tuple[tuple[str, str], ...]
     name: str
     sector: str
     neighbourhood_code: str
@@ -200,27 +202,37 @@ def _snomed(concept: object, where: str) -> tuple[str, str]:
     return code, (term or code)[:200]
 
 
+# What the HL7 organization-type codes tell OneTeam; a provider may be a hospital, a practice or a pharmacy.
+_ORGANIZATION_TYPES = {"cg": Sector.VCSE, "reli": Sector.VCSE}
+
+
 def read_organization(resource: Json) -> OrganisationRecord:
-    """An Organization, identified by its ODS code."""
-    ods = next(
-        (
-            _text(identifier.get("value")).upper()
-            for identifier in map(_dict, _list(resource.get("identifier")))
-            if identifier.get("system") == codes.ODS_CODE
-        ),
-        "",
-    )
-    if not ods or len(ods) > 10:
-        raise Invalid(f"Organization.identifier needs an ODS code ({codes.ODS_CODE})")
-    name = _text(resource.get("name"))
+    """An Organization, identified by its ODS code or, failing that, any other identifier (or else its name).
+
+    What kind of organisation it is comes from its type: OneTeam's own sector codes,
+    or the HL7 organization-type codes; anything else is "other", never a hospital.
+    """
+    identifiers = [
+        (_text(identifier.get("system")), _text(identifier.get("value")))
+        for identifier in map(_dict, _list(resource.get("identifier")))
+        if _text(identifier.get("value"))
+    ]
+    ods = next((value.upper() for system, value in identifiers if system == codes.ODS_CODE), "")
+    if len(ods) > 10:
+        raise Invalid("Organization.identifier: an ODS code has at most 10 characters")
+    others = tuple((system[:200], value[:200]) for system, value in identifiers if system != codes.ODS_CODE and system)
+    name = _text(resource.get("name")) or next((value for _system, value in identifiers), "")
     if not name:
-        raise Invalid("Organization.name is needed")
-    sector = next(
-        (code for concept in _list(resource.get("type")) if (code := _code(concept, codes.SECTOR_SYSTEM)[0])), ""
-    )
-    # Most organisations that send us records without saying what they are are hospitals.
-    sector = sector if sector in Sector.values else Sector.ACUTE_HOSPITAL
-    return OrganisationRecord(ods, name[:200], sector, _extension_code(resource, codes.NEIGHBOURHOOD_EXTENSION))
+        raise Invalid("Organization needs a name or an identifier (FHIR org-1)")
+    sector = ""
+    for concept in _list(resource.get("type")):
+        sector = _code(concept, codes.SECTOR_SYSTEM)[0] or _ORGANIZATION_TYPES.get(
+            _code(concept, codes.ORGANIZATION_TYPE)[0], ""
+        )
+        if sector:
+            break
+    sector = sector if sector in Sector.values else Sector.OTHER
+    return OrganisationRecord(ods, others, name[:200], sector, _extension_code(resource, codes.NEIGHBOURHOOD_EXTENSION))
 
 
 def _extension_code(element: Json, url: str) -> str:
@@ -231,14 +243,20 @@ def _extension_code(element: Json, url: str) -> str:
 
 
 def read_practitioner(resource: Json) -> PractitionerRecord:
-    """A Practitioner, identified by OneTeam username or, from elsewhere, its first identifier."""
+    """A Practitioner, identified by OneTeam username or, from elsewhere, its first identifier's system and value.
+
+    A GMC number and an NPI with the same digits are different people, so both parts
+    make the directory entry's name ("fhir:<system>|<value>").
+    """
     identifiers = [_dict(identifier) for identifier in _list(resource.get("identifier"))]
     username = next((_text(i.get("value")) for i in identifiers if i.get("system") == codes.STAFF_USERNAME), "")
     if not username:
-        first = next((_text(i.get("value")) for i in identifiers if _text(i.get("value"))), "")
+        first = next(
+            (f"{_text(i.get('system'))}|{_text(i.get('value'))}" for i in identifiers if _text(i.get("value"))), ""
+        )
         username = f"fhir:{first}" if first else ""
     if not username or len(username) > 150:
-        raise Invalid("Practitioner.identifier is needed (up to 150 characters)")
+        raise Invalid("Practitioner.identifier is needed (system and value, up to 150 characters together)")
     name = _dict(next(iter(_list(resource.get("name"))), {}))
     profession = next(
         (

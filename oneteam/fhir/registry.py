@@ -264,6 +264,10 @@ class DirectoryResource:
     search: dict[str, Callable[[QuerySet[Any], str], QuerySet[Any]]] = field(default_factory=dict)
 
 
+def _organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.select_related("neighbourhood").prefetch_related("fhir_identifiers").order_by("pk")
+
+
 def _templates() -> QuerySet[AssessmentTemplate]:
     newer = AssessmentTemplate.objects.filter(code=OuterRef("code"), version__gt=OuterRef("version"))
     return AssessmentTemplate.objects.annotate(superseded=Exists(newer)).order_by("pk")
@@ -284,7 +288,7 @@ DIRECTORY: dict[str, DirectoryResource] = {
     for kind in (
         DirectoryResource(
             "Organization",
-            lambda: Organisation.objects.select_related("neighbourhood").order_by("pk"),
+            _organisations,
             resources.organization,
             {
                 "identifier": lambda rows, value: rows.filter(ods_code=value.rpartition("|")[2].strip().upper()),

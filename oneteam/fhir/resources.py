@@ -78,12 +78,11 @@ def patient_reference(person: Person) -> Json:
 
 
 def organization_reference(organisation: Organisation) -> Json:
-    """A reference to the organisation by id and by ODS code."""
-    return {
-        "reference": f"Organization/{organisation.pk}",
-        "identifier": {"system": codes.ODS_CODE, "value": organisation.ods_code},
-        "display": organisation.name,
-    }
+    """A reference to the organisation by id and, when it has one, by ODS code."""
+    reference: Json = {"reference": f"Organization/{organisation.pk}", "display": organisation.name}
+    if organisation.ods_code:
+        reference["identifier"] = {"system": codes.ODS_CODE, "value": organisation.ods_code}
+    return reference
 
 
 def practitioner_reference(staff: Staff) -> Json:
@@ -149,12 +148,15 @@ def patient(person: Person) -> Json:
 
 
 def organization(organisation: Organisation) -> Json:
-    """UK Core Organization with its ODS code; a GP practice also names its neighbourhood. Needs `neighbourhood`."""
+    """UK Core Organization with its ODS code and any identifier an import gave it; a GP practice also names its
+    neighbourhood. Needs `neighbourhood` selected and `fhir_identifiers` prefetched."""
+    identifiers = [{"system": codes.ODS_CODE, "value": organisation.ods_code}] if organisation.ods_code else []
+    identifiers += [{"system": i.system, "value": i.value} for i in organisation.fhir_identifiers.all()]
     resource: Json = {
         "resourceType": "Organization",
         "id": str(organisation.pk),
         "meta": _meta("Organization"),
-        "identifier": [{"system": codes.ODS_CODE, "value": organisation.ods_code}],
+        "identifier": identifiers,
         "active": True,
         "type": [_concept(codes.SECTOR_SYSTEM, organisation.sector, organisation.get_sector_display())],
         "name": organisation.name,

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from oneteam.fhir.importer import Importer
 
+__all__ = ["CORPUS", "PERSON", "Importer", "load"]
+
 CORPUS = Path(__file__).parent / "corpus"
 # The NHS numbers the corpus refers to (NHS test range, correct check digits).
 PERSON = "9000000009"
