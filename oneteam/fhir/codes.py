@@ -24,10 +24,6 @@ NHS_NUMBER_VERIFICATION = UK_CORE + "Extension-UKCore-NHSNumberVerificationStatu
 NHS_NUMBER_VERIFICATION_SYSTEM = "https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland"
 ETHNIC_CATEGORY = UK_CORE + "Extension-UKCore-EthnicCategory"
 ETHNIC_CATEGORY_SYSTEM = "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland"
-ADMISSION_METHOD = UK_CORE + "Extension-UKCore-AdmissionMethod"
-ADMISSION_METHOD_SYSTEM = "https://fhir.hl7.org.uk/CodeSystem/UKCore-AdmissionMethodEngland"
-# NHS Data Dictionary admission methods 11, 12 and 13 are elective (waiting list, booked, planned).
-ELECTIVE_ADMISSION_METHODS = ("11", "12", "13")
 REPEAT_INFORMATION = UK_CORE + "Extension-UKCore-MedicationRepeatInformation"
 INTERPRETER_REQUIRED = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired"
 

@@ -15,11 +15,9 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from oneteam.organisations.models import Profession, Sector
-from oneteam.people import nhs_number
+from oneteam.people import encounters, nhs_number
 from oneteam.people.models import (
-    AdmissionMethod,
     ClinicalStatus,
-    EncounterClass,
     EthnicCategory,
     SafetyAlertKind,
     Sex,
@@ -386,40 +384,15 @@ def read_condition(resource: Json) -> ConditionRecord | None:
     )
 
 
-def _class(resource: Json) -> str:
-    """Encounter.class (a Coding in R4) in the v3 ActCode system, or ""."""
-    coding = _dict(resource.get("class"))
-    return _text(coding.get("code")) if coding.get("system") == codes.ACT_CODE else ""
-
-
 # Encounter statuses that are a stay begun (still in, or on leave) or ended; the rest are not stays (yet).
 _OPEN_STAYS = ("in-progress", "onleave")
-
-
-def admission_method(resource: Json) -> str:
-    """Elective or not: UK Core's admission-method extension (NHS codes 11-13 are elective), else Encounter.priority.
-
-    An emergency-class encounter is never elective. The extension is read on the
-    Encounter or on Encounter.hospitalization, wherever the sender put it.
-    """
-    if _class(resource) == EncounterClass.EMERGENCY:
-        return AdmissionMethod.NON_ELECTIVE
-    for element in (resource, _dict(resource.get("hospitalization"))):
-        concept = _extension_concept(element, codes.ADMISSION_METHOD)
-        method = next((_text(_dict(c).get("code")) for c in _list(concept.get("coding"))), "")
-        if method:
-            elective = method in codes.ELECTIVE_ADMISSION_METHODS
-            return AdmissionMethod.ELECTIVE if elective else AdmissionMethod.NON_ELECTIVE
-    elective = _code(resource.get("priority"), codes.ACT_PRIORITY)[0] in ("EL", "R")
-    return AdmissionMethod.ELECTIVE if elective else AdmissionMethod.NON_ELECTIVE
 
 
 def read_encounter(resource: Json) -> EncounterRecord | None:
     """A hospital stay: an inpatient or emergency encounter that has begun ("in-progress", "onleave") or ended
     ("finished"). Ambulatory, virtual, home and other encounters, and planned or cancelled ones, are not kept."""
     status = _text(resource.get("status"))
-    encounter_class = _class(resource)
-    if encounter_class not in EncounterClass.values or status not in (*_OPEN_STAYS, "finished"):
+    if not encounters.is_hospital_stay(resource) or status not in (*_OPEN_STAYS, "finished"):
         return None
     period = _dict(resource.get("period"))
     admitted = _day(period.get("start"), "Encounter.period.start")
@@ -430,8 +403,8 @@ def read_encounter(resource: Json) -> EncounterRecord | None:
     return EncounterRecord(
         subject=reference(resource.get("subject"), "Patient", "Encounter.subject"),
         hospital=reference(resource.get("serviceProvider"), "Organization", "Encounter.serviceProvider"),
-        method=admission_method(resource),
-        encounter_class=encounter_class,
+        method=encounters.admission_method(resource),
+        encounter_class=encounters.encounter_class(resource),
         admitted_on=admitted,
         discharged_on=discharged if status == "finished" else None,
     )
