@@ -27,6 +27,11 @@ _SEARCH = {
     ],
 }
 _BY_PATIENT = [("patient", "reference", "The Patient's id")]
+# Every search also pages: `_count` entries from `_offset` (Bundle.link next and previous carry them).
+_PAGING = [
+    ("_count", "number", "Entries per page, 1 to 100 (20 if not given)"),
+    ("_offset", "number", "Where the page starts; follow Bundle.link next and previous rather than setting it"),
+]
 
 
 def _resource(resource_type: str, interactions: list[str]) -> Json:
@@ -36,7 +41,7 @@ def _resource(resource_type: str, interactions: list[str]) -> Json:
         "interaction": [{"code": code} for code in interactions],
         "searchParam": [
             {"name": name, "type": kind, "documentation": words}
-            for name, kind, words in _SEARCH.get(resource_type, _BY_PATIENT)
+            for name, kind, words in [*_SEARCH.get(resource_type, _BY_PATIENT), *_PAGING]
         ],
     }
     if resource_type == "Patient":
@@ -50,9 +55,17 @@ def capability_statement(base_url: str, date: str) -> Json:
     """This server's CapabilityStatement, with `base_url` as its address."""
     readable = [*PERSON_RESOURCES, *DIRECTORY]
     imported_only = [name for name in READERS if name not in readable]
+    # Types OneTeam only takes in a Bundle have no interaction of their own (FHIR JSON leaves out empty arrays).
     rest = [
         _resource(name, ["read", "search-type", *(["create"] if name == "Encounter" else [])]) for name in readable
-    ] + [{"type": name, "profile": codes.profile(name), "interaction": []} for name in imported_only]
+    ] + [
+        {
+            "type": name,
+            "profile": codes.profile(name),
+            "documentation": "Taken only inside a Bundle or NDJSON posted to the base (transaction or batch)",
+        }
+        for name in imported_only
+    ]
     return {
         "resourceType": "CapabilityStatement",
         "status": "active",
