@@ -53,18 +53,9 @@ def _resource(resource_type: str, interactions: list[str]) -> Json:
 
 def capability_statement(base_url: str, date: str) -> Json:
     """This server's CapabilityStatement, with `base_url` as its address."""
-    readable = [*PERSON_RESOURCES, *DIRECTORY]
-    imported_only = [name for name in READERS if name not in readable]
-    # Types OneTeam only takes in a Bundle have no interaction of their own (FHIR JSON leaves out empty arrays).
     rest = [
-        _resource(name, ["read", "search-type", *(["create"] if name == "Encounter" else [])]) for name in readable
-    ] + [
-        {
-            "type": name,
-            "profile": codes.profile(name),
-            "documentation": "Taken only inside a Bundle or NDJSON posted to the base (transaction or batch)",
-        }
-        for name in imported_only
+        _resource(name, ["read", "search-type", *(["create"] if name == "Encounter" else [])])
+        for name in [*PERSON_RESOURCES, *DIRECTORY]
     ]
     return {
         "resourceType": "CapabilityStatement",

@@ -25,9 +25,17 @@ NHS_NUMBER_VERIFICATION_SYSTEM = "https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSN
 ETHNIC_CATEGORY = UK_CORE + "Extension-UKCore-EthnicCategory"
 ETHNIC_CATEGORY_SYSTEM = "https://fhir.hl7.org.uk/CodeSystem/UKCore-EthnicCategoryEngland"
 REPEAT_INFORMATION = UK_CORE + "Extension-UKCore-MedicationRepeatInformation"
+GENDER_IDENTITY = "http://hl7.org/fhir/StructureDefinition/patient-genderIdentity"
+CONTACT_ROLE = "http://terminology.hl7.org/CodeSystem/v2-0131"
 INTERPRETER_REQUIRED = "http://hl7.org/fhir/StructureDefinition/patient-interpreterRequired"
 
 LSOA_EXTENSION = ONETEAM_BASE + "StructureDefinition/lsoa"
+# OneTeam's own Patient extensions: optional on import, written so that an export imports back without loss.
+LIVES_ALONE_EXTENSION = ONETEAM_BASE + "StructureDefinition/lives-alone"
+COMMUNICATION_NEEDS_EXTENSION = ONETEAM_BASE + "StructureDefinition/communication-needs"
+REPEAT_MEDICINES_EXTENSION = ONETEAM_BASE + "StructureDefinition/repeat-medication-count"
+GENDER_IDENTITY_SYSTEM = ONETEAM_BASE + "CodeSystem/gender-identity"
+CARER_SYSTEM = ONETEAM_BASE + "CodeSystem/related-person-role"
 NEIGHBOURHOOD_EXTENSION = ONETEAM_BASE + "StructureDefinition/neighbourhood"
 SECTOR_SYSTEM = ONETEAM_BASE + "CodeSystem/sector"
 PROFESSION_SYSTEM = ONETEAM_BASE + "CodeSystem/profession"

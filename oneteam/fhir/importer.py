@@ -51,7 +51,7 @@ from oneteam.access import audit
 from oneteam.access.models import AuditAction
 from oneteam.access.services import new_event
 from oneteam.organisations.models import LSOA, Neighbourhood, Organisation, Sector, Staff
-from oneteam.people.models import Condition, HospitalAdmission, Person, SafetyAlert
+from oneteam.people.models import Condition, HospitalAdmission, Person, RelatedPerson, SafetyAlert
 from oneteam.risk.stratify import restratify_person
 
 from . import codes, xmlfiles
@@ -674,6 +674,10 @@ def _new_person(
         sex=record.sex,
         ethnic_category=record.ethnic_category,
         interpreter_needed=record.interpreter_needed,
+        gender_identity=record.gender_identity,
+        lives_alone=record.lives_alone,
+        communication_needs=record.communication_needs,
+        repeat_medication_count=record.repeat_medication_count,
         preferred_language=record.preferred_language,
         address_line_1=record.address_line_1,
         address_line_2=record.address_line_2,
@@ -709,7 +713,7 @@ def _add_rows(
 ) -> list[tuple[Any, int, int]]:
     """Store the records not already there (by `key_fields`), in bulk. Returns the matched records with their rows
     and people."""
-    where = {"AllergyIntolerance": "patient"}.get(resource_type, "subject")
+    where = {"AllergyIntolerance": "patient", "RelatedPerson": "patient"}.get(resource_type, "subject")
     resolved = _subjects(unit, items, f"{resource_type}.{where}")
     person_ids = {person_id for _entry, _record, person_id in resolved}
     existing = {
@@ -760,6 +764,25 @@ def _apply_conditions(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> N
         )
         if changed.update(clinical_status=record.clinical_status, verification_status=record.verification_status):
             unit.changed[person_id]["Condition"] += 1
+
+
+def _apply_contacts(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
+    _add_rows(
+        unit,
+        "RelatedPerson",
+        items,
+        RelatedPerson,
+        ("person_id", "name", "relationship"),
+        lambda r, p: RelatedPerson(
+            person_id=p,
+            name=r.name,
+            relationship=r.relationship,
+            phone=r.phone,
+            is_carer=r.is_carer,
+            is_next_of_kin=r.is_next_of_kin,
+        ),
+        lambda r, p: (p, r.name, r.relationship),
+    )
 
 
 def _apply_flags(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
@@ -861,6 +884,7 @@ _APPLY: dict[str, Callable[[_Unit, Sequence[tuple[Reading, Record]]], None]] = {
     "Organization": _apply_organizations,
     "Practitioner": _apply_practitioners,
     "Patient": _apply_patients,
+    "RelatedPerson": _apply_contacts,
     "Condition": _apply_conditions,
     "Encounter": _apply_encounters,
     "Flag": _apply_flags,

@@ -19,6 +19,7 @@ from oneteam.people import encounters, nhs_number
 from oneteam.people.models import (
     ClinicalStatus,
     EthnicCategory,
+    GenderIdentity,
     SafetyAlertKind,
     Sex,
     VerificationStatus,
@@ -80,6 +81,20 @@ class PatientRecord:
     postcode: str
     lsoa_code: str
     gp_practice: Ref | None
+    gender_identity: str = GenderIdentity.NOT_STATED
+    lives_alone: bool = False
+    communication_needs: str = ""
+    repeat_medication_count: int = 0
+
+
+@dataclass(frozen=True)
+class ContactRecord:
+    subject: Ref
+    name: str
+    relationship: str
+    phone: str
+    is_carer: bool
+    is_next_of_kin: bool
 
 
 @dataclass(frozen=True)
@@ -134,6 +149,7 @@ Record = (
     | FlagRecord
     | AllergyRecord
     | MedicationRecord
+    | ContactRecord
 )
 
 
@@ -292,6 +308,8 @@ def read_patient(resource: Json) -> PatientRecord:
     postcode = normalise_postcode(_text(address.get("postalCode"))) or ""
     gender = _text(resource.get("gender"))
     ethnic = _code(_extension_concept(resource, codes.ETHNIC_CATEGORY), codes.ETHNIC_CATEGORY_SYSTEM)[0]
+    gender_identity = _code(_extension_concept(resource, codes.GENDER_IDENTITY), codes.GENDER_IDENTITY_SYSTEM)[0]
+    repeat_medicines = _extension(resource, codes.REPEAT_MEDICINES_EXTENSION).get("valueInteger")
     practices = _list(resource.get("generalPractitioner"))
     gp = reference(practices[0], "Organization", "Patient.generalPractitioner[0]") if practices else None
     language = next(
@@ -322,14 +340,54 @@ def read_patient(resource: Json) -> PatientRecord:
         postcode=postcode,
         lsoa_code=_extension_code(address, codes.LSOA_EXTENSION),
         gp_practice=gp,
+        gender_identity=gender_identity if gender_identity in GenderIdentity.values else GenderIdentity.NOT_STATED,
+        lives_alone=_extension(resource, codes.LIVES_ALONE_EXTENSION).get("valueBoolean") is True,
+        communication_needs=_text(_extension(resource, codes.COMMUNICATION_NEEDS_EXTENSION).get("valueString"))[:200],
+        repeat_medication_count=min(max(repeat_medicines, 0), 32767) if isinstance(repeat_medicines, int) else 0,
     )
 
 
+def _extension(element: Json, url: str) -> Json:
+    """The element's first extension with `url`, or {}."""
+    return next((e for e in map(_dict, _list(element.get("extension"))) if e.get("url") == url), {})
+
+
 def _extension_concept(element: Json, url: str) -> Json:
-    for extension in map(_dict, _list(element.get("extension"))):
-        if extension.get("url") == url:
-            return _dict(extension.get("valueCodeableConcept"))
-    return {}
+    return _dict(_extension(element, url).get("valueCodeableConcept"))
+
+
+def read_related_person(resource: Json) -> ContactRecord:
+    """A RelatedPerson: a carer (OneTeam's carer code) or other contact; next of kin from HL7 v2 table 0131."""
+    roles = [_dict(role) for role in _list(resource.get("relationship"))]
+    relationship = next(
+        (
+            _text(role.get("text")) or _text(_dict(next(iter(_list(role.get("coding"))), {})).get("display"))
+            for role in roles
+            if _text(role.get("text")) or _list(role.get("coding"))
+        ),
+        "",
+    )
+    names = [_dict(name) for name in _list(resource.get("name"))]
+    name = next(
+        (
+            _text(n.get("text")) or " ".join([*map(_text, _list(n.get("given"))), _text(n.get("family"))]).strip()
+            for n in names
+        ),
+        "",
+    )
+    if not name:
+        raise Invalid("RelatedPerson.name is needed")
+    phone = next(
+        (_text(t.get("value")) for t in map(_dict, _list(resource.get("telecom"))) if t.get("system") == "phone"), ""
+    )
+    return ContactRecord(
+        subject=reference(resource.get("patient"), "Patient", "RelatedPerson.patient"),
+        name=name[:200],
+        relationship=(relationship or "Contact")[:50],
+        phone=phone[:30],
+        is_carer=any(_code(role, codes.CARER_SYSTEM)[0] == "carer" for role in roles),
+        is_next_of_kin=any(_code(role, codes.CONTACT_ROLE)[0] == "N" for role in roles),
+    )
 
 
 def _recorded(resource: Json, resource_type: str) -> datetime.date:
@@ -482,6 +540,7 @@ READERS: dict[str, Callable[[Json], Record | None]] = {
     "Organization": read_organization,
     "Practitioner": read_practitioner,
     "Patient": read_patient,
+    "RelatedPerson": read_related_person,
     "Condition": read_condition,
     "Encounter": read_encounter,
     "Flag": read_flag,

@@ -33,11 +33,11 @@ from oneteam.care.services import PLAN_TEXT_FIELDS
 from oneteam.mdt.models import ActionStatus as MdtActionStatus
 from oneteam.mdt.models import MdtAction
 from oneteam.organisations.models import Organisation, Staff
-from oneteam.people.models import AdmissionMethod, Condition, HospitalAdmission, Person, SafetyAlert
+from oneteam.people.models import AdmissionMethod, Condition, HospitalAdmission, Person, RelatedPerson, SafetyAlert
 from oneteam.referrals.models import Referral, Urgency
 
 from . import codes
-from .models import Allergy
+from .models import Allergy, RepeatMedication
 
 Json = dict[str, Any]
 
@@ -133,6 +133,19 @@ def patient(person: Person) -> Json:
                 ),
             },
             {"url": codes.INTERPRETER_REQUIRED, "valueBoolean": person.interpreter_needed},
+            {
+                "url": codes.GENDER_IDENTITY,
+                "valueCodeableConcept": _concept(
+                    codes.GENDER_IDENTITY_SYSTEM, person.gender_identity, person.get_gender_identity_display()
+                ),
+            },
+            {"url": codes.LIVES_ALONE_EXTENSION, "valueBoolean": person.lives_alone},
+            {"url": codes.REPEAT_MEDICINES_EXTENSION, "valueInteger": person.repeat_medication_count},
+            *(
+                [{"url": codes.COMMUNICATION_NEEDS_EXTENSION, "valueString": person.communication_needs}]
+                if person.communication_needs
+                else []
+            ),
         ],
         "identifier": [nhs_number],
         "name": [{"use": "official", "family": person.family_name, "given": [person.given_name]}],
@@ -145,6 +158,45 @@ def patient(person: Person) -> Json:
     if person.date_of_death:
         resource["deceasedDateTime"] = person.date_of_death.isoformat()
     return resource
+
+
+def related_person(contact: RelatedPerson) -> Json:
+    """UK Core RelatedPerson: a carer or other contact, with next of kin (HL7 v2 table 0131) and carer coded.
+
+    Needs `person` selected.
+    """
+    roles: list[Json] = [{"text": contact.relationship}]
+    if contact.is_next_of_kin:
+        roles.append(_concept(codes.CONTACT_ROLE, "N", "Next-of-Kin"))
+    if contact.is_carer:
+        roles.append(_concept(codes.CARER_SYSTEM, "carer", "Carer"))
+    return _compact(
+        {
+            "resourceType": "RelatedPerson",
+            "id": str(contact.pk),
+            "meta": _meta("RelatedPerson"),
+            "patient": patient_reference(contact.person),
+            "relationship": roles,
+            "name": [{"text": contact.name}],
+            "telecom": [{"system": "phone", "value": contact.phone}] if contact.phone else [],
+        }
+    )
+
+
+def medication_request(row: RepeatMedication) -> Json:
+    """UK Core MedicationRequest for a repeat medicine: active, continuing. Needs `person` selected."""
+    system, _, code = row.code.rpartition("|")
+    medicine: Json = {"coding": [_coding(system, code)]} if system else {"text": row.code}
+    return {
+        "resourceType": "MedicationRequest",
+        "id": str(row.pk),
+        "meta": _meta("MedicationRequest"),
+        "status": "active",
+        "intent": "order",
+        "courseOfTherapyType": _concept(codes.COURSE_OF_THERAPY, "continuous", "Continuous long term therapy"),
+        "medicationCodeableConcept": medicine,
+        "subject": patient_reference(row.person),
+    }
 
 
 def organization(organisation: Organisation) -> Json:
