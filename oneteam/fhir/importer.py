@@ -757,13 +757,18 @@ def _apply_conditions(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> N
         ),
         lambda r, p: (p, r.snomed_code, r.recorded_on),
     )
-    # A condition OneTeam holds takes the status the sender gives it now (resolved, refuted, ...).
+    # A condition OneTeam holds takes the status the sender gives it now (resolved, refuted, ...): one read for
+    # the chunk, and one UPDATE for each pair of statuses that changes anything.
+    rows = Condition.objects.filter(pk__in=[pk for _record, pk, _person in matched])
+    held = {pk: (clinical, verification) for pk, clinical, verification in rows.values_list("pk", *_STATUSES)}
+    changes: dict[tuple[str, str], list[int]] = defaultdict(list)
     for record, pk, person_id in matched:
-        changed = Condition.objects.filter(pk=pk).exclude(
-            clinical_status=record.clinical_status, verification_status=record.verification_status
-        )
-        if changed.update(clinical_status=record.clinical_status, verification_status=record.verification_status):
+        statuses = (record.clinical_status, record.verification_status)
+        if held[pk] != statuses:
+            changes[statuses].append(pk)
             unit.changed[person_id]["Condition"] += 1
+    for (clinical, verification), pks in changes.items():
+        Condition.objects.filter(pk__in=pks).update(clinical_status=clinical, verification_status=verification)
 
 
 def _apply_contacts(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
@@ -783,6 +788,9 @@ def _apply_contacts(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> Non
         ),
         lambda r, p: (p, r.name, r.relationship),
     )
+
+
+_STATUSES = ("clinical_status", "verification_status")
 
 
 def _apply_flags(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
