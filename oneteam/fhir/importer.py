@@ -169,10 +169,13 @@ def read_entry(entry: Entry) -> Reading:
         return Reading(entry.index, entry.full_url, resource_type, resource_id, None, _validation_message(error))
     except Invalid as invalid:
         return Reading(entry.index, entry.full_url, resource_type, resource_id, None, str(invalid))
+    except RecursionError:
+        return Reading(entry.index, entry.full_url, resource_type, resource_id, None, _TOO_DEEP)
     return Reading(entry.index, entry.full_url, resource_type, resource_id, record)
 
 
 _UNKNOWN_TYPE = "resourceType: not a FHIR R4 resource type"
+_TOO_DEEP = "The resource is nested more deeply than FHIR needs"
 
 
 def _read_xml(entry: Entry) -> Reading:

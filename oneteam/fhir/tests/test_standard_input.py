@@ -146,3 +146,15 @@ def test_every_problem_in_a_file_is_reported_in_one_pass_with_entry_and_path(pla
     assert "valueQuantity.value" in messages[3]
     assert all(error.file.endswith("many-problems.json") for error in importer.report.errors)
     assert not Condition.objects.exists()
+
+
+@pytest.mark.parametrize("depth", [400, 50_000])
+def test_a_resource_nested_deeper_than_fhir_needs_is_an_error_not_a_crash(depth: int) -> None:
+    deep = '{"url": "https://example.org/deep", "extension": [' * depth + '{"url": "https://example.org/deep"}'
+    deep += "]}" * depth
+    importer = corpus.Importer()
+
+    importer.import_json("deep.json", '{"resourceType": "Basic", "code": {"text": "x"}, "extension": [' + deep + "]}")
+
+    [error] = importer.report.errors
+    assert "nested" in error.message or "recursion" in error.message.lower(), error.message
