@@ -780,7 +780,7 @@ def _apply_contacts(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> Non
         "RelatedPerson",
         items,
         RelatedPerson,
-        ("person_id", "name", "relationship"),
+        ("person_id", "name", "relationship", "phone"),
         lambda r, p: RelatedPerson(
             person_id=p,
             name=r.name,
@@ -789,7 +789,7 @@ def _apply_contacts(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> Non
             is_carer=r.is_carer,
             is_next_of_kin=r.is_next_of_kin,
         ),
-        lambda r, p: (p, r.name, r.relationship),
+        lambda r, p: (p, r.name, r.relationship, r.phone),
     )
 
 
