@@ -52,7 +52,7 @@ def write_ndjson(out: Path) -> int:
     written = 0
     for kind in DIRECTORY_TYPES:
         with (out / f"{kind}.ndjson").open("w") as file:
-            for row in queries.directory_rows(kind).iterator():
+            for row in queries.directory_rows(kind).iterator(chunk_size=CHUNK):
                 file.write(json.dumps(queries.render_directory(kind, row)) + "\n")
                 written += 1
     ids = list(Person.objects.order_by("pk").values_list("pk", flat=True))

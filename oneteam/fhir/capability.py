@@ -27,6 +27,11 @@ _SEARCH = {
     ],
 }
 _BY_PATIENT = [("patient", "reference", "The Patient's id")]
+# Every search also pages: `_count` entries from `_offset` (Bundle.link next and previous carry them).
+_PAGING = [
+    ("_count", "number", "Entries per page, 1 to 100 (20 if not given)"),
+    ("_offset", "number", "Where the page starts; follow Bundle.link next and previous rather than setting it"),
+]
 
 
 def _resource(resource_type: str, interactions: list[str]) -> Json:
@@ -36,7 +41,7 @@ def _resource(resource_type: str, interactions: list[str]) -> Json:
         "interaction": [{"code": code} for code in interactions],
         "searchParam": [
             {"name": name, "type": kind, "documentation": words}
-            for name, kind, words in _SEARCH.get(resource_type, _BY_PATIENT)
+            for name, kind, words in [*_SEARCH.get(resource_type, _BY_PATIENT), *_PAGING]
         ],
     }
     if resource_type == "Patient":
@@ -48,11 +53,10 @@ def _resource(resource_type: str, interactions: list[str]) -> Json:
 
 def capability_statement(base_url: str, date: str) -> Json:
     """This server's CapabilityStatement, with `base_url` as its address."""
-    readable = [*PERSON_RESOURCES, *DIRECTORY]
-    imported_only = [name for name in READERS if name not in readable]
     rest = [
-        _resource(name, ["read", "search-type", *(["create"] if name == "Encounter" else [])]) for name in readable
-    ] + [{"type": name, "profile": codes.profile(name), "interaction": []} for name in imported_only]
+        _resource(name, ["read", "search-type", *(["create"] if name == "Encounter" else [])])
+        for name in [*PERSON_RESOURCES, *DIRECTORY]
+    ]
     return {
         "resourceType": "CapabilityStatement",
         "status": "active",

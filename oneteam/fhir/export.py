@@ -61,7 +61,7 @@ def export_ndjson(
     try:
         for kind in DIRECTORY_TYPES:
             if kind in types:
-                for row in queries.directory_rows(kind).iterator():
+                for row in queries.directory_rows(kind).iterator(chunk_size=CHUNK):
                     write(queries.render_directory(kind, row))
         kinds = [PERSON_RESOURCES[kind] for kind in types if kind in PERSON_RESOURCES]
         categories = list(dict.fromkeys(category for kind in kinds for category in kind.categories))

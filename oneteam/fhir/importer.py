@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import Path
 from typing import Any, TypeVar
 
 import pydantic
@@ -50,11 +51,11 @@ from oneteam.access import audit
 from oneteam.access.models import AuditAction
 from oneteam.access.services import new_event
 from oneteam.organisations.models import LSOA, Neighbourhood, Organisation, Sector, Staff
-from oneteam.people.models import Condition, HospitalAdmission, Person, SafetyAlert
+from oneteam.people.models import Condition, HospitalAdmission, Person, RelatedPerson, SafetyAlert
 from oneteam.risk.stratify import restratify_person
 
-from . import codes
-from .models import Allergy, RepeatMedication
+from . import codes, xmlfiles
+from .models import Allergy, OrganisationIdentifier, RepeatMedication
 from .records import (
     READERS,
     EncounterRecord,
@@ -72,6 +73,9 @@ BUNDLE_TYPES = ("transaction", "batch", "collection")
 # Resources are applied in this order, so what others refer to exists first.
 ORDER = tuple(READERS)
 CHUNK = 2000
+NDJSON_SUFFIXES = (".ndjson", ".jsonl")
+# What import_fhir reads from a folder: each file by its suffix (see Importer.import_path).
+FILE_SUFFIXES = (".json", ".xml", *NDJSON_SUFFIXES)
 # NDJSON files this long are validated in worker processes (forking costs more than it saves on short files).
 PARALLEL_FROM = 2_000
 # The most people whose risk one unit recomputes straight away (about 35 ms each on the city benchmark).
@@ -153,16 +157,39 @@ def read_entry(entry: Entry) -> Reading:
     found_id = resource.get("id")
     resource_id = found_id if isinstance(found_id, str) else ""
     reader = READERS.get(resource_type)
-    if reader is None:
-        return Reading(entry.index, entry.full_url, resource_type, resource_id, None)
     try:
-        get_fhir_model_class(resource_type).model_validate(resource)
-        record = reader(resource)
+        model = get_fhir_model_class(resource_type)
+    except ValueError:
+        return Reading(entry.index, entry.full_url, resource_type, resource_id, None, _UNKNOWN_TYPE)
+    try:
+        # Every resource is checked, even of a type OneTeam then skips: a bad file is refused whole.
+        model.model_validate(resource)
+        record = reader(resource) if reader is not None else None
     except pydantic.ValidationError as error:
         return Reading(entry.index, entry.full_url, resource_type, resource_id, None, _validation_message(error))
     except Invalid as invalid:
         return Reading(entry.index, entry.full_url, resource_type, resource_id, None, str(invalid))
+    except RecursionError:
+        return Reading(entry.index, entry.full_url, resource_type, resource_id, None, _TOO_DEEP)
     return Reading(entry.index, entry.full_url, resource_type, resource_id, record)
+
+
+_UNKNOWN_TYPE = "resourceType: not a FHIR R4 resource type"
+_TOO_DEEP = "The resource is nested more deeply than FHIR needs"
+
+
+def _read_xml(entry: Entry) -> Reading:
+    """Read one resource given as an XML element (None when the entry holds no resource)."""
+    element = entry.resource
+    if element is None:
+        return read_entry(entry)
+    try:
+        resource = xmlfiles.to_json(element)
+    except xmlfiles.XmlRefused as refused:
+        return Reading(entry.index, entry.full_url, xmlfiles.name(element), "", None, str(refused))
+    except pydantic.ValidationError as error:
+        return Reading(entry.index, entry.full_url, xmlfiles.name(element), "", None, _validation_message(error))
+    return read_entry(Entry(entry.index, entry.full_url, resource))
 
 
 def _read_lines(lines: Sequence[tuple[int, bytes | str]]) -> list[Reading]:
@@ -185,12 +212,12 @@ def _chunks(items: Sequence[_T], size: int = CHUNK) -> Iterator[Sequence[_T]]:
 
 
 def _validation_message(error: pydantic.ValidationError) -> str:
+    """Every problem `fhir.resources` found, each with the path of the element (`class`, `period.start`)."""
     problems = [
         f"{'.'.join(str(part) for part in problem['loc']) or 'resource'}: {problem['msg']}"
-        for problem in error.errors()[:3]
+        for problem in error.errors()
     ]
-    more = len(error.errors()) - len(problems)
-    return "Not valid FHIR R4: " + "; ".join(problems) + (f" (and {more} more)" if more > 0 else "")
+    return "Not valid FHIR R4: " + "; ".join(problems)
 
 
 class _Rollback(Exception):
@@ -216,8 +243,9 @@ class Importer:
         """Import one JSON document: a Bundle or a single resource. Returns the outcomes, or None if refused."""
         try:
             document = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as error:
-            self.report.errors.append(EntryError(file, None, "", f"The file is not valid JSON: {error}"))
+        except (ValueError, UnicodeDecodeError, RecursionError) as error:
+            why = "it is nested too deeply" if isinstance(error, RecursionError) else error
+            self.report.errors.append(EntryError(file, None, "", f"The file is not valid JSON: {why}"))
             return None
         if not isinstance(document, dict):
             self.report.errors.append(EntryError(file, None, "", "The file must hold a FHIR resource (a JSON object)"))
@@ -244,6 +272,42 @@ class Importer:
                 for index, entry in enumerate(entries)
             ],
         )
+
+    def import_xml(self, file: str, body: bytes) -> list[Outcome] | None:
+        """Import one FHIR XML document: a Bundle or a single resource, each resource validated on its own.
+
+        `fhir.resources` reads each resource's XML into the same JSON the rest of the
+        import takes, so XML means exactly what JSON does.
+        """
+        try:
+            root = xmlfiles.parse(body)
+        except xmlfiles.XmlRefused as refused:
+            self.report.errors.append(EntryError(file, None, "", f"The file is not valid FHIR XML: {refused}"))
+            return None
+        if xmlfiles.name(root) != "Bundle":
+            return self.import_readings(file, [_read_xml(Entry(0, "", root))])
+        kind = xmlfiles.value(root, "type")
+        if kind not in BUNDLE_TYPES:
+            self.report.errors.append(
+                EntryError(file, None, "Bundle", f"Bundle.type must be one of {', '.join(BUNDLE_TYPES)}")
+            )
+            return None
+        return self.import_readings(
+            file,
+            [
+                _read_xml(Entry(index, xmlfiles.value(entry, "fullUrl"), xmlfiles.resource(entry)))
+                for index, entry in enumerate(xmlfiles.children(root, "entry"))
+            ],
+        )
+
+    def import_path(self, path: Path) -> list[Outcome] | None:
+        """Import one file by its kind: NDJSON (.ndjson, .jsonl), XML (.xml) or JSON (anything else)."""
+        if path.suffix in NDJSON_SUFFIXES:
+            with path.open("rb") as lines:
+                return self.import_ndjson(str(path), lines)
+        if path.suffix == ".xml":
+            return self.import_xml(str(path), path.read_bytes())
+        return self.import_json(str(path), path.read_bytes())
 
     def import_ndjson(
         self,
@@ -283,16 +347,26 @@ class Importer:
         """Store one unit's entries, all or nothing. Returns the outcomes, or None if refused."""
         unit = _Unit(self, file)
         by_type: dict[str, list[tuple[Reading, Record]]] = defaultdict(list)
+        first_at: dict[str, int] = {}
         for reading in readings:
+            if reading.full_url and reading.full_url in first_at:
+                # FHIR's bdl-7: a fullUrl names one resource, so a second is a reference that could mean either.
+                unit.error(
+                    reading,
+                    reading.resource_type,
+                    f"Bundle.entry[{reading.index}].fullUrl: {reading.full_url} is already the fullUrl of entry "
+                    f"{first_at[reading.full_url]} (FHIR bdl-7: each fullUrl must be unique)",
+                )
+                unit.unreadable.add(reading.full_url)
+                continue
+            first_at.setdefault(reading.full_url, reading.index)
             if reading.error:
                 unit.error(reading, reading.resource_type, reading.error)
+                unit.unreadable.update(unit.names(reading, reading.resource_type))
             elif reading.record is None:
                 unit.outcomes.append(Outcome(reading.index, reading.resource_type, "skipped"))
             else:
                 by_type[reading.resource_type].append((reading, reading.record))
-        if unit.errors:
-            self.report.errors.extend(unit.errors)
-            return None
         try:
             with transaction.atomic():
                 for resource_type in ORDER:
@@ -303,7 +377,8 @@ class Importer:
                 unit.restratify()
                 unit.audit()
         except _Rollback:
-            self.report.errors.extend(unit.errors)
+            # In entry order, whichever stage found them.
+            self.report.errors.extend(sorted(unit.errors, key=lambda error: -1 if error.entry is None else error.entry))
             return None
         except DatabaseError as error:
             self.report.errors.append(EntryError(file, None, "", f"The database refused the import: {error}"))
@@ -330,51 +405,72 @@ class _Unit:
         self.keys: dict[str, int] = {}
         self.changed: dict[int, Counter[str]] = defaultdict(Counter)
         self.recounted: set[int] = set()  # people whose repeat-medicine count went up
-        self._organisations: dict[str, tuple[int, str, int | None]] | None = None
+        self._organisations: dict[int, tuple[str, int | None]] | None = None
+        self.by_identifier: dict[tuple[str, str], int] = {}
         self._people: dict[str, int] = {}
+        # Names of entries that already have an error: a reference to one is not a second problem.
+        self.unreadable: set[str] = set()
 
     def error(self, entry: Reading, resource_type: str, message: str) -> None:
         self.errors.append(EntryError(self.file, entry.index, resource_type, message))
 
     # ----- references ----------------------------------------------------------------------------------
 
+    @staticmethod
+    def names(entry: Reading, resource_type: str) -> list[str]:
+        """Every name others may refer to an entry by: its fullUrl and Type/id."""
+        return [name for name in (entry.full_url, entry.resource_id and f"{resource_type}/{entry.resource_id}") if name]
+
     def register(self, entry: Reading, resource_type: str, pk: int, result: str) -> None:
         """Remember what an entry became, under every name others may refer to it by."""
-        if entry.full_url:
-            self.keys[entry.full_url] = pk
-        if entry.resource_id:
-            self.keys[f"{resource_type}/{entry.resource_id}"] = pk
+        for name in self.names(entry, resource_type):
+            self.keys[name] = pk
         self.outcomes.append(Outcome(entry.index, resource_type, result, pk))
 
     def _literal(self, ref: Ref) -> int | None:
-        if not ref.literal:
-            return None
-        # An absolute URL ends with Type/id; a relative one is Type/id; urn:uuid: is kept whole.
-        key = (
-            ref.literal if ref.literal.startswith("urn:") else ref.resource_type + "/" + ref.literal.rsplit("/", 1)[-1]
-        )
-        return self.keys.get(key, self.run.seen.get(key))
+        key = self._literal_key(ref)
+        return self.keys.get(key, self.run.seen.get(key)) if key else None
 
-    def organisations(self) -> dict[str, tuple[int, str, int | None]]:
-        """Every organisation by ODS code: (id, sector, neighbourhood id). The organisation map is small."""
+    @staticmethod
+    def _literal_key(ref: Ref) -> str:
+        """The name a literal reference looks for: an absolute URL ends with Type/id; urn:uuid: is kept whole."""
+        if not ref.literal:
+            return ""
+        if ref.literal.startswith("urn:"):
+            return ref.literal
+        return ref.resource_type + "/" + ref.literal.rsplit("/", 1)[-1]
+
+    def organisations(self) -> dict[int, tuple[str, int | None]]:
+        """Every organisation by id: (sector, neighbourhood id); and `by_identifier` filled. The map is small."""
         if self._organisations is None:
-            self._organisations = {
-                ods: (pk, sector, neighbourhood)
-                for pk, ods, sector, neighbourhood in Organisation.objects.values_list(
-                    "pk", "ods_code", "sector", "neighbourhood_id"
-                )
-            }
+            self._organisations = {}
+            for pk, ods, sector, neighbourhood in Organisation.objects.values_list(
+                "pk", "ods_code", "sector", "neighbourhood_id"
+            ):
+                self._organisations[pk] = (sector, neighbourhood)
+                if ods:
+                    self.by_identifier[(codes.ODS_CODE, ods)] = pk
+            others = OrganisationIdentifier.objects.values_list("system", "value", "organisation_id")
+            self.by_identifier.update(((system, value), pk) for system, value, pk in others)
         return self._organisations
+
+    def know_organisation(self, organisation: Organisation, keys: list[tuple[str, str]]) -> None:
+        """Add an organisation the unit created to the map."""
+        self.organisations()[organisation.pk] = (organisation.sector, organisation.neighbourhood_id)
+        self.by_identifier.update((key, organisation.pk) for key in keys)
 
     def resolve(self, entry: Reading, ref: Ref, where: str) -> int | None:
         """The OneTeam id `ref` points at, or None with an error naming the dangling reference."""
         pk = self._literal(ref)
         if pk is None and ref.value:
-            if ref.resource_type == "Organization" and ref.system in (codes.ODS_CODE, ""):
-                found = self.organisations().get(ref.value.upper())
-                pk = found[0] if found else None
+            if ref.resource_type == "Organization":
+                self.organisations()
+                ods = ref.system in (codes.ODS_CODE, "")
+                pk = self.by_identifier.get((codes.ODS_CODE, ref.value.upper()) if ods else (ref.system, ref.value))
             elif ref.resource_type == "Patient" and ref.system in (codes.NHS_NUMBER, ""):
                 pk = self._people.get(ref.value)
+        if pk is None and self._literal_key(ref) in self.unreadable:
+            return None
         if pk is None:
             said = ref.literal or f"{ref.resource_type}?identifier={ref.system}|{ref.value}"
             self.error(
@@ -421,14 +517,20 @@ class _Unit:
 
 
 def _apply_organizations(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
-    known = unit.organisations()
+    """Match each Organization on its ODS code, else any other identifier, else (with none) its name; or create it."""
+    unit.organisations()
     neighbourhoods = dict(Neighbourhood.objects.values_list("code", "pk"))
-    new: dict[str, Organisation] = {}
-    waiting: list[tuple[Reading, str]] = []
+    named = dict(Organisation.objects.filter(ods_code__isnull=True).values_list("name", "pk"))
+    new: dict[tuple[str, str], tuple[Organisation, OrganisationRecord]] = {}
+    waiting: list[tuple[Reading, tuple[str, str]]] = []
     for entry, record in items:
         assert isinstance(record, OrganisationRecord)
-        if record.ods_code in known:
-            unit.register(entry, "Organization", known[record.ods_code][0], "matched")
+        keys = _organisation_keys(record)
+        pk = next((unit.by_identifier[key] for key in keys if key in unit.by_identifier), None)
+        if pk is None and not keys:
+            pk = named.get(record.name)
+        if pk is not None:
+            unit.register(entry, "Organization", pk, "matched")
             continue
         neighbourhood = neighbourhoods.get(record.neighbourhood_code)
         if record.sector == Sector.GP_PRACTICE and neighbourhood is None:
@@ -436,16 +538,28 @@ def _apply_organizations(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -
                 entry, "Organization", "A GP practice needs the neighbourhood extension naming a OneTeam neighbourhood"
             )
             continue
-        if record.ods_code not in new:
-            new[record.ods_code] = Organisation(
-                name=record.name, ods_code=record.ods_code, sector=record.sector, neighbourhood_id=neighbourhood
+        key = keys[0] if keys else ("name", record.name)
+        if key not in new:
+            organisation = Organisation(
+                name=record.name, ods_code=record.ods_code or None, sector=record.sector, neighbourhood_id=neighbourhood
             )
-        waiting.append((entry, record.ods_code))
-    Organisation.objects.bulk_create(new.values())
-    for organisation in new.values():
-        known[organisation.ods_code] = (organisation.pk, organisation.sector, organisation.neighbourhood_id)
-    for entry, ods in waiting:
-        unit.register(entry, "Organization", known[ods][0], "created")
+            new[key] = (organisation, record)
+        waiting.append((entry, key))
+    Organisation.objects.bulk_create(organisation for organisation, _record in new.values())
+    OrganisationIdentifier.objects.bulk_create(
+        OrganisationIdentifier(organisation=organisation, system=system, value=value)
+        for organisation, record in new.values()
+        for system, value in dict.fromkeys(record.identifiers)
+    )
+    for organisation, record in new.values():
+        unit.know_organisation(organisation, _organisation_keys(record))
+    for entry, key in waiting:
+        unit.register(entry, "Organization", new[key][0].pk, "created")
+
+
+def _organisation_keys(record: OrganisationRecord) -> list[tuple[str, str]]:
+    """The (system, value) pairs an organisation is found by, the ODS code first."""
+    return ([(codes.ODS_CODE, record.ods_code)] if record.ods_code else []) + list(record.identifiers)
 
 
 def _apply_practitioners(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
@@ -549,8 +663,8 @@ def _new_person(
     practice_id = unit.resolve(entry, record.gp_practice, "Patient.generalPractitioner")
     if practice_id is None:
         return None
-    practice = next((found for found in unit.organisations().values() if found[0] == practice_id), None)
-    if practice is None or practice[1] != Sector.GP_PRACTICE or practice[2] is None:
+    practice = unit.organisations().get(practice_id)
+    if practice is None or practice[0] != Sector.GP_PRACTICE or practice[1] is None:
         unit.error(entry, "Patient", "Patient.generalPractitioner must be a GP practice")
         return None
     lsoa_id, ward_id, ward_neighbourhood_id = place
@@ -563,6 +677,10 @@ def _new_person(
         sex=record.sex,
         ethnic_category=record.ethnic_category,
         interpreter_needed=record.interpreter_needed,
+        gender_identity=record.gender_identity,
+        lives_alone=record.lives_alone,
+        communication_needs=record.communication_needs,
+        repeat_medication_count=record.repeat_medication_count,
         preferred_language=record.preferred_language,
         address_line_1=record.address_line_1,
         address_line_2=record.address_line_2,
@@ -572,7 +690,7 @@ def _new_person(
         ward_id=ward_id,
         ward_neighbourhood_id=ward_neighbourhood_id,
         gp_practice_id=practice_id,
-        practice_neighbourhood_id=practice[2],
+        practice_neighbourhood_id=practice[1],
     )
 
 
@@ -595,9 +713,10 @@ def _add_rows(
     key_fields: tuple[str, ...],
     make: Callable[[Any, int], Any],
     key: Callable[[Any, int], tuple[Any, ...]],
-) -> list[tuple[Any, int]]:
-    """Store the records not already there (by `key_fields`), in bulk. Returns the matched records with their rows."""
-    where = {"AllergyIntolerance": "patient"}.get(resource_type, "subject")
+) -> list[tuple[Any, int, int]]:
+    """Store the records not already there (by `key_fields`), in bulk. Returns the matched records with their rows
+    and people."""
+    where = {"AllergyIntolerance": "patient", "RelatedPerson": "patient"}.get(resource_type, "subject")
     resolved = _subjects(unit, items, f"{resource_type}.{where}")
     person_ids = {person_id for _entry, _record, person_id in resolved}
     existing = {
@@ -620,20 +739,61 @@ def _add_rows(
             unit.changed[person_id][resource_type] += 1
         else:
             unit.register(entry, resource_type, existing[identity], "matched")
-            matched.append((record, existing[identity]))
+            matched.append((record, existing[identity], person_id))
     return matched
 
 
 def _apply_conditions(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
-    _add_rows(
+    matched = _add_rows(
         unit,
         "Condition",
         items,
         Condition,
         ("person_id", "snomed_code", "recorded_on"),
-        lambda r, p: Condition(person_id=p, snomed_code=r.snomed_code, term=r.term, recorded_on=r.recorded_on),
+        lambda r, p: Condition(
+            person_id=p,
+            snomed_code=r.snomed_code,
+            term=r.term,
+            recorded_on=r.recorded_on,
+            clinical_status=r.clinical_status,
+            verification_status=r.verification_status,
+        ),
         lambda r, p: (p, r.snomed_code, r.recorded_on),
     )
+    # A condition OneTeam holds takes the status the sender gives it now (resolved, refuted, ...): one read for
+    # the chunk, and one UPDATE for each pair of statuses that changes anything.
+    rows = Condition.objects.filter(pk__in=[pk for _record, pk, _person in matched])
+    held = {pk: (clinical, verification) for pk, clinical, verification in rows.values_list("pk", *_STATUSES)}
+    changes: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for record, pk, person_id in matched:
+        statuses = (record.clinical_status, record.verification_status)
+        if held[pk] != statuses:
+            changes[statuses].append(pk)
+            unit.changed[person_id]["Condition"] += 1
+    for (clinical, verification), pks in changes.items():
+        Condition.objects.filter(pk__in=pks).update(clinical_status=clinical, verification_status=verification)
+
+
+def _apply_contacts(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
+    _add_rows(
+        unit,
+        "RelatedPerson",
+        items,
+        RelatedPerson,
+        ("person_id", "name", "relationship", "phone"),
+        lambda r, p: RelatedPerson(
+            person_id=p,
+            name=r.name,
+            relationship=r.relationship,
+            phone=r.phone,
+            is_carer=r.is_carer,
+            is_next_of_kin=r.is_next_of_kin,
+        ),
+        lambda r, p: (p, r.name, r.relationship, r.phone),
+    )
+
+
+_STATUSES = ("clinical_status", "verification_status")
 
 
 def _apply_flags(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
@@ -677,13 +837,14 @@ def _apply_encounters(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> N
             person_id=p,
             hospital_id=r.hospital_id,
             method=r.record.method,
+            encounter_class=r.record.encounter_class,
             admitted_on=r.record.admitted_on,
             discharged_on=r.record.discharged_on,
         ),
         lambda r, p: (p, r.hospital_id, r.record.admitted_on),
     )
     # A discharge for a stay OneTeam has as an admission completes it (one query finds the open stays).
-    discharges = {pk: wrapped.record.discharged_on for wrapped, pk in matched if wrapped.record.discharged_on}
+    discharges = {pk: wrapped.record.discharged_on for wrapped, pk, _person in matched if wrapped.record.discharged_on}
     still_in = HospitalAdmission.objects.filter(pk__in=discharges, discharged_on__isnull=True).values_list(
         "pk", flat=True
     )
@@ -703,7 +864,8 @@ class _WithHospital:
         return self.record.subject
 
 
-def _apply_medications(unit: _Unit, items: Sequence[tuple[Reading, Record]], resource_type: str) -> None:
+def _apply_medications(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
+    resource_type = "MedicationRequest"
     resolved = _subjects(unit, items, f"{resource_type}.subject")
     person_ids = {person_id for _entry, _record, person_id in resolved}
     existing = set(RepeatMedication.objects.filter(person_id__in=person_ids).values_list("person_id", "code"))
@@ -733,10 +895,10 @@ _APPLY: dict[str, Callable[[_Unit, Sequence[tuple[Reading, Record]]], None]] = {
     "Organization": _apply_organizations,
     "Practitioner": _apply_practitioners,
     "Patient": _apply_patients,
+    "RelatedPerson": _apply_contacts,
     "Condition": _apply_conditions,
     "Encounter": _apply_encounters,
     "Flag": _apply_flags,
     "AllergyIntolerance": _apply_allergies,
-    "MedicationRequest": lambda unit, items: _apply_medications(unit, items, "MedicationRequest"),
-    "MedicationStatement": lambda unit, items: _apply_medications(unit, items, "MedicationStatement"),
+    "MedicationRequest": _apply_medications,
 }

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from oneteam.access.models import Purpose
+from oneteam.organisations.models import Organisation
 from oneteam.people.models import Person
 from oneteam.referrals.models import HospitalSystem
 
@@ -60,3 +61,17 @@ class RepeatMedication(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+
+class OrganisationIdentifier(models.Model):
+    """An identifier other than the ODS code that a FHIR import gave an organisation, so the next import finds it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="fhir_identifiers")
+    system = models.CharField(max_length=200)
+    value = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["system", "value"], name="organisation_identifier_once")]
+
+    def __str__(self) -> str:
+        return f"{self.system}|{self.value}"

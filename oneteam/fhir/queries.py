@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from oneteam.access.models import AuditAction, DataCategory, Purpose
-from oneteam.access.services import authorise_read, record_event
+from oneteam.access.services import authorise_read, authorise_reads, record_event
 from oneteam.organisations.models import Organisation
 from oneteam.people import nhs_number
 from oneteam.people.models import HospitalAdmission, Person
@@ -28,8 +28,37 @@ from .resources import Json
 
 MAX_COUNT = 100
 DEFAULT_COUNT = 20
+# A people search is put to the access policy match by match, so the total is right: this many at most.
+MAX_MATCHES = 1000
 _PATIENT_PARAMETERS = {"identifier", "name", "family", "given", "birthdate"}
-_CONTROL_PARAMETERS = {"_count", "_format"}
+_CONTROL_PARAMETERS = {"_count", "_offset", "_format"}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a search: the resources on it, how many there are in all (after the access policy), and where
+    the page starts (`offset`) and how long pages are (`count`)."""
+
+    resources: list[Json]
+    total: int
+    offset: int
+    count: int
+
+
+def paging(parameters: Mapping[str, str]) -> tuple[int, int]:
+    """`_offset` and `_count` from the search parameters (400 if either is not a whole number in range)."""
+    text = parameters.get("_offset", "0")
+    if not text.isdigit() or len(text) > 9:
+        raise ApiError(400, "_offset must be a whole number from 0")
+    return int(text), _count(parameters)
+
+
+def _page(found: list[Json], parameters: Mapping[str, str], *, whole: bool = False) -> Page:
+    """The page of `found` the parameters ask for; `whole`: all of it unless `_count` is given."""
+    offset, count = paging(parameters)
+    if whole and "_count" not in parameters:
+        count = max(len(found), 1)
+    return Page(found[offset : offset + count], len(found), offset, count)
 
 
 @dataclass
@@ -106,7 +135,7 @@ def _check_parameters(parameters: Mapping[str, str], allowed: set[str]) -> None:
         raise ApiError(400, f"OneTeam does not support the search parameter {', '.join(unknown)} here", "not-supported")
 
 
-def search(client: ApiClient, resource_type: str, parameters: Mapping[str, str]) -> list[Json]:
+def search(client: ApiClient, resource_type: str, parameters: Mapping[str, str]) -> Page:
     """Search (GET /fhir/Type?…): people by identifier, name and birth date; other resources by patient."""
     if resource_type == "Patient":
         return _search_people(client, parameters)
@@ -118,15 +147,32 @@ def search(client: ApiClient, resource_type: str, parameters: Mapping[str, str])
     person = Person.objects.filter(pk=int(wanted)).first() if wanted.isdigit() else None
     if person is None:
         raise ApiError(400, f"Search {resource_type} with patient=<id of a Patient OneTeam holds>", "required")
+    paging(parameters)
     # A type in several categories (QuestionnaireResponse) answers with those the policy allows, as pages do.
-    return kind.by_people([person.pk], _authorise(client, person, kind.categories))
+    return _page(kind.by_people([person.pk], _authorise(client, person, kind.categories)), parameters)
 
 
-def _search_people(client: ApiClient, parameters: Mapping[str, str]) -> list[Json]:
+def _search_people(client: ApiClient, parameters: Mapping[str, str]) -> Page:
+    """People matching the parameters whom the policy lets the client see; the page asked for, and the true total.
+
+    Every match is put to the policy (and audited) before paging, so `_count` people
+    are shown when there are that many the client may see, and `total` counts only them.
+    """
     _check_parameters(parameters, _PATIENT_PARAMETERS)
-    count = _count(parameters)
-    people = _people_matching(parameters)
-    candidates = list(people.select_related(*PERSON_FIELDS).order_by("family_name", "given_name", "pk")[:count])
+    offset, count = paging(parameters)
+    matches = list(
+        _people_matching(parameters)
+        .select_related(*PERSON_FIELDS)
+        .order_by("family_name", "given_name", "pk")[: MAX_MATCHES + 1]
+    )
+    if len(matches) > MAX_MATCHES:
+        raise ApiError(400, f"More than {MAX_MATCHES} people match: narrow the search", "too-costly")
+    decisions = authorise_reads(
+        staff=client.staff, people=matches, categories=[DataCategory.DEMOGRAPHICS], purpose=purpose_of(client)
+    )
+    # People the system may not see are left out, as a person searching would not see them either.
+    visible = [person for person in matches if decisions[person.pk][DataCategory.DEMOGRAPHICS].allowed]
+    shown = visible[offset : offset + count]
     record_event(
         staff=client.staff,
         action=AuditAction.SEARCH,
@@ -134,18 +180,10 @@ def _search_people(client: ApiClient, parameters: Mapping[str, str]) -> list[Jso
         detail={
             "fhir": "Patient search",
             "parameters": sorted(set(parameters) & _PATIENT_PARAMETERS),
-            "results": len(candidates),
+            "results": len(shown),
         },
     )
-    found = []
-    for person in candidates:
-        decision = authorise_read(
-            staff=client.staff, person=person, categories=[DataCategory.DEMOGRAPHICS], purpose=purpose_of(client)
-        )[DataCategory.DEMOGRAPHICS]
-        # People the system may not see are left out, as a person searching would not see them either.
-        if decision.allowed:
-            found.append(resources.patient(person))
-    return found
+    return Page([resources.patient(person) for person in shown], len(visible), offset, count)
 
 
 def _people_matching(parameters: Mapping[str, str]) -> QuerySet[Person]:
@@ -176,24 +214,26 @@ def _people_matching(parameters: Mapping[str, str]) -> QuerySet[Person]:
     return people
 
 
-def _search_directory(client: ApiClient, resource_type: str, parameters: Mapping[str, str]) -> list[Json]:
+def _search_directory(client: ApiClient, resource_type: str, parameters: Mapping[str, str]) -> Page:
     kind = DIRECTORY[resource_type]
     _check_parameters(parameters, set(kind.search))
     rows = kind.rows()
     for name, narrow in kind.search.items():
         if name in parameters:
             rows = narrow(rows, parameters[name].strip())
-    found = [kind.render(row) for row in rows[: _count(parameters)]]
+    offset, count = paging(parameters)
+    found = [kind.render(row) for row in rows[offset : offset + count]]
     record_event(
         staff=client.staff,
         action=AuditAction.SEARCH,
         detail={"fhir": f"{resource_type} search", "results": len(found)},
     )
-    return found
+    return Page(found, rows.count(), offset, count)
 
 
-def everything(client: ApiClient, person_id: str) -> list[Json]:
-    """Patient/$everything: the person and every resource about them the client may see, with their organisations.
+def everything(client: ApiClient, person_id: str, parameters: Mapping[str, str]) -> Page:
+    """Patient/$everything: the person and every resource about them the client may see, with their organisations,
+    a page of `_count` at a time when asked (`_offset` moves on).
 
     Refused (403) if the client may not see the person's demographics; otherwise each
     other category the policy refuses is left out (and the refusal audited).
@@ -203,6 +243,8 @@ def everything(client: ApiClient, person_id: str) -> list[Json]:
     )
     if person is None:
         raise ApiError(404, f"There is no Patient with id {person_id}", "not-found")
+    _check_parameters(parameters, set())
+    paging(parameters)
     kinds = list(PERSON_RESOURCES.values())
     decisions = authorise_read(
         staff=client.staff,
@@ -222,5 +264,12 @@ def everything(client: ApiClient, person_id: str) -> list[Json]:
     [stays] = PERSON_RESOURCES["Encounter"].categories
     if decisions[stays].allowed:
         organisation_ids |= set(HospitalAdmission.objects.filter(person=person).values_list("hospital_id", flat=True))
-    organisations = Organisation.objects.select_related("neighbourhood").filter(pk__in=organisation_ids).order_by("pk")
-    return found + [resources.organization(organisation) for organisation in organisations]
+    organisations = (
+        Organisation.objects.select_related("neighbourhood")
+        .prefetch_related("fhir_identifiers")
+        .filter(pk__in=organisation_ids)
+        .order_by("pk")
+    )
+    organizations = [resources.organization(organisation) for organisation in organisations]
+    # The whole record unless the client asks for pages, as the operation's definition expects.
+    return _page(found + organizations, parameters, whole=True)

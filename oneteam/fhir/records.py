@@ -15,8 +15,15 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from oneteam.organisations.models import Profession, Sector
-from oneteam.people import nhs_number
-from oneteam.people.models import AdmissionMethod, EthnicCategory, SafetyAlertKind, Sex
+from oneteam.people import encounters, nhs_number
+from oneteam.people.models import (
+    ClinicalStatus,
+    EthnicCategory,
+    GenderIdentity,
+    SafetyAlertKind,
+    Sex,
+    VerificationStatus,
+)
 from oneteam.people.postcodes import normalise_postcode
 
 from . import codes
@@ -42,6 +49,8 @@ class Ref:
 @dataclass(frozen=True)
 class OrganisationRecord:
     ods_code: str
+    # Every other identifier, as (system, value).
+    identifiers: tuple[tuple[str, str], ...]
     name: str
     sector: str
     neighbourhood_code: str
@@ -72,6 +81,20 @@ class PatientRecord:
     postcode: str
     lsoa_code: str
     gp_practice: Ref | None
+    gender_identity: str = GenderIdentity.NOT_STATED
+    lives_alone: bool = False
+    communication_needs: str = ""
+    repeat_medication_count: int = 0
+
+
+@dataclass(frozen=True)
+class ContactRecord:
+    subject: Ref
+    name: str
+    relationship: str
+    phone: str
+    is_carer: bool
+    is_next_of_kin: bool
 
 
 @dataclass(frozen=True)
@@ -80,6 +103,8 @@ class ConditionRecord:
     snomed_code: str
     term: str
     recorded_on: datetime.date
+    clinical_status: str
+    verification_status: str
 
 
 @dataclass(frozen=True)
@@ -87,6 +112,7 @@ class EncounterRecord:
     subject: Ref
     hospital: Ref
     method: str
+    encounter_class: str
     admitted_on: datetime.date
     discharged_on: datetime.date | None
 
@@ -123,6 +149,7 @@ Record = (
     | FlagRecord
     | AllergyRecord
     | MedicationRecord
+    | ContactRecord
 )
 
 
@@ -189,27 +216,37 @@ def _snomed(concept: object, where: str) -> tuple[str, str]:
     return code, (term or code)[:200]
 
 
+# What the HL7 organization-type codes tell OneTeam; a provider may be a hospital, a practice or a pharmacy.
+_ORGANIZATION_TYPES = {"cg": Sector.VCSE, "reli": Sector.VCSE}
+
+
 def read_organization(resource: Json) -> OrganisationRecord:
-    """An Organization, identified by its ODS code."""
-    ods = next(
-        (
-            _text(identifier.get("value")).upper()
-            for identifier in map(_dict, _list(resource.get("identifier")))
-            if identifier.get("system") == codes.ODS_CODE
-        ),
-        "",
-    )
-    if not ods or len(ods) > 10:
-        raise Invalid(f"Organization.identifier needs an ODS code ({codes.ODS_CODE})")
-    name = _text(resource.get("name"))
+    """An Organization, identified by its ODS code or, failing that, any other identifier (or else its name).
+
+    What kind of organisation it is comes from its type: OneTeam's own sector codes,
+    or the HL7 organization-type codes; anything else is "other", never a hospital.
+    """
+    identifiers = [
+        (_text(identifier.get("system")), _text(identifier.get("value")))
+        for identifier in map(_dict, _list(resource.get("identifier")))
+        if _text(identifier.get("value"))
+    ]
+    ods = next((value.upper() for system, value in identifiers if system == codes.ODS_CODE), "")
+    if len(ods) > 10:
+        raise Invalid("Organization.identifier: an ODS code has at most 10 characters")
+    others = tuple((system[:200], value[:200]) for system, value in identifiers if system != codes.ODS_CODE and system)
+    name = _text(resource.get("name")) or next((value for _system, value in identifiers), "")
     if not name:
-        raise Invalid("Organization.name is needed")
-    sector = next(
-        (code for concept in _list(resource.get("type")) if (code := _code(concept, codes.SECTOR_SYSTEM)[0])), ""
-    )
-    # Most organisations that send us records without saying what they are are hospitals.
-    sector = sector if sector in Sector.values else Sector.ACUTE_HOSPITAL
-    return OrganisationRecord(ods, name[:200], sector, _extension_code(resource, codes.NEIGHBOURHOOD_EXTENSION))
+        raise Invalid("Organization needs a name or an identifier (FHIR org-1)")
+    sector = ""
+    for concept in _list(resource.get("type")):
+        sector = _code(concept, codes.SECTOR_SYSTEM)[0] or _ORGANIZATION_TYPES.get(
+            _code(concept, codes.ORGANIZATION_TYPE)[0], ""
+        )
+        if sector:
+            break
+    sector = sector if sector in Sector.values else Sector.OTHER
+    return OrganisationRecord(ods, others, name[:200], sector, _extension_code(resource, codes.NEIGHBOURHOOD_EXTENSION))
 
 
 def _extension_code(element: Json, url: str) -> str:
@@ -220,14 +257,20 @@ def _extension_code(element: Json, url: str) -> str:
 
 
 def read_practitioner(resource: Json) -> PractitionerRecord:
-    """A Practitioner, identified by OneTeam username or, from elsewhere, its first identifier."""
+    """A Practitioner, identified by OneTeam username or, from elsewhere, its first identifier's system and value.
+
+    A GMC number and an NPI with the same digits are different people, so both parts
+    make the directory entry's name ("fhir:<system>|<value>").
+    """
     identifiers = [_dict(identifier) for identifier in _list(resource.get("identifier"))]
     username = next((_text(i.get("value")) for i in identifiers if i.get("system") == codes.STAFF_USERNAME), "")
     if not username:
-        first = next((_text(i.get("value")) for i in identifiers if _text(i.get("value"))), "")
+        first = next(
+            (f"{_text(i.get('system'))}|{_text(i.get('value'))}" for i in identifiers if _text(i.get("value"))), ""
+        )
         username = f"fhir:{first}" if first else ""
     if not username or len(username) > 150:
-        raise Invalid("Practitioner.identifier is needed (up to 150 characters)")
+        raise Invalid("Practitioner.identifier is needed (system and value, up to 150 characters together)")
     name = _dict(next(iter(_list(resource.get("name"))), {}))
     profession = next(
         (
@@ -265,6 +308,8 @@ def read_patient(resource: Json) -> PatientRecord:
     postcode = normalise_postcode(_text(address.get("postalCode"))) or ""
     gender = _text(resource.get("gender"))
     ethnic = _code(_extension_concept(resource, codes.ETHNIC_CATEGORY), codes.ETHNIC_CATEGORY_SYSTEM)[0]
+    gender_identity = _code(_extension_concept(resource, codes.GENDER_IDENTITY), codes.GENDER_IDENTITY_SYSTEM)[0]
+    repeat_medicines = _extension(resource, codes.REPEAT_MEDICINES_EXTENSION).get("valueInteger")
     practices = _list(resource.get("generalPractitioner"))
     gp = reference(practices[0], "Organization", "Patient.generalPractitioner[0]") if practices else None
     language = next(
@@ -295,40 +340,117 @@ def read_patient(resource: Json) -> PatientRecord:
         postcode=postcode,
         lsoa_code=_extension_code(address, codes.LSOA_EXTENSION),
         gp_practice=gp,
+        gender_identity=gender_identity if gender_identity in GenderIdentity.values else GenderIdentity.NOT_STATED,
+        lives_alone=_extension(resource, codes.LIVES_ALONE_EXTENSION).get("valueBoolean") is True,
+        communication_needs=_text(_extension(resource, codes.COMMUNICATION_NEEDS_EXTENSION).get("valueString"))[:200],
+        repeat_medication_count=min(max(repeat_medicines, 0), 32767) if isinstance(repeat_medicines, int) else 0,
     )
+
+
+def _extension(element: Json, url: str) -> Json:
+    """The element's first extension with `url`, or {}."""
+    return next((e for e in map(_dict, _list(element.get("extension"))) if e.get("url") == url), {})
 
 
 def _extension_concept(element: Json, url: str) -> Json:
-    for extension in map(_dict, _list(element.get("extension"))):
-        if extension.get("url") == url:
-            return _dict(extension.get("valueCodeableConcept"))
-    return {}
+    return _dict(_extension(element, url).get("valueCodeableConcept"))
 
 
-def _recorded(resource: Json, resource_type: str) -> datetime.date:
-    when = resource.get("recordedDate") or resource.get("onsetDateTime")
-    day = _day(when, f"{resource_type}.recordedDate (or onsetDateTime)")
-    assert day is not None
-    return day
-
-
-def read_condition(resource: Json) -> ConditionRecord | None:
-    """A Condition coded in SNOMED CT; one entered in error is not kept."""
-    if _code(resource.get("verificationStatus"), "http://terminology.hl7.org/CodeSystem/condition-ver-status")[0] in (
-        "entered-in-error",
-        "refuted",
-    ):
-        return None
-    code, term = _snomed(resource.get("code"), "Condition.code")
-    return ConditionRecord(
-        reference(resource.get("subject"), "Patient", "Condition.subject"), code, term, _recorded(resource, "Condition")
+def read_related_person(resource: Json) -> ContactRecord:
+    """A RelatedPerson: a carer (OneTeam's carer code) or other contact; next of kin from HL7 v2 table 0131."""
+    roles = [_dict(role) for role in _list(resource.get("relationship"))]
+    relationship = next(
+        (
+            _text(role.get("text")) or _text(_dict(next(iter(_list(role.get("coding"))), {})).get("display"))
+            for role in roles
+            if _text(role.get("text")) or _list(role.get("coding"))
+        ),
+        "",
+    )
+    names = [_dict(name) for name in _list(resource.get("name"))]
+    name = next(
+        (
+            _text(n.get("text")) or " ".join([*map(_text, _list(n.get("given"))), _text(n.get("family"))]).strip()
+            for n in names
+        ),
+        "",
+    )
+    if not name:
+        raise Invalid("RelatedPerson.name is needed")
+    phone = next(
+        (_text(t.get("value")) for t in map(_dict, _list(resource.get("telecom"))) if t.get("system") == "phone"), ""
+    )
+    return ContactRecord(
+        subject=reference(resource.get("patient"), "Patient", "RelatedPerson.patient"),
+        name=name[:200],
+        relationship=(relationship or "Contact")[:50],
+        phone=phone[:30],
+        is_carer=any(_code(role, codes.CARER_SYSTEM)[0] == "carer" for role in roles),
+        is_next_of_kin=any(_code(role, codes.CONTACT_ROLE)[0] == "N" for role in roles),
     )
 
 
+def _recorded(resource: Json, resource_type: str) -> datetime.date:
+    """When the record was made: recordedDate, else the onset, else today (UK Core requires neither)."""
+    for element in ("recordedDate", "onsetDateTime"):
+        day = _day(resource.get(element), f"{resource_type}.{element}", required=False)
+        if day is not None:
+            return day
+    return datetime.date.today()
+
+
+def _status(concept: object, system: str, allowed: list[str], where: str, default: str) -> str:
+    """A status code from its FHIR code system; `default` when the element is absent."""
+    if not concept:
+        return default
+    code = _code(concept, system)[0]
+    if code not in allowed:
+        raise Invalid(f"{where} must be coded in {system} as one of {', '.join(allowed)}")
+    return code
+
+
+def read_condition(resource: Json) -> ConditionRecord | None:
+    """A Condition coded in SNOMED CT, with its clinical and verification status; one entered in error is not kept.
+
+    With no clinicalStatus, a condition that has abated is resolved and any other is active.
+    """
+    verification = _status(
+        resource.get("verificationStatus"),
+        codes.CONDITION_VERIFICATION,
+        VerificationStatus.values,
+        "Condition.verificationStatus",
+        VerificationStatus.CONFIRMED,
+    )
+    if verification == VerificationStatus.ENTERED_IN_ERROR:
+        return None
+    abated = any(name.startswith("abatement") for name in resource)
+    clinical = _status(
+        resource.get("clinicalStatus"),
+        codes.CONDITION_CLINICAL,
+        ClinicalStatus.values,
+        "Condition.clinicalStatus",
+        ClinicalStatus.RESOLVED if abated else ClinicalStatus.ACTIVE,
+    )
+    code, term = _snomed(resource.get("code"), "Condition.code")
+    return ConditionRecord(
+        reference(resource.get("subject"), "Patient", "Condition.subject"),
+        code,
+        term,
+        _recorded(resource, "Condition"),
+        clinical,
+        verification,
+    )
+
+
+# Encounter statuses that are a stay begun (still in, or on leave) or ended; the rest are not stays (yet).
+_OPEN_STAYS = ("in-progress", "onleave")
+
+
 def read_encounter(resource: Json) -> EncounterRecord | None:
-    """A hospital stay: "in-progress" is an admission, "finished" a discharge; other statuses are not kept."""
+    """A hospital stay: an inpatient or emergency encounter that has begun ("in-progress", "onleave") or ended
+    ("finished"). Ambulatory, virtual, home and other encounters, and planned or cancelled ones, are not kept."""
     status = _text(resource.get("status"))
-    if status not in ("in-progress", "finished"):
+    if not encounters.is_hospital_stay(resource) or status not in (*_OPEN_STAYS, "finished"):
         return None
     period = _dict(resource.get("period"))
     admitted = _day(period.get("start"), "Encounter.period.start")
@@ -336,11 +458,11 @@ def read_encounter(resource: Json) -> EncounterRecord | None:
     discharged = _day(period.get("end"), "Encounter.period.end", required=status == "finished")
     if discharged is not None and discharged < admitted:
         raise Invalid("Encounter.period.end is before Encounter.period.start")
-    elective = _code(resource.get("priority"), codes.ACT_PRIORITY)[0] == "EL"
     return EncounterRecord(
         subject=reference(resource.get("subject"), "Patient", "Encounter.subject"),
         hospital=reference(resource.get("serviceProvider"), "Organization", "Encounter.serviceProvider"),
-        method=AdmissionMethod.ELECTIVE if elective else AdmissionMethod.NON_ELECTIVE,
+        method=encounters.admission_method(resource),
+        encounter_class=encounters.encounter_class(resource),
         admitted_on=admitted,
         discharged_on=discharged if status == "finished" else None,
     )
@@ -401,11 +523,12 @@ def _medicine(resource: Json, resource_type: str) -> str:
 
 
 def read_medication_request(resource: Json) -> MedicationRecord | None:
-    """An active repeat prescription (courseOfTherapyType "continuous") counts towards repeat medicines."""
-    course = _code(
-        resource.get("courseOfTherapyType"), "http://terminology.hl7.org/CodeSystem/medicationrequest-course-of-therapy"
-    )[0]
-    if _text(resource.get("status")) != "active" or course != "continuous":
+    """An active repeat prescription counts towards repeat medicines: courseOfTherapyType "continuous", or
+    UK Core's repeat-information extension on a request whose course is not said to be short ("acute")."""
+    course = _code(resource.get("courseOfTherapyType"), codes.COURSE_OF_THERAPY)[0]
+    extensions = [_dict(extension).get("url") for extension in _list(resource.get("extension"))]
+    repeat = course == "continuous" or (not course and codes.REPEAT_INFORMATION in extensions)
+    if _text(resource.get("status")) != "active" or not repeat:
         return None
     return MedicationRecord(
         reference(resource.get("subject"), "Patient", "MedicationRequest.subject"),
@@ -413,24 +536,14 @@ def read_medication_request(resource: Json) -> MedicationRecord | None:
     )
 
 
-def read_medication_statement(resource: Json) -> MedicationRecord | None:
-    """A medicine the person is taking now ("active") counts towards repeat medicines."""
-    if _text(resource.get("status")) != "active":
-        return None
-    return MedicationRecord(
-        reference(resource.get("subject"), "Patient", "MedicationStatement.subject"),
-        _medicine(resource, "MedicationStatement"),
-    )
-
-
 READERS: dict[str, Callable[[Json], Record | None]] = {
     "Organization": read_organization,
     "Practitioner": read_practitioner,
     "Patient": read_patient,
+    "RelatedPerson": read_related_person,
     "Condition": read_condition,
     "Encounter": read_encounter,
     "Flag": read_flag,
     "AllergyIntolerance": read_allergy,
     "MedicationRequest": read_medication_request,
-    "MedicationStatement": read_medication_statement,
 }

@@ -24,11 +24,11 @@ from oneteam.care.queries import CARE_CATEGORIES
 from oneteam.care.questionnaire import canonical_url
 from oneteam.mdt.models import MdtAction
 from oneteam.organisations.models import Organisation, Staff
-from oneteam.people.models import Condition, HospitalAdmission, Person, SafetyAlert
+from oneteam.people.models import Condition, HospitalAdmission, Person, RelatedPerson, SafetyAlert
 from oneteam.referrals.models import Referral
 
 from . import resources
-from .models import Allergy
+from .models import Allergy, RepeatMedication
 from .resources import Json
 
 PERSON_FIELDS = ("lsoa", "gp_practice")
@@ -210,6 +210,19 @@ PERSON_RESOURCES: dict[str, PersonResource] = {
             resources.allergy_intolerance,
         ),
         _simple(
+            "MedicationRequest",
+            DataCategory.PHYSICAL_HEALTH,
+            lambda: RepeatMedication.objects.select_related("person"),
+            resources.medication_request,
+        ),
+        # Carers and other contacts are part of who the person is, as on their summary page.
+        _simple(
+            "RelatedPerson",
+            DataCategory.DEMOGRAPHICS,
+            lambda: RelatedPerson.objects.select_related("person"),
+            resources.related_person,
+        ),
+        _simple(
             "Flag", DataCategory.SAFETY_ALERTS, lambda: SafetyAlert.objects.select_related("person"), resources.flag
         ),
         # The key worker and referrals are part of the care plan category (as on the person's summary page).
@@ -264,6 +277,10 @@ class DirectoryResource:
     search: dict[str, Callable[[QuerySet[Any], str], QuerySet[Any]]] = field(default_factory=dict)
 
 
+def _organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.select_related("neighbourhood").prefetch_related("fhir_identifiers").order_by("pk")
+
+
 def _templates() -> QuerySet[AssessmentTemplate]:
     newer = AssessmentTemplate.objects.filter(code=OuterRef("code"), version__gt=OuterRef("version"))
     return AssessmentTemplate.objects.annotate(superseded=Exists(newer)).order_by("pk")
@@ -284,7 +301,7 @@ DIRECTORY: dict[str, DirectoryResource] = {
     for kind in (
         DirectoryResource(
             "Organization",
-            lambda: Organisation.objects.select_related("neighbourhood").order_by("pk"),
+            _organisations,
             resources.organization,
             {
                 "identifier": lambda rows, value: rows.filter(ods_code=value.rpartition("|")[2].strip().upper()),
@@ -321,7 +338,17 @@ DIRECTORY: dict[str, DirectoryResource] = {
 DIRECTORY_TYPES = tuple(DIRECTORY)
 
 # What `export_fhir` writes and `import_fhir` reads back, so an export can be imported elsewhere unchanged.
-EXCHANGE_TYPES = ("Organization", "Practitioner", "Patient", "Condition", "Encounter", "Flag", "AllergyIntolerance")
+EXCHANGE_TYPES = (
+    "Organization",
+    "Practitioner",
+    "Patient",
+    "RelatedPerson",
+    "Condition",
+    "Encounter",
+    "Flag",
+    "AllergyIntolerance",
+    "MedicationRequest",
+)
 
 # Everything the API serves; `export_fhir --type` can write any of them (the rest do not import back).
 SERVED_TYPES = (*DIRECTORY_TYPES, *PERSON_RESOURCES)

@@ -33,11 +33,11 @@ from oneteam.care.services import PLAN_TEXT_FIELDS
 from oneteam.mdt.models import ActionStatus as MdtActionStatus
 from oneteam.mdt.models import MdtAction
 from oneteam.organisations.models import Organisation, Staff
-from oneteam.people.models import AdmissionMethod, Condition, HospitalAdmission, Person, SafetyAlert
+from oneteam.people.models import AdmissionMethod, Condition, HospitalAdmission, Person, RelatedPerson, SafetyAlert
 from oneteam.referrals.models import Referral, Urgency
 
 from . import codes
-from .models import Allergy
+from .models import Allergy, RepeatMedication
 
 Json = dict[str, Any]
 
@@ -78,12 +78,11 @@ def patient_reference(person: Person) -> Json:
 
 
 def organization_reference(organisation: Organisation) -> Json:
-    """A reference to the organisation by id and by ODS code."""
-    return {
-        "reference": f"Organization/{organisation.pk}",
-        "identifier": {"system": codes.ODS_CODE, "value": organisation.ods_code},
-        "display": organisation.name,
-    }
+    """A reference to the organisation by id and, when it has one, by ODS code."""
+    reference: Json = {"reference": f"Organization/{organisation.pk}", "display": organisation.name}
+    if organisation.ods_code:
+        reference["identifier"] = {"system": codes.ODS_CODE, "value": organisation.ods_code}
+    return reference
 
 
 def practitioner_reference(staff: Staff) -> Json:
@@ -134,6 +133,19 @@ def patient(person: Person) -> Json:
                 ),
             },
             {"url": codes.INTERPRETER_REQUIRED, "valueBoolean": person.interpreter_needed},
+            {
+                "url": codes.GENDER_IDENTITY,
+                "valueCodeableConcept": _concept(
+                    codes.GENDER_IDENTITY_SYSTEM, person.gender_identity, person.get_gender_identity_display()
+                ),
+            },
+            {"url": codes.LIVES_ALONE_EXTENSION, "valueBoolean": person.lives_alone},
+            {"url": codes.REPEAT_MEDICINES_EXTENSION, "valueInteger": person.repeat_medication_count},
+            *(
+                [{"url": codes.COMMUNICATION_NEEDS_EXTENSION, "valueString": person.communication_needs}]
+                if person.communication_needs
+                else []
+            ),
         ],
         "identifier": [nhs_number],
         "name": [{"use": "official", "family": person.family_name, "given": [person.given_name]}],
@@ -148,13 +160,55 @@ def patient(person: Person) -> Json:
     return resource
 
 
+def related_person(contact: RelatedPerson) -> Json:
+    """UK Core RelatedPerson: a carer or other contact, with next of kin (HL7 v2 table 0131) and carer coded.
+
+    Needs `person` selected.
+    """
+    roles: list[Json] = [{"text": contact.relationship}]
+    if contact.is_next_of_kin:
+        roles.append(_concept(codes.CONTACT_ROLE, "N", "Next-of-Kin"))
+    if contact.is_carer:
+        roles.append(_concept(codes.CARER_SYSTEM, "carer", "Carer"))
+    return _compact(
+        {
+            "resourceType": "RelatedPerson",
+            "id": str(contact.pk),
+            "meta": _meta("RelatedPerson"),
+            "patient": patient_reference(contact.person),
+            "relationship": roles,
+            "name": [{"text": contact.name}],
+            "telecom": [{"system": "phone", "value": contact.phone}] if contact.phone else [],
+        }
+    )
+
+
+def medication_request(row: RepeatMedication) -> Json:
+    """UK Core MedicationRequest for a repeat medicine: active, continuing. Needs `person` selected."""
+    system, _, code = row.code.rpartition("|")
+    medicine: Json = {"coding": [_coding(system, code)]} if system else {"text": row.code}
+    return {
+        "resourceType": "MedicationRequest",
+        "id": str(row.pk),
+        "meta": _meta("MedicationRequest"),
+        "status": "active",
+        "intent": "order",
+        "courseOfTherapyType": _concept(codes.COURSE_OF_THERAPY, "continuous", "Continuous long term therapy"),
+        "medicationCodeableConcept": medicine,
+        "subject": patient_reference(row.person),
+    }
+
+
 def organization(organisation: Organisation) -> Json:
-    """UK Core Organization with its ODS code; a GP practice also names its neighbourhood. Needs `neighbourhood`."""
+    """UK Core Organization with its ODS code and any identifier an import gave it; a GP practice also names its
+    neighbourhood. Needs `neighbourhood` selected and `fhir_identifiers` prefetched."""
+    identifiers = [{"system": codes.ODS_CODE, "value": organisation.ods_code}] if organisation.ods_code else []
+    identifiers += [{"system": i.system, "value": i.value} for i in organisation.fhir_identifiers.all()]
     resource: Json = {
         "resourceType": "Organization",
         "id": str(organisation.pk),
         "meta": _meta("Organization"),
-        "identifier": [{"system": codes.ODS_CODE, "value": organisation.ods_code}],
+        "identifier": identifiers,
         "active": True,
         "type": [_concept(codes.SECTOR_SYSTEM, organisation.sector, organisation.get_sector_display())],
         "name": organisation.name,
@@ -185,7 +239,8 @@ def condition(row: Condition) -> Json:
         "resourceType": "Condition",
         "id": str(row.pk),
         "meta": _meta("Condition"),
-        "clinicalStatus": _concept(codes.CONDITION_CLINICAL, "active"),
+        "clinicalStatus": _concept(codes.CONDITION_CLINICAL, row.clinical_status),
+        "verificationStatus": _concept(codes.CONDITION_VERIFICATION, row.verification_status),
         "category": [_concept(codes.CONDITION_CATEGORY, "problem-list-item")],
         "code": _concept(codes.SNOMED, row.snomed_code, row.term),
         "subject": patient_reference(row.person),
@@ -204,7 +259,7 @@ def encounter(row: HospitalAdmission) -> Json:
         "id": str(row.pk),
         "meta": _meta("Encounter"),
         "status": "finished" if row.discharged_on else "in-progress",
-        "class": _coding(codes.ACT_CODE, "IMP", "inpatient encounter"),
+        "class": _coding(codes.ACT_CODE, row.encounter_class, row.get_encounter_class_display()),
         "priority": _concept(codes.ACT_PRIORITY, "EL" if elective else "EM", "elective" if elective else "emergency"),
         "subject": patient_reference(row.person),
         "period": period,

@@ -80,6 +80,9 @@ def _token_required(view: ClientView) -> ClientView:
                 "This token may only send admissions and discharges, not use the FHIR API",
                 "forbidden",
             )
+        refused_format = _not_acceptable(request)
+        if refused_format:
+            return _refused(request, client, 406, refused_format, "not-supported")
         try:
             return view(request, *args, system=system, client=client, **kwargs)
         except queries.ApiError as error:
@@ -101,28 +104,65 @@ def _is_encounter_notification(request: HttpRequest, kwargs: dict[str, Any]) -> 
 @require_GET
 def metadata(request: HttpRequest) -> HttpResponse:
     """The CapabilityStatement: public, as FHIR clients read it before they authenticate. It holds no personal data."""
+    refused_format = _not_acceptable(request)
+    if refused_format:
+        return _outcome(406, [hospital.Issue(refused_format, code="not-supported")])
     return _answer(
         capability.capability_statement(request.build_absolute_uri("/fhir/"), datetime.date.today().isoformat())
     )
 
 
-def _bundle(request: HttpRequest, found: list[Json]) -> JsonResponse:
+def _bundle(request: HttpRequest, page: queries.Page) -> JsonResponse:
+    """A searchset Bundle for one page, with the total and links to this page and the pages either side."""
     base = request.build_absolute_uri("/fhir/")
     return _answer(
         {
             "resourceType": "Bundle",
             "type": "searchset",
-            "total": len(found),
+            "total": page.total,
+            "link": _links(request, page),
             "entry": [
                 {
                     "fullUrl": f"{base}{resource['resourceType']}/{resource['id']}",
                     "resource": resource,
                     "search": {"mode": "match"},
                 }
-                for resource in found
+                for resource in page.resources
             ],
         }
     )
+
+
+def _links(request: HttpRequest, page: queries.Page) -> list[Json]:
+    """Bundle.link self, and next and previous when there are such pages: the same search at another `_offset`."""
+
+    def at(offset: int) -> str:
+        parameters = request.GET.copy()
+        parameters["_offset"], parameters["_count"] = str(offset), str(page.count)
+        return request.build_absolute_uri(f"{request.path}?{parameters.urlencode()}")
+
+    links = [{"relation": "self", "url": at(page.offset)}]
+    if page.offset + page.count < page.total:
+        links.append({"relation": "next", "url": at(page.offset + page.count)})
+    if page.offset > 0:
+        links.append({"relation": "previous", "url": at(max(0, page.offset - page.count))})
+    return links
+
+
+# What `_format` and `Accept` may ask for: FHIR JSON (OneTeam does not write XML, so asking only for XML is a 406).
+_JSON_FORMATS = {"json", "application/json", "application/fhir+json"}
+
+
+def _not_acceptable(request: HttpRequest) -> str:
+    """Why OneTeam cannot answer in the format asked for, or "" when it can (JSON, or no preference)."""
+    wanted = request.GET.get("_format")
+    if wanted is not None:
+        return "" if wanted.split(";")[0].strip() in _JSON_FORMATS else f"_format={wanted} is not served: use json"
+    accept = request.headers.get("Accept", "")
+    kinds = {part.split(";")[0].strip() for part in accept.split(",") if part.strip()}
+    if not kinds or kinds & (_JSON_FORMATS | {"*/*", "application/*"}):
+        return ""
+    return "OneTeam answers only in FHIR JSON (application/fhir+json)"
 
 
 @_token_required
@@ -166,7 +206,7 @@ def instance(
 def everything(request: HttpRequest, resource_id: str, *, system: Any, client: ApiClient | None) -> HttpResponse:
     """GET /fhir/Patient/id/$everything."""
     assert client is not None
-    return _bundle(request, queries.everything(client, resource_id))
+    return _bundle(request, queries.everything(client, resource_id, request.GET.dict()))
 
 
 @_token_required

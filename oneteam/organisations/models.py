@@ -45,13 +45,15 @@ class Sector(models.TextChoices):
     MENTAL_HEALTH = "mental_health", "Mental health trust"
     ACUTE_HOSPITAL = "acute_hospital", "Acute hospital"
     VCSE = "vcse", "Voluntary, community and social enterprise"
+    # An organisation another system told us about without saying what kind it is.
+    OTHER = "other", "Other organisation"
 
 
 class Organisation(models.Model):
-    """A partner organisation, identified by its ODS code."""
+    """A partner organisation, identified by its ODS code when it has one (a FHIR import may bring one without)."""
 
     name = models.CharField(max_length=200)
-    ods_code = models.CharField("ODS code", max_length=10, unique=True)
+    ods_code = models.CharField("ODS code", max_length=10, unique=True, null=True, blank=True)
     sector = models.CharField(max_length=30, choices=Sector.choices)
     # Set for GP practices: the neighbourhood the practice belongs to (the health boundary).
     neighbourhood = models.ForeignKey(

@@ -146,13 +146,44 @@ class SafetyAlert(models.Model):
         return self.get_kind_display()
 
 
+class ClinicalStatus(models.TextChoices):
+    """FHIR condition-clinical: whether the condition is there now."""
+
+    ACTIVE = "active", "Active"
+    RECURRENCE = "recurrence", "Recurrence"
+    RELAPSE = "relapse", "Relapse"
+    INACTIVE = "inactive", "Inactive"
+    REMISSION = "remission", "In remission"
+    RESOLVED = "resolved", "Resolved"
+
+
+class VerificationStatus(models.TextChoices):
+    """FHIR condition-ver-status: how sure the clinician is that the person has it."""
+
+    UNCONFIRMED = "unconfirmed", "Unconfirmed"
+    PROVISIONAL = "provisional", "Provisional"
+    DIFFERENTIAL = "differential", "Differential"
+    CONFIRMED = "confirmed", "Confirmed"
+    REFUTED = "refuted", "Refuted"
+    ENTERED_IN_ERROR = "entered-in-error", "Entered in error"
+
+
+# A condition counts as the person's now (for the frailty index, say) only with these statuses.
+CURRENT_CLINICAL_STATUSES = (ClinicalStatus.ACTIVE, ClinicalStatus.RECURRENCE, ClinicalStatus.RELAPSE)
+DISCOUNTED_VERIFICATION_STATUSES = (VerificationStatus.REFUTED, VerificationStatus.ENTERED_IN_ERROR)
+
+
 class Condition(models.Model):
-    """A long-term condition coded in SNOMED CT."""
+    """A condition coded in SNOMED CT, with FHIR's clinical and verification status."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="conditions")
     snomed_code = models.CharField("SNOMED CT code", max_length=18)
     term = models.CharField(max_length=200)
     recorded_on = models.DateField()
+    clinical_status = models.CharField(max_length=12, choices=ClinicalStatus.choices, default=ClinicalStatus.ACTIVE)
+    verification_status = models.CharField(
+        max_length=16, choices=VerificationStatus.choices, default=VerificationStatus.CONFIRMED
+    )
 
     class Meta:
         ordering = ["term"]
@@ -167,12 +198,22 @@ class AdmissionMethod(models.TextChoices):
     NON_ELECTIVE = "non_elective", "Unplanned (non-elective)"
 
 
+class EncounterClass(models.TextChoices):
+    """The FHIR v3 ActCode encounter classes that are hospital stays (others are never admissions), and displays."""
+
+    INPATIENT = "IMP", "inpatient encounter"
+    ACUTE = "ACUTE", "inpatient acute"
+    NON_ACUTE = "NONAC", "inpatient non-acute"
+    EMERGENCY = "EMER", "emergency"
+
+
 class HospitalAdmission(models.Model):
-    """A hospital stay (inpatient episode)."""
+    """A hospital stay (inpatient or emergency episode)."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="admissions")
     hospital = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="admissions")
     method = models.CharField(max_length=20, choices=AdmissionMethod.choices)
+    encounter_class = models.CharField(max_length=5, choices=EncounterClass.choices, default=EncounterClass.INPATIENT)
     admitted_on = models.DateField()
     discharged_on = models.DateField(null=True, blank=True)
 

@@ -18,15 +18,17 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import pydantic
 from django.db import transaction
 from django.utils import timezone
+from fhir.resources.R4B.encounter import Encounter as FhirEncounter
 
 from oneteam.access.models import AuditAction
 from oneteam.access.services import record_event
 from oneteam.jinja2 import nhs_datetime
 from oneteam.organisations.models import Staff
-from oneteam.people import nhs_number
-from oneteam.people.models import Person
+from oneteam.people import encounters, nhs_number
+from oneteam.people.models import AdmissionMethod, EncounterClass, HospitalAdmission, Person
 
 from .models import (
     DischargeHandover,
@@ -77,12 +79,16 @@ class EncounterRefused(Exception):
 
 @dataclass(frozen=True)
 class EncounterNotice:
-    """What OneTeam needs from an Encounter."""
+    """What OneTeam needs from an Encounter: whose stay (NHS number, or OneTeam's Patient id), when, and what kind."""
 
     external_id: str
     nhs_number: str
     kind: HospitalEventKind
     occurred_at: datetime.datetime
+    admitted_at: datetime.datetime | datetime.date | None = None
+    person_id: int | None = None
+    encounter_class: str = EncounterClass.INPATIENT
+    method: str = AdmissionMethod.NON_ELECTIVE
 
 
 def authenticated_system(authorization: str) -> HospitalSystem | None:
@@ -107,21 +113,23 @@ def _mapping(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def parse_encounter(body: bytes) -> EncounterNotice:
+# FHIR itself never nests an Encounter this deep; deeper JSON is refused before anything reads it.
+MAX_DEPTH = 32
+EARLIEST = datetime.date(1900, 1, 1)
+# A sender's clock may run a little ahead of ours.
+CLOCK_SKEW = datetime.timedelta(minutes=5)
+
+
+def parse_encounter(body: bytes, *, now: datetime.datetime | None = None) -> EncounterNotice:
     """Read an admission or discharge from a FHIR R4 Encounter in JSON.
 
-    Raises EncounterRefused (400) naming every problem found. No database access,
-    so each rule can be tested by table.
+    The resource must be valid FHIR R4 (checked with `fhir.resources`) and an
+    inpatient or emergency stay; its dates no earlier than 1900, not in the future,
+    and not ending before they start. Raises EncounterRefused (400) naming every
+    problem found. No database access, so each rule can be tested by table.
     """
-    try:
-        resource = json.loads(body)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise EncounterRefused(400, [Issue(f"The body is not valid JSON: {error}", code="structure")]) from None
-    if not isinstance(resource, dict) or resource.get("resourceType") != "Encounter":
-        raise EncounterRefused(
-            400, [Issue('resourceType must be "Encounter"', code="structure", expression="Encounter.resourceType")]
-        )
-    issues = []
+    resource = _json(body)
+    issues = _fhir_issues(resource)
     identifiers = resource.get("identifier")
     first = _mapping(identifiers[0]) if isinstance(identifiers, list) and identifiers else {}
     external_id = _text(first.get("value"))
@@ -133,19 +141,7 @@ def parse_encounter(body: bytes) -> EncounterNotice:
                 expression="Encounter.identifier[0].value",
             )
         )
-    subject = _mapping(_mapping(resource.get("subject")).get("identifier"))
-    if subject.get("system") != NHS_NUMBER_SYSTEM:
-        issues.append(
-            Issue(
-                f"subject.identifier.system must be {NHS_NUMBER_SYSTEM}",
-                expression="Encounter.subject.identifier.system",
-            )
-        )
-    number = nhs_number.normalise(_text(subject.get("value")))
-    if not nhs_number.is_valid(number):
-        issues.append(
-            Issue("subject.identifier.value is not a valid NHS number", expression="Encounter.subject.identifier.value")
-        )
+    number, person_id = _subject(resource, issues)
     kind = _KINDS.get(_text(resource.get("status")))
     if kind is None:
         issues.append(
@@ -155,22 +151,170 @@ def parse_encounter(body: bytes) -> EncounterNotice:
                 expression="Encounter.status",
             )
         )
-    occurred_at = None
-    if kind is not None:
-        end = _WHEN[kind]
-        occurred_at = _datetime(_mapping(resource.get("period")).get(end))
-        if occurred_at is None:
-            issues.append(
-                Issue(
-                    f"period.{end} must be a date and time with a time zone, like 2026-03-01T14:30:00Z",
-                    code="required",
-                    expression=f"Encounter.period.{end}",
-                )
+    if resource.get("class") is not None and not encounters.is_hospital_stay(resource):
+        issues.append(
+            Issue(
+                "class must be an inpatient or emergency encounter (v3 ActCode IMP, ACUTE, NONAC or EMER): "
+                "other encounters are not hospital stays",
+                code="value",
+                expression="Encounter.class",
             )
+        )
+    occurred_at, admitted_at = _period(resource, kind, issues, now or timezone.now())
     if issues:
         raise EncounterRefused(400, issues)
     assert kind is not None and occurred_at is not None
-    return EncounterNotice(external_id=external_id, nhs_number=number, kind=kind, occurred_at=occurred_at)
+    return EncounterNotice(
+        external_id=external_id,
+        nhs_number=number,
+        kind=kind,
+        occurred_at=occurred_at,
+        admitted_at=admitted_at,
+        person_id=person_id,
+        encounter_class=encounters.encounter_class(resource),
+        method=encounters.admission_method(resource),
+    )
+
+
+def _json(body: bytes) -> dict[str, Any]:
+    """The body as a JSON object that says it is an Encounter, nested no deeper than `MAX_DEPTH`."""
+    try:
+        resource = json.loads(body)
+    except RecursionError:
+        raise EncounterRefused(400, [Issue("The body is nested too deeply", code="too-costly")]) from None
+    except (ValueError, UnicodeDecodeError) as error:
+        raise EncounterRefused(400, [Issue(f"The body is not valid JSON: {error}", code="structure")]) from None
+    if _depth(resource) > MAX_DEPTH:
+        raise EncounterRefused(400, [Issue(f"The body is nested more than {MAX_DEPTH} levels deep", code="too-costly")])
+    if not isinstance(resource, dict) or resource.get("resourceType") != "Encounter":
+        raise EncounterRefused(
+            400, [Issue('resourceType must be "Encounter"', code="structure", expression="Encounter.resourceType")]
+        )
+    return resource
+
+
+def _depth(value: object) -> int:
+    """How deeply lists and objects nest in a JSON value (counted without recursion)."""
+    deepest, waiting = 0, [(value, 1)]
+    while waiting:
+        item, level = waiting.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is not None:
+            deepest = max(deepest, level)
+            waiting.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def _fhir_issues(resource: dict[str, Any]) -> list[Issue]:
+    """What `fhir.resources` finds wrong with the Encounter as FHIR R4, each with the element's path."""
+    try:
+        FhirEncounter.model_validate(resource)
+    except pydantic.ValidationError as error:
+        return [
+            Issue(
+                f"Not valid FHIR R4: {problem['msg']}",
+                code="structure",
+                expression="Encounter." + ".".join(str(part) for part in problem["loc"]),
+            )
+            for problem in error.errors()
+        ]
+    return []
+
+
+def _subject(resource: dict[str, Any], issues: list[Issue]) -> tuple[str, int | None]:
+    """Whose stay: an NHS number (subject.identifier, or a contained Patient), or OneTeam's Patient id (reference)."""
+    subject = _mapping(resource.get("subject"))
+    reference = _text(subject.get("reference"))
+    identifier = _mapping(subject.get("identifier"))
+    if not identifier and reference.startswith("#"):
+        contained = [_mapping(c) for c in resource.get("contained") or [] if isinstance(c, dict)]
+        patient = next((c for c in contained if f"#{_text(c.get('id'))}" == reference), {})
+        found = [_mapping(i) for i in patient.get("identifier") or []]
+        identifier = next((i for i in found if i.get("system") == NHS_NUMBER_SYSTEM), {})
+    if not identifier and reference:
+        kind, _, number = reference.rstrip("/").rpartition("/")
+        if kind.endswith("Patient") and number.isdigit() and len(number) < 19:
+            return "", int(number)
+        issues.append(
+            Issue(
+                "subject.reference must be Patient/<id of a Patient OneTeam holds>, or give subject.identifier "
+                "with the NHS number",
+                expression="Encounter.subject.reference",
+            )
+        )
+        return "", None
+    if identifier.get("system") != NHS_NUMBER_SYSTEM:
+        issues.append(
+            Issue(
+                f"subject.identifier.system must be {NHS_NUMBER_SYSTEM}",
+                expression="Encounter.subject.identifier.system",
+            )
+        )
+    number = nhs_number.normalise(_text(identifier.get("value")))
+    if not nhs_number.is_valid(number):
+        issues.append(
+            Issue("subject.identifier.value is not a valid NHS number", expression="Encounter.subject.identifier.value")
+        )
+    return number, None
+
+
+def _period(
+    resource: dict[str, Any], kind: HospitalEventKind | None, issues: list[Issue], now: datetime.datetime
+) -> tuple[datetime.datetime | None, datetime.datetime | datetime.date | None]:
+    """When the event happened (start for an admission, end for a discharge) and when the stay began."""
+    period = _mapping(resource.get("period"))
+    start_text = _text(period.get("start"))
+    start = _datetime(start_text) or _date(start_text)
+    if start is None:
+        issues.append(
+            Issue(
+                "period.start must be the date (and time, with a time zone) the stay began",
+                code="required",
+                expression="Encounter.period.start",
+            )
+        )
+    end = _datetime(period.get("end")) if period.get("end") else None
+    occurred_at = None
+    if kind is not None:
+        edge = _WHEN[kind]
+        occurred_at = _datetime(period.get(edge))
+        if occurred_at is None:
+            issues.append(
+                Issue(
+                    f"period.{edge} must be a date and time with a time zone, like 2026-03-01T14:30:00Z",
+                    code="required",
+                    expression=f"Encounter.period.{edge}",
+                )
+            )
+    for edge, when in (("start", start), ("end", end)):
+        if when is not None and _day(when) < EARLIEST:
+            issues.append(Issue(f"period.{edge} is before 1900", code="value", expression=f"Encounter.period.{edge}"))
+        elif when is not None and _is_future(when, now):
+            issues.append(Issue(f"period.{edge} is in the future", code="value", expression=f"Encounter.period.{edge}"))
+    if start is not None and end is not None and _is_before(end, start):
+        issues.append(Issue("period.end is before period.start", code="value", expression="Encounter.period.end"))
+    return occurred_at, start
+
+
+def _day(when: datetime.datetime | datetime.date) -> datetime.date:
+    return when.date() if isinstance(when, datetime.datetime) else when
+
+
+def _is_future(when: datetime.datetime | datetime.date, now: datetime.datetime) -> bool:
+    if isinstance(when, datetime.datetime):
+        return when > now + CLOCK_SKEW
+    return when > timezone.localdate(now)
+
+
+def _is_before(end: datetime.datetime, start: datetime.datetime | datetime.date) -> bool:
+    return end < start if isinstance(start, datetime.datetime) else end.date() < start
+
+
+def _date(value: str) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(value) if len(value) == 10 else None
+    except ValueError:
+        return None
 
 
 def _datetime(value: object) -> datetime.datetime | None:
@@ -189,7 +333,12 @@ def receive_encounter(*, system: HospitalSystem, notice: EncounterNotice) -> lis
     Raises EncounterRefused (422) if no one with the NHS number is known to
     OneTeam, or the person's neighbourhood has no team to take a discharge.
     """
-    person = Person.objects.filter(nhs_number=notice.nhs_number).first()
+    people = (
+        Person.objects.filter(pk=notice.person_id)
+        if notice.person_id
+        else Person.objects.filter(nhs_number=notice.nhs_number)
+    )
+    person = people.first()
     if person is None:
         raise EncounterRefused(
             422,
@@ -208,6 +357,7 @@ def receive_encounter(*, system: HospitalSystem, notice: EncounterNotice) -> lis
         defaults={"person": person, "occurred_at": notice.occurred_at, "received_at": timezone.now()},
     )
     if created:
+        _record_stay(event, notice)
         if event.kind == HospitalEventKind.ADMISSION:
             _tell_key_worker(event)
         else:
@@ -220,6 +370,30 @@ def receive_encounter(*, system: HospitalSystem, notice: EncounterNotice) -> lis
             detail={"hospital_event": event.pk, "kind": event.kind},
         )
     return [_result(event)]
+
+
+def _record_stay(event: HospitalEvent, notice: EncounterNotice) -> None:
+    """Keep the stay with the person's other hospital stays (risk, outcomes, /fhir/Encounter).
+
+    An admission opens a stay at the sending hospital; a discharge closes the open
+    stay that began that day, or records the whole stay if the admission never came.
+    """
+    assert notice.admitted_at is not None
+    admitted_on = _local_day(notice.admitted_at)
+    discharged_on = _local_day(notice.occurred_at) if event.kind == HospitalEventKind.DISCHARGE else None
+    stay, _ = HospitalAdmission.objects.get_or_create(
+        person=event.person,
+        hospital=event.system.organisation,
+        admitted_on=admitted_on,
+        defaults={"method": notice.method, "encounter_class": notice.encounter_class},
+    )
+    if discharged_on is not None and stay.discharged_on is None:
+        stay.discharged_on = discharged_on
+        stay.save(update_fields=["discharged_on"])
+
+
+def _local_day(when: datetime.datetime | datetime.date) -> datetime.date:
+    return timezone.localdate(when) if isinstance(when, datetime.datetime) else when
 
 
 def _tell_key_worker(event: HospitalEvent) -> None:

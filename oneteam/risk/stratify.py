@@ -21,7 +21,15 @@ from django.utils import timezone
 
 from oneteam.access.models import CareTeamMembership
 from oneteam.organisations.models import LSOA, Neighbourhood
-from oneteam.people.models import AdmissionMethod, Condition, HospitalAdmission, Person, RelatedPerson
+from oneteam.people.models import (
+    CURRENT_CLINICAL_STATUSES,
+    DISCOUNTED_VERIFICATION_STATUSES,
+    AdmissionMethod,
+    Condition,
+    HospitalAdmission,
+    Person,
+    RelatedPerson,
+)
 from oneteam.referrals.models import Episode, Referral, State
 
 from . import priority
@@ -146,7 +154,7 @@ def _deficit_sql(scope: _Scope) -> str:
     branches = [
         f"SELECT p.id AS person_id, dc.deficit AS deficit FROM {condition} c "
         f"JOIN {code} dc ON dc.snomed_code = c.snomed_code AND dc.version = %(version)s "
-        f"JOIN {person} p ON p.id = c.person_id WHERE {scope.eligible('p')}"
+        f"JOIN {person} p ON p.id = c.person_id WHERE {scope.eligible('p')} AND {_current_condition('c')}"
     ]
     for item in scope.codelist.deficits:
         if item.repeat_medicines_at_least is not None:
@@ -161,6 +169,13 @@ def _deficit_sql(scope: _Scope) -> str:
             )
     union = " UNION ".join(branches)
     return f"INSERT INTO {deficit} (run_id, person_id, deficit) SELECT %(run)s, d.person_id, d.deficit FROM ({union}) d"
+
+
+def _current_condition(alias: str) -> str:
+    """The SQL test that a condition is the person's now: resolved, refuted or mistaken ones never count."""
+    current = ", ".join(f"'{status.value}'" for status in CURRENT_CLINICAL_STATUSES)
+    discounted = ", ".join(f"'{status.value}'" for status in DISCOUNTED_VERIFICATION_STATUSES)
+    return f"{alias}.clinical_status IN ({current}) AND {alias}.verification_status NOT IN ({discounted})"
 
 
 def _category_sql(count: str) -> str:
@@ -244,8 +259,9 @@ def _score_sql(
         LEFT JOIN ({admissions}) a ON a.person_id = p.id
         LEFT JOIN (SELECT DISTINCT person_id FROM {_table(RelatedPerson)} WHERE is_carer{scope.only("person_id")}) c
             ON c.person_id = p.id
-        LEFT JOIN (SELECT DISTINCT person_id FROM {_table(Condition)} WHERE snomed_code IN ({falls})
-                   AND recorded_on > %(year_ago)s{scope.only("person_id")}) f ON f.person_id = p.id
+        LEFT JOIN (SELECT DISTINCT person_id FROM {_table(Condition)} fc WHERE snomed_code IN ({falls})
+                   AND {_current_condition("fc")} AND recorded_on > %(year_ago)s{scope.only("person_id")})
+            f ON f.person_id = p.id
         LEFT JOIN ({_known_sql(scope)}) k ON k.person_id = p.id
         {previous_join}
         WHERE {scope.people("p")}

@@ -273,8 +273,8 @@ def test_metadata_names_the_care_resources(db: None) -> None:
     for resource_type in ("CarePlan", "Task", "QuestionnaireResponse", "Questionnaire"):
         assert served[resource_type]["profile"] == codes.profile(resource_type)
         assert {"read", "search-type"} <= {i["code"] for i in served[resource_type]["interaction"]}
-    assert [p["name"] for p in served["Task"]["searchParam"]] == ["patient"]
-    assert [p["name"] for p in served["Questionnaire"]["searchParam"]] == ["name", "url", "status"]
+    assert [p["name"] for p in served["Task"]["searchParam"]] == ["patient", "_count", "_offset"]
+    assert [p["name"] for p in served["Questionnaire"]["searchParam"]] == ["name", "url", "status", "_count", "_offset"]
 
 
 def test_the_bulk_export_writes_care_types_when_asked(place: Place, api_for: Callable[..., Api], tmp_path: Any) -> None:

@@ -207,10 +207,12 @@ def test_every_problem_is_named_at_once() -> None:
     with pytest.raises(hospital.EncounterRefused) as refused:
         hospital.parse_encounter(b'{"resourceType": "Encounter", "status": "cancelled"}')
     assert [issue.expression for issue in refused.value.issues] == [
+        "Encounter.class",  # required in FHIR R4
         "Encounter.identifier[0].value",
         "Encounter.subject.identifier.system",
         "Encounter.subject.identifier.value",
         "Encounter.status",
+        "Encounter.period.start",
     ]
 
 
@@ -283,7 +285,7 @@ def test_create_hospital_system_shows_the_token_once_and_keeps_only_its_hash(
     client: Client, hospital_organisation: Organisation, person: Person
 ) -> None:
     out = io.StringIO()
-    call_command("create_hospital_system", "City Hospital PAS", hospital_organisation.ods_code.lower(), stdout=out)
+    call_command("create_hospital_system", "City Hospital PAS", str(hospital_organisation.ods_code).lower(), stdout=out)
     token = out.getvalue().strip().splitlines()[-1]
     system = HospitalSystem.objects.get()
     assert system.organisation == hospital_organisation

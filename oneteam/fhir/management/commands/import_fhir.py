@@ -1,4 +1,4 @@
-"""`manage.py import_fhir PATH... [--report json]`: import FHIR Bundles (.json) and NDJSON files (.ndjson)."""
+"""`manage.py import_fhir PATH... [--report json]`: import FHIR Bundles and resources (.json, .xml) and NDJSON."""
 
 from __future__ import annotations
 
@@ -9,9 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
-from oneteam.fhir.importer import ORDER, Importer
-
-NDJSON_SUFFIXES = (".ndjson", ".jsonl")
+from oneteam.fhir.importer import FILE_SUFFIXES, NDJSON_SUFFIXES, ORDER, Importer
 
 
 def _files(paths: list[str]) -> list[Path]:
@@ -20,7 +18,10 @@ def _files(paths: list[str]) -> list[Path]:
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            found.extend(sorted(p for p in path.iterdir() if p.suffix in (".json", *NDJSON_SUFFIXES)))
+            inside = sorted(p for p in path.iterdir() if p.suffix in FILE_SUFFIXES)
+            if not inside:
+                raise CommandError(f"{name} holds no FHIR files ({', '.join(FILE_SUFFIXES)}).")
+            found.extend(inside)
         elif path.is_file():
             found.append(path)
         else:
@@ -40,7 +41,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("paths", nargs="+", help="Bundle (.json) or NDJSON (.ndjson) files, or folders of them")
+        parser.add_argument(
+            "paths", nargs="+", help="Bundles or resources (.json, .xml), NDJSON (.ndjson), or folders of them"
+        )
         parser.add_argument("--report", choices=["json"], help="Print the report as JSON")
 
     def handle(self, *args: Any, paths: list[str], report: str | None, **options: Any) -> None:
@@ -53,7 +56,7 @@ class Command(BaseCommand):
                 with path.open("rb") as lines, tqdm(total=total, unit="resource", desc=path.name, disable=None) as bar:
                     importer.import_ndjson(str(path), lines, on_progress=bar.update)
             else:
-                importer.import_json(str(path), path.read_bytes())
+                importer.import_path(path)
         result = importer.report
         if report == "json":
             self.stdout.write(json.dumps(result.as_json(), indent=2))
