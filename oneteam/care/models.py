@@ -13,6 +13,7 @@ from django.db import models
 from oneteam.access.models import DataCategory
 from oneteam.organisations.models import Profession
 from oneteam.people.models import Person
+from oneteam.writes import GuardedQuerySet, ServiceWrittenModel
 
 
 class QuestionType(models.TextChoices):
@@ -87,7 +88,7 @@ class Assessment(models.Model):
         return f"{self.template.title} ({self.get_status_display()})"
 
 
-class CarePlan(models.Model):
+class CarePlan(ServiceWrittenModel):
     """The person's one shared care plan. `version` moves on with every change to it or its parts."""
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="care_plan")
@@ -99,6 +100,8 @@ class CarePlan(models.Model):
     created_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = GuardedQuerySet.as_manager()
 
     def __str__(self) -> str:
         return f"Care plan, version {self.version}"

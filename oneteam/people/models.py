@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models.functions import Upper
 
 from oneteam.organisations.models import LSOA, Neighbourhood, Organisation, Ward
+from oneteam.writes import GuardedQuerySet, ServiceWrittenModel
 
 from .nhs_number import format_nhs_number
 
@@ -53,7 +54,7 @@ class EthnicCategory(models.TextChoices):
     NOT_STATED = "Z", "Not stated"
 
 
-class Person(models.Model):
+class Person(ServiceWrittenModel):
     """A resident known to the neighbourhood team."""
 
     nhs_number = models.CharField("NHS number", max_length=10, unique=True)
@@ -85,6 +86,8 @@ class Person(models.Model):
     interpreter_needed = models.BooleanField(default=False)
     communication_needs = models.CharField(max_length=200, blank=True)
     repeat_medication_count = models.PositiveSmallIntegerField(default=0)
+
+    objects = GuardedQuerySet.as_manager()
 
     class Meta:
         indexes = [

@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from oneteam.organisations.models import Neighbourhood, Team
 from oneteam.people.models import Person
+from oneteam.writes import GuardedQuerySet, ServiceWrittenModel
 
 
 class Need(models.TextChoices):
@@ -66,7 +67,7 @@ def exactly_one(first: str, second: str) -> Q:
     )
 
 
-class Referral(models.Model):
+class Referral(ServiceWrittenModel):
     """A request for help from the neighbourhood team, owned by exactly one team or person until closed."""
 
     neighbourhood = models.ForeignKey(Neighbourhood, on_delete=models.PROTECT, related_name="referrals")
@@ -106,6 +107,8 @@ class Referral(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals_owned"
     )
     linked_to = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="linked")
+
+    objects = GuardedQuerySet.as_manager()
 
     class Meta:
         ordering = ["received_at"]
