@@ -54,7 +54,7 @@ lint:
 	$(BIN)/ruff format --check .
 
 typecheck:
-	$(BIN)/mypy oneteam bench tests gunicorn.conf.py
+	$(BIN)/mypy oneteam bench tests gunicorn.conf.py conftest.py
 
 # Tests run in parallel, one worker per core (TEST_WORKERS=1 for a plain serial run); a
 # module's tests stay on one worker, so module fixtures (a served city, a started server) are

@@ -51,6 +51,7 @@ from oneteam.access import audit
 from oneteam.access.models import AuditAction
 from oneteam.access.services import new_event
 from oneteam.organisations.models import LSOA, Neighbourhood, Organisation, Sector, Staff
+from oneteam.people import services as people_services
 from oneteam.people.models import Condition, HospitalAdmission, Person, RelatedPerson, SafetyAlert
 from oneteam.risk.stratify import restratify_person
 
@@ -609,7 +610,7 @@ def _apply_patients(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> Non
             if person is not None:
                 new[record.nhs_number] = person
                 waiting.append((entry, record.nhs_number))
-    Person.objects.bulk_create(new.values())
+    people_services.add_people(new.values())
     for entry, number in waiting:
         unit.register(entry, "Patient", new[number].pk, "created")
         unit.changed[new[number].pk]["Patient"] = 1
@@ -879,7 +880,6 @@ def _apply_medications(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> 
             unit.changed[person_id][resource_type] += 1
         unit.register(entry, resource_type, person_id, "created" if fresh else "matched")
     RepeatMedication.objects.bulk_create(new.values())
-    # The count is never lowered: OneTeam may know of repeat medicines this import does not mention.
     counts = (
         RepeatMedication.objects.filter(person_id__in={person_id for person_id, _code in new})
         .values("person_id")
@@ -887,7 +887,7 @@ def _apply_medications(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> 
         .values_list("person_id", "total")
     )
     for person_id, total in counts:
-        if Person.objects.filter(pk=person_id, repeat_medication_count__lt=total).update(repeat_medication_count=total):
+        if people_services.raise_repeat_medicine_count(person_id=person_id, total=total):
             unit.recounted.add(person_id)
 
 
