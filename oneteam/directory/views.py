@@ -36,8 +36,11 @@ def _search(
     if postcode and near is None:
         form.add_error("postcode", "We cannot find this postcode. Check it, or search without one")
         return None, {"errors": error_summary(form)}
-    page = request.GET.get("page", "1")
-    return queries.find(form.filters(near), int(page) if page.isdigit() and int(page) > 0 else 1), {}
+    page = request.GET.get("page", "1").strip() or "1"
+    if not (page.isascii() and page.isdigit()) or int(page) < 1:
+        # Not a form field, so the problem goes in the summary only.
+        return None, {"errors": [{"text": "The page number must be a whole number, like 2", "href": "#maincontent"}]}
+    return queries.find(form.filters(near), int(page)), {}
 
 
 @require_GET
