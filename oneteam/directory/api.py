@@ -72,9 +72,9 @@ def only(params: Mapping[str, str], allowed: Iterable[str]) -> None:
 # -- Records and nesting -------------------------------------------------------------------------------------
 
 
-def record_of(instance: Model | Detail) -> dict[str, Any]:
+def record_of(instance: Model) -> dict[str, Any]:
     """A stored record's fields as they were given."""
-    return dict(instance.record) or {"id": str(instance.pk)}  # type: ignore[attr-defined]
+    return dict(getattr(instance, "record", {})) or {"id": str(instance.pk)}
 
 
 @dataclass
@@ -89,13 +89,13 @@ class Loaded:
         by_id: dict[tuple[str, str], dict[str, Any]] = {}
         children: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
         for table, record in records:
-            key = (table, str(record.get("id")))
-            if key in by_id:
+            identity = (table, str(record.get("id")))
+            if identity in by_id:
                 continue
-            by_id[key] = record
-            for key, value in record.items():
-                if key.endswith("_id") and isinstance(value, str):
-                    children[(table, key, value)].append(record)
+            by_id[identity] = record
+            for name, value in record.items():
+                if name.endswith("_id") and isinstance(value, str):
+                    children[(table, name, value)].append(record)
         for found in children.values():
             found.sort(key=lambda r: str(r.get("id")))
         return cls(by_id, children)
@@ -120,7 +120,9 @@ def _load_services(service_ids: list[str]) -> Loaded:
     """Everything nested in these services, in a fixed number of queries however many there are."""
     rows: list[tuple[str, dict[str, Any]]] = []
     services = list(Service.objects.filter(pk__in=service_ids).select_related("organization"))
-    rows += [("service", record_of(s)) for s in services] + [("organization", record_of(s.organization)) for s in services]
+    rows += [("service", record_of(s)) for s in services] + [
+        ("organization", record_of(s.organization)) for s in services
+    ]
     sals = list(ServiceAtLocation.objects.filter(service_id__in=service_ids).select_related("location"))
     rows += [("service_at_location", record_of(s)) for s in sals] + [("location", record_of(s.location)) for s in sals]
     schedules = Schedule.objects.filter(Q(service_id__in=service_ids) | Q(service_at_location__in=sals))
@@ -128,8 +130,15 @@ def _load_services(service_ids: list[str]) -> Loaded:
     contacts = list(Contact.objects.filter(service_id__in=service_ids))
     rows += [("contact", record_of(c)) for c in contacts]
     rows += [("cost_option", record_of(c)) for c in CostOption.objects.filter(service_id__in=service_ids)]
-    owners = {*service_ids, *(s.organization_id for s in services), *(s.location_id for s in sals), *(c.pk for c in contacts)}
-    phones = list(Phone.objects.filter(Q(service_id__in=service_ids) | Q(contact__in=contacts) | Q(location_id__in=owners)))
+    owners = {
+        *service_ids,
+        *(s.organization_id for s in services),
+        *(s.location_id for s in sals),
+        *(c.pk for c in contacts),
+    }
+    phones = list(
+        Phone.objects.filter(Q(service_id__in=service_ids) | Q(contact__in=contacts) | Q(location_id__in=owners))
+    )
     rows += [("phone", record_of(p)) for p in phones]
     owners |= {p.pk for p in phones} | {s.pk for s in sals}
     details = list(Detail.objects.filter(parent_id__in=owners))
@@ -251,7 +260,9 @@ def matching(filters: ApiFilters) -> QuerySet[Service]:
         in_taxonomy = TaxonomyTerm.objects.filter(
             Q(record__taxonomy_id=filters.taxonomy_id) | Q(taxonomy=filters.taxonomy_id)
         ).values("pk")
-        through = Service.taxonomy_terms.through.objects.filter(service_id=OuterRef("pk"), taxonomyterm_id__in=in_taxonomy)
+        through = Service.taxonomy_terms.through.objects.filter(
+            service_id=OuterRef("pk"), taxonomyterm_id__in=in_taxonomy
+        )
         services = services.filter(Exists(through))
     times = Q()
     if filters.start_time:
@@ -392,4 +403,3 @@ def one_taxonomy_term(term_id: str) -> dict[str, Any] | None:
     """`GET /taxonomy_terms/{id}`: the taxonomy term."""
     term = TaxonomyTerm.objects.filter(pk=term_id).first()
     return record_of(term) if term else None
-

@@ -66,7 +66,8 @@ class _Reader:
         nested = {n.name: n for n in spec.nested}
         if table == "organization":  # an organisation as /organizations/{id} serves it, with its services
             nested["services"] = hsds.Nested("services", "service", many=True)
-        record = {key: value for key, value in given.items() if key not in nested}
+        # null means "not given" in HSDS, and the profile's schemas allow no nulls: such fields are left out.
+        record = {key: value for key, value in given.items() if key not in nested and value is not None}
         if parent is not None:
             parent_table, parent_id = parent
             record.setdefault(hsds.link_field(table, parent_table), parent_id)

@@ -174,7 +174,7 @@ def _text(value: Any) -> str:
 def _number(value: Any) -> float | int:
     if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
         raise ValueError("must be a number")
-    return value
+    return float(value) if isinstance(value, float) else int(value)
 
 
 def _date(value: Any) -> datetime.date:

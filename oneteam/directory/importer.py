@@ -92,7 +92,11 @@ class Checked:
 
 
 def _at(row: Row, name: str) -> str:
-    return f"{row.path}, {name}" if row.path.endswith(tuple("0123456789")) and " row " in row.path else f"{row.path}.{name}"
+    return (
+        f"{row.path}, {name}"
+        if row.path.endswith(tuple("0123456789")) and " row " in row.path
+        else f"{row.path}.{name}"
+    )
 
 
 def _max_lengths(table: str) -> dict[str, int]:
@@ -131,7 +135,9 @@ def _check_row(file: str, row: Row, checked: Checked) -> list[Problem]:
         if table == row.table and first in values and second in values and values[first] > values[second]:
             problems.append(Problem(file, _at(row, first), message))
     if row.table == "schedule" and not ({"service_id", "service_at_location_id"} & set(values)):
-        problems.append(Problem(file, _at(row, "service_id"), "a schedule needs a service_id or a service_at_location_id"))
+        problems.append(
+            Problem(file, _at(row, "service_id"), "a schedule needs a service_id or a service_at_location_id")
+        )
     record_id = values.get("id")
     if record_id is None:
         return problems
@@ -174,14 +180,20 @@ def _check_references(file: str, checked: Checked) -> list[Problem]:
                 points_at = hsds.refers_to(table, name)
                 if points_at and target in wanted[points_at] and target not in known[points_at]:
                     problems.append(
-                        Problem(file, f"{row_path}.{name}", f"refers to {points_at} {target!r}, which is not in this file or the directory")
+                        Problem(
+                            file,
+                            f"{row_path}.{name}",
+                            f"refers to {points_at} {target!r}, which is not in this file or the directory",
+                        )
                     )
     problems += _link_entities(file, checked, links)
     return problems
 
 
 def _link_entities(file: str, checked: Checked, links: dict[str, str]) -> list[Problem]:
-    unknown = {target for target in links.values() if not any(target in checked.records[t] for t in list(checked.records))}
+    unknown = {
+        target for target in links.values() if not any(target in checked.records[t] for t in list(checked.records))
+    }
     in_directory = {table: _in_directory(table, unknown) for table in hsds.SPECS} if unknown else {}
     problems = []
     for attribute_id, target in links.items():
@@ -189,7 +201,9 @@ def _link_entities(file: str, checked: Checked, links: dict[str, str]) -> list[P
         tables = [t for t in hsds.SPECS if target in checked.records.get(t, {}) or target in in_directory.get(t, ())]
         if not tables:
             path = checked.paths[("attribute", attribute_id)]
-            problems.append(Problem(file, f"{path}.link_id", f"refers to {target!r}, which is not in this file or the directory"))
+            problems.append(
+                Problem(file, f"{path}.link_id", f"refers to {target!r}, which is not in this file or the directory")
+            )
         elif hsds.is_empty(record.get("link_entity")):
             checked.values["attribute"][attribute_id]["link_entity"] = tables[0]
     return problems
@@ -300,17 +314,36 @@ def _upsert_details(table: str, checked: Checked, result: ImportResult) -> set[s
 def _derive(checked: Checked, changed: dict[str, set[str]]) -> None:
     """Fill in what is worked out from other records, for everything the import changed."""
     values = checked.values
-    locations = changed["location"] | {values["address"][a]["location_id"] for a in changed["address"] if "location_id" in values["address"][a]}
+    locations = changed["location"] | {
+        values["address"][a]["location_id"] for a in changed["address"] if "location_id" in values["address"][a]
+    }
     _refresh_addresses(locations)
     services = set(changed["service"])
-    for table in ("service_at_location", "schedule", "contact", "phone", "cost_option", "service_area", "language", "funding"):
+    for table in (
+        "service_at_location",
+        "schedule",
+        "contact",
+        "phone",
+        "cost_option",
+        "service_area",
+        "language",
+        "funding",
+    ):
         services |= {values[table][i]["service_id"] for i in changed[table] if "service_id" in values[table][i]}
     services |= {values["attribute"][i]["link_id"] for i in changed["attribute"]}
-    sals = {values["schedule"][i]["service_at_location_id"] for i in changed["schedule"] if "service_at_location_id" in values["schedule"][i]}
+    sals = {
+        values["schedule"][i]["service_at_location_id"]
+        for i in changed["schedule"]
+        if "service_at_location_id" in values["schedule"][i]
+    }
     at = ServiceAtLocation.objects.filter(models.Q(pk__in=sals) | models.Q(location_id__in=locations))
     services |= set(at.values_list("service_id", flat=True))
     services |= set(Service.objects.filter(organization_id__in=changed["organization"]).values_list("pk", flat=True))
-    services |= set(Service.taxonomy_terms.through.objects.filter(taxonomyterm_id__in=changed["taxonomy_term"]).values_list("service_id", flat=True))
+    services |= set(
+        Service.taxonomy_terms.through.objects.filter(taxonomyterm_id__in=changed["taxonomy_term"]).values_list(
+            "service_id", flat=True
+        )
+    )
     services = set(Service.objects.filter(pk__in=services).values_list("pk", flat=True))
     _refresh_terms(services)
     refresh_derived(services, modified=True)
@@ -327,7 +360,7 @@ def _refresh_addresses(location_ids: set[str]) -> None:
     for location in locations:
         address = first.get(location.pk, {})
         for column in DERIVED["location"]:
-            limit = Location._meta.get_field(column).max_length or 250
+            limit = getattr(Location._meta.get_field(column), "max_length", None) or 250
             given = address.get("id" if column == "address_id" else column, "")
             setattr(location, column, str(given)[:limit])
     Location.objects.bulk_update(locations, list(DERIVED["location"]), batch_size=1000)
@@ -433,13 +466,28 @@ def export_package(folder: Path) -> dict[str, int]:
         if not records:
             continue
         columns = list(spec.fields)
-        columns += sorted({key for record in records for key in record if key not in spec.fields and not isinstance(record[key], list | dict)})
+        columns += sorted(
+            {
+                key
+                for record in records
+                for key in record
+                if key not in spec.fields and not isinstance(record[key], list | dict)
+            }
+        )
         with (folder / spec.csv).open("w", encoding="utf-8", newline="") as out:
             writer = csv.DictWriter(out, columns, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(records)
         counts[table] = len(records)
-        resources.append({"name": table, "path": spec.csv, "format": "csv", "mediatype": "text/csv", "profile": "tabular-data-resource"})
+        resources.append(
+            {
+                "name": table,
+                "path": spec.csv,
+                "format": "csv",
+                "mediatype": "text/csv",
+                "profile": "tabular-data-resource",
+            }
+        )
     package = {"name": "oneteam-directory", "profile": "tabular-data-package", "resources": resources}
     (folder / "datapackage.json").write_text(json.dumps(package, indent=2) + "\n", encoding="utf-8")
     return counts

@@ -100,7 +100,9 @@ def _result(service: Service, today: datetime.date, details: dict[str, list[Deta
         days=days_in_words(service),
         charging=CHARGING_EXPLAINED[Charging(service.charging)],
         languages=[
-            str(d.get("name") or d.get("code")) for d in details[service.pk] if d.table == "language" and (d.get("name") or d.get("code"))
+            str(d.get("name") or d.get("code"))
+            for d in details[service.pk]
+            if d.table == "language" and (d.get("name") or d.get("code"))
         ],
         accessibility=[
             str(d.get("accessibility") or d.get("description"))

@@ -221,9 +221,11 @@ def _service(number: int, seed: int, as_of: datetime.date, where: list[Place]) -
         "name": f"{venue_area} {rng.choice(kind.names)}",
         "description": kind.description,
         "status": "active" if rng.random() > 0.02 else "temporarily closed",
-        "assured_date": _checked(rng, as_of),
         "email": f"service{number:05d}@example.org",
     }
+    checked = _checked(rng, as_of)
+    if checked is not None:
+        service["assured_date"] = checked
     low, high = kind.ages
     if low is not None:
         service["minimum_age"] = low
@@ -248,7 +250,7 @@ def _service(number: int, seed: int, as_of: datetime.date, where: list[Place]) -
                         "address_1": f"{rng.randint(1, 200)} {rng.choice(STREETS)}",
                         "city": TOWN,
                         "state_province": COUNTY,
-                        "postal_code": f"OT{place.district} {rng.randrange(10)}{''.join(rng.choices(UNIT_LETTERS, k=2))}",
+                        "postal_code": _postcode(rng, place.district),
                         "country": "GB",
                         "address_type": "physical",
                     }
@@ -304,6 +306,10 @@ def _checked(rng: random.Random, as_of: datetime.date) -> str | None:
         return None
     days_ago = rng.randint(380, 1000) if roll < 0.22 else rng.randint(0, 330)
     return (as_of - datetime.timedelta(days=days_ago)).isoformat()
+
+
+def _postcode(rng: random.Random, district: int) -> str:
+    return f"OT{district} {rng.randrange(10)}{''.join(rng.choices(UNIT_LETTERS, k=2))}"
 
 
 def _phone(rng: random.Random) -> str:

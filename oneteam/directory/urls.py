@@ -13,9 +13,10 @@ urlpatterns = [
     path("openreferral/services/<str:record_id>", views_api.service, name="api_service"),
     path("openreferral/service_at_locations", views_api.service_at_locations, name="api_service_at_locations"),
     path(
-        "openreferral/service_at_locations/<str:record_id>", views_api.service_at_location,
+        "openreferral/service_at_locations/<str:record_id>",
+        views_api.service_at_location,
         name="api_service_at_location",
-    ),  # fmt: skip
+    ),
     path("openreferral/organizations", views_api.organizations, name="api_organizations"),
     path("openreferral/organizations/<str:record_id>", views_api.organization, name="api_organization"),
     path("openreferral/taxonomies", views_api.taxonomies, name="api_taxonomies"),

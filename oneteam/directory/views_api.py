@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 
 from . import api, hsds
@@ -86,7 +86,7 @@ def about(request: HttpRequest) -> HttpResponse:
 @_open_to_all
 def openapi(request: HttpRequest) -> HttpResponse:
     """The profile's own openapi.json, which this API follows."""
-    response = FileResponse((hsds.STANDARD_DIR / "openapi.json").open("rb"), content_type="application/json")
+    response = HttpResponse((hsds.STANDARD_DIR / "openapi.json").read_bytes(), content_type="application/json")
     response["Access-Control-Allow-Origin"] = "*"
     return response
 

@@ -4,74 +4,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0002_service_days'),
+        ("directory", "0002_service_days"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='contact',
-            name='record',
-            field=models.JSONField(default=dict, help_text='Every field as the file gave it (HSDS names)'),
+            model_name="contact",
+            name="record",
+            field=models.JSONField(default=dict, help_text="Every field as the file gave it (HSDS names)"),
         ),
         migrations.AddField(
-            model_name='costoption',
-            name='record',
-            field=models.JSONField(default=dict, help_text='Every field as the file gave it (HSDS names)'),
+            model_name="costoption",
+            name="record",
+            field=models.JSONField(default=dict, help_text="Every field as the file gave it (HSDS names)"),
         ),
         migrations.AddField(
-            model_name='location',
-            name='record',
-            field=models.JSONField(default=dict, help_text='Every field as the file gave it (HSDS names)'),
+            model_name="location",
+            name="record",
+            field=models.JSONField(default=dict, help_text="Every field as the file gave it (HSDS names)"),
         ),
         migrations.AddField(
-            model_name='organization',
-            name='record',
-            field=models.JSONField(default=dict, help_text='Every field as the file gave it (HSDS names)'),
+            model_name="organization",
+            name="record",
+            field=models.JSONField(default=dict, help_text="Every field as the file gave it (HSDS names)"),
         ),
         migrations.AddField(
-            model_name='phone',
-            name='record',
-            field=models.JSONField(default=dict, help_text='Every field as the file gave it (HSDS names)'),
+            model_name="phone",
+            name="record",
+            field=models.JSONField(default=dict, help_text="Every field as the file gave it (HSDS names)"),
         ),
         migrations.AddField(
-            model_name='schedule',
-            name='record',
-            field=models.JSONField(default=dict, help_text='Every field as the file gave it (HSDS names)'),
+            model_name="schedule",
+            name="record",
+            field=models.JSONField(default=dict, help_text="Every field as the file gave it (HSDS names)"),
         ),
         migrations.AddField(
-            model_name='service',
-            name='modified_at',
+            model_name="service",
+            name="modified_at",
             field=models.DateTimeField(blank=True, db_index=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='service',
-            name='record',
-            field=models.JSONField(default=dict, help_text='Every field as the file gave it (HSDS names)'),
+            model_name="service",
+            name="record",
+            field=models.JSONField(default=dict, help_text="Every field as the file gave it (HSDS names)"),
         ),
         migrations.AddField(
-            model_name='serviceatlocation',
-            name='record',
-            field=models.JSONField(default=dict, help_text='Every field as the file gave it (HSDS names)'),
+            model_name="serviceatlocation",
+            name="record",
+            field=models.JSONField(default=dict, help_text="Every field as the file gave it (HSDS names)"),
         ),
         migrations.AddField(
-            model_name='taxonomyterm',
-            name='record',
-            field=models.JSONField(default=dict, help_text='Every field as the file gave it (HSDS names)'),
+            model_name="taxonomyterm",
+            name="record",
+            field=models.JSONField(default=dict, help_text="Every field as the file gave it (HSDS names)"),
         ),
         migrations.CreateModel(
-            name='Detail',
+            name="Detail",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('table', models.CharField(max_length=30)),
-                ('record_id', models.CharField(max_length=250)),
-                ('parent_id', models.CharField(blank=True, db_index=True, max_length=250)),
-                ('record', models.JSONField(default=dict)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("table", models.CharField(max_length=30)),
+                ("record_id", models.CharField(max_length=250)),
+                ("parent_id", models.CharField(blank=True, db_index=True, max_length=250)),
+                ("record", models.JSONField(default=dict)),
             ],
             options={
-                'ordering': ['table', 'record_id'],
-                'constraints': [models.UniqueConstraint(fields=('table', 'record_id'), name='directory_detail_unique')],
+                "ordering": ["table", "record_id"],
+                "constraints": [models.UniqueConstraint(fields=("table", "record_id"), name="directory_detail_unique")],
             },
         ),
     ]

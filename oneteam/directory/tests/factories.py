@@ -36,11 +36,19 @@ def sample_document(*, assured: datetime.date | None = None, latitude: float = 5
             }
         ],
         "taxonomy_term": [
-            {"id": uid("need-loneliness"), "name": "Loneliness and isolation", "description": "Lonely or isolated",
-             "taxonomy": "OneTeam needs"},
-            {"id": uid("need-carers"), "name": "Carer support", "description": "Unpaid carers",
-             "taxonomy": "OneTeam needs"},
-        ],  # fmt: skip
+            {
+                "id": uid("need-loneliness"),
+                "name": "Loneliness and isolation",
+                "description": "Lonely or isolated",
+                "taxonomy": "OneTeam needs",
+            },
+            {
+                "id": uid("need-carers"),
+                "name": "Carer support",
+                "description": "Unpaid carers",
+                "taxonomy": "OneTeam needs",
+            },
+        ],
         "service": [
             {
                 "id": uid("svc-1"),
@@ -92,9 +100,14 @@ def sample_document(*, assured: datetime.date | None = None, latitude: float = 5
             {"id": uid("cost-1"), "service_id": uid("svc-1"), "option": "Lunch", "currency": "GBP", "amount": 3}
         ],
         "attribute": [
-            {"id": uid("attr-1"), "link_id": uid("svc-1"), "link_type": "need", "link_entity": "service",
-             "taxonomy_term_id": uid("need-loneliness")}
-        ],  # fmt: skip
+            {
+                "id": uid("attr-1"),
+                "link_id": uid("svc-1"),
+                "link_type": "need",
+                "link_entity": "service",
+                "taxonomy_term_id": uid("need-loneliness"),
+            }
+        ],
     }
 
 

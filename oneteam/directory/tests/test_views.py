@@ -20,7 +20,7 @@ from oneteam.people.models import Person
 from oneteam.people.tests.factories import make_person
 from oneteam.referrals.tests.header import INBOX_COUNT_QUERIES
 
-from .factories import make_service
+from .factories import make_service, uid
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +105,7 @@ def test_someone_outside_the_care_team_cannot_search_for_or_signpost_the_person(
     make_service("svc")
     client = signed_in(outsider)
     assert client.get(reverse("directory:search_for_person", args=[person.pk])).status_code == 403
-    response = client.post(reverse("directory:signpost", args=[person.pk, "svc"]), {"note": "x", "follow_up": "1"})
+    response = client.post(reverse("directory:signpost", args=[person.pk, uid("svc")]), {"note": "x", "follow_up": "1"})
     assert response.status_code == 403
     assert not Signpost.objects.exists()
 
@@ -114,9 +114,9 @@ def test_anyone_can_report_an_out_of_date_detail_and_a_maintainer_closes_it(home
     service = make_service("svc", assured_date="2020-01-01")
     nurse = make_staff(home)
     client = signed_in(nurse)
-    empty = client.post(reverse("directory:report_detail", args=["svc"]), {"what_is_wrong": ""})
+    empty = client.post(reverse("directory:report_detail", args=[uid("svc")]), {"what_is_wrong": ""})
     assert empty.status_code == 400 and "Say what is out of date" in empty.content.decode()
-    client.post(reverse("directory:report_detail", args=["svc"]), {"what_is_wrong": "Now meets on Thursdays"})
+    client.post(reverse("directory:report_detail", args=[uid("svc")]), {"what_is_wrong": "Now meets on Thursdays"})
     report = DetailReport.objects.get()
     assert report.reported_by == nurse and report.resolved_at is None
     assert client.get(reverse("directory:report_queue")).status_code == 403  # nurses do not maintain the directory
@@ -135,7 +135,7 @@ def test_anyone_can_report_an_out_of_date_detail_and_a_maintainer_closes_it(home
 def test_signposting_goes_to_the_inbox_when_due_and_the_outcome_is_recorded(link_worker: Staff, person: Person) -> None:
     make_service("svc", name="Tuesday lunch club")
     client = signed_in(link_worker)
-    url = reverse("directory:signpost", args=[person.pk, "svc"])
+    url = reverse("directory:signpost", args=[person.pk, uid("svc")])
     refused = client.post(url, {"note": "", "follow_up": ""})
     assert refused.status_code == 400
     assert (
@@ -189,8 +189,8 @@ def test_the_search_page_query_count_does_not_grow_with_data(
     client = signed_in(link_worker)
     events = AuditEvent.objects.count()
     # session, staff, the needs list, where the postcode is, the page of services with organisations and the total,
-    # places, schedules and phones; then the header's teams and inbox count
-    with django_assert_num_queries(9 + INBOX_COUNT_QUERIES):
+    # places, schedules and phones, their languages and accessibility; then the header's teams and inbox count
+    with django_assert_num_queries(10 + INBOX_COUNT_QUERIES):
         response = _search_page(client)
     assert response.status_code == 200 and f"{services} services found" in response.content.decode()
     assert Service.objects.count() == services
