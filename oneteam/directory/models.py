@@ -285,6 +285,23 @@ class Detail(models.Model):
         return self.record.get(name, default)
 
 
+class EntryEdit(models.Model):
+    """A change a directory maintainer made to an entry, field by field (`changes`: field -> [before, after]),
+    and whether they confirmed that all its details are right (which alone marks the entry checked)."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="edits")
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    edited_at = models.DateTimeField()
+    changes = models.JSONField(default=dict)
+    confirmed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-edited_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Edit of {self.service_id}"
+
+
 class DetailReport(models.Model):
     """A member of staff's report that something in a directory entry is out of date, for a maintainer to fix."""
 

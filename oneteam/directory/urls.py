@@ -27,6 +27,7 @@ urlpatterns = [
     path("directory/", views.search_page, name="search"),
     path("directory/people/<int:person_id>/", views.search_for_person, name="search_for_person"),
     path("directory/services/<str:service_id>/report", views.report_detail, name="report_detail"),
+    path("directory/services/<str:service_id>/edit", views.edit_entry, name="edit_entry"),
     path("directory/reports/", views.report_queue, name="report_queue"),
     path("directory/reports/<int:report_id>/resolve", views.resolve_report, name="resolve_report"),
     path("directory/people/<int:person_id>/signposting/", views.person_signposts, name="person_signposts"),

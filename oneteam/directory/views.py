@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,8 +20,8 @@ from oneteam.jinja2 import error_summary
 from oneteam.web import cannot, posted, signed_in_staff
 
 from . import places, queries, services
-from .forms import OutcomeForm, ReportForm, ResolveForm, SearchForm, SignpostForm
-from .models import Service, SignpostOutcome
+from .forms import EditForm, OutcomeForm, ReportForm, ResolveForm, SearchForm, SignpostForm
+from .models import DetailReport, Service, SignpostOutcome
 from .search import Point
 
 
@@ -102,16 +102,44 @@ def resolve_report(request: HttpRequest, report_id: int) -> HttpResponse:
         context = {"reports": queries.report_queue(), "form": form, "failed": report_id, "active_nav": "directory"}
         return render(request, "directory/reports.jinja", {**context, "errors": error_summary(form)}, status=400)
     try:
-        services.resolve_report(
-            actor=signed_in_staff(request),
-            report_id=report_id,
-            note=form.cleaned_data["note"],
-            checked=form.cleaned_data["checked"],
-        )
+        services.resolve_report(actor=signed_in_staff(request), report_id=report_id, note=form.cleaned_data["note"])
+    except DetailReport.DoesNotExist:
+        raise Http404("No such report") from None
     except services.Refused:
         return cannot(request)
     messages.success(request, "Report closed.")
     return redirect("directory:report_queue")
+
+
+@require_http_methods(["GET", "POST"])
+def edit_entry(request: HttpRequest, service_id: str) -> HttpResponse:
+    """Directory maintainers: change an entry's details, and confirm them when checked; with its history."""
+    staff = signed_in_staff(request)
+    if not services.is_maintainer(staff):
+        return cannot(request)
+    service = get_object_or_404(Service.objects.select_related("organization"), pk=service_id)
+    first_phone = service.phones.order_by("pk").first()
+    initial = {name: service.record.get(name, "") for name in services.EDITABLE}
+    initial["phone"] = first_phone.number if first_phone else ""
+    form = EditForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.edit_entry(
+                actor=staff, service_id=service.pk, values={name: str(data[name]) for name in services.EDITABLE},
+                phone=data["phone"], confirmed=data["confirmed"],
+            )  # fmt: skip
+        except services.Refused as refused:
+            form.add_error("confirmed", str(refused))
+        else:
+            messages.success(request, f"{service.name} updated.")
+            return redirect("directory:edit_entry", service_id=service.pk)
+    errors = error_summary(form)
+    context = {
+        "form": form, "service": service, "errors": errors, "history": service.edits.select_related("edited_by"),
+        "active_nav": "directory",
+    }  # fmt: skip
+    return render(request, "directory/edit.jinja", context, status=400 if errors else 200)
 
 
 # -- Signposting -------------------------------------------------------------------------------------------

@@ -128,8 +128,69 @@ def test_anyone_can_report_an_out_of_date_detail_and_a_maintainer_closes_it(home
     maintainer.post(reverse("directory:resolve_report", args=[report.pk]), {"note": "Day changed", "checked": "on"})
     report.refresh_from_db()
     service.refresh_from_db()
-    assert report.resolved_at is not None and service.assured_date == timezone.localdate()
+    # Closing the report is not checking the entry: the old details may still be there.
+    assert report.resolved_at is not None and service.assured_date == datetime.date(2020, 1, 1)
     assert "No reports are waiting" in maintainer.get(reverse("directory:report_queue")).content.decode()
+
+
+def test_resolving_a_report_that_does_not_exist_is_404(home: Neighbourhood) -> None:
+    maintainer = signed_in(make_staff(home, profession=Profession.ADMINISTRATOR))
+    response = maintainer.post(reverse("directory:resolve_report", args=[999999]), {"note": "Done"})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "2000000", "7"])
+def test_a_page_past_the_end_shows_the_last_page(link_worker: Staff, page: str) -> None:
+    make_service("svc", name="Tuesday lunch club")
+    response = signed_in(link_worker).get(reverse("directory:search"), {"page": page})
+    assert response.status_code == 200 and "Tuesday lunch club" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["²", "-1", "0", "two", "1e3"])
+def test_a_page_that_is_not_a_whole_number_is_400_with_a_message(link_worker: Staff, page: str) -> None:
+    response = signed_in(link_worker).get(reverse("directory:search"), {"page": page})
+    assert response.status_code == 400
+    assert "The page number must be a whole number, like 2" in response.content.decode()
+
+
+def test_a_maintainer_updates_an_entry_with_history_and_only_confirming_marks_it_checked(home: Neighbourhood) -> None:
+    service = make_service("svc", assured_date="2020-01-01")
+    url = reverse("directory:edit_entry", args=[service.pk])
+    nurse = signed_in(make_staff(home))
+    assert nurse.get(url).status_code == 403
+    assert nurse.post(url, {"name": "Mine now", "status": "active"}).status_code == 403
+
+    editor = make_staff(home, profession=Profession.VCSE_LINK_WORKER)
+    maintainer = signed_in(editor)
+    page = maintainer.get(url).content.decode()
+    assert "0113 496 0000" in page and "No changes yet" in page
+    form = {
+        "name": "Tuesday lunch club", "status": "active", "description": service.description,
+        "eligibility_description": "People aged 60 and over", "fees_description": "£3 for lunch.",
+        "phone": "0113 496 0555", "alert": "", "url": "", "email": "",
+    }  # fmt: skip
+    bad = maintainer.post(url, {**form, "email": "not an email", "name": ""})
+    assert bad.status_code == 400 and "Enter an email address" in bad.content.decode()
+    assert "Enter the service&#39;s name" in bad.content.decode() or "Enter the service's name" in bad.content.decode()
+
+    maintainer.post(url, form)  # a new phone number, not yet confirmed
+    service.refresh_from_db()
+    assert service.phones.get().number == "0113 496 0555"
+    assert service.assured_date == datetime.date(2020, 1, 1)  # not checked: the rest may still be wrong
+    unchanged = maintainer.post(url, form)
+    assert unchanged.status_code == 400 and "Nothing has changed" in unchanged.content.decode()
+
+    maintainer.post(url, {**form, "alert": "Closed in August", "confirmed": "on"})
+    service.refresh_from_db()
+    assert service.assured_date == timezone.localdate() and service.assurer_email == editor.email
+    assert service.record["alert"] == "Closed in August"
+    history = maintainer.get(url).content.decode()
+    assert "“0113 496 0000” changed to “0113 496 0555”" in history
+    assert "all details confirmed" in history
+    served = Client().get(reverse("directory:api_service", args=[service.pk])).json()
+    assert served["alert"] == "Closed in August" and served["assured_date"] == timezone.localdate().isoformat()
+    search = maintainer.get(reverse("directory:search"), {"text": "lunch"}).content.decode()
+    assert "Closed in August" in search and "Details checked this month" in search
 
 
 def test_signposting_goes_to_the_inbox_when_due_and_the_outcome_is_recorded(link_worker: Staff, person: Person) -> None:
