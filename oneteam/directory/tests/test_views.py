@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 from oneteam.access.care_team import join_care_team
 from oneteam.access.models import AuditAction, AuditEvent, CareRole, DataCategory
 from oneteam.directory import services
+from oneteam.directory.importer import import_file
 from oneteam.directory.models import DetailReport, Service, Signpost, SignpostOutcome
 from oneteam.organisations.models import LSOA, Neighbourhood, Profession, Staff, Ward
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
@@ -131,6 +133,17 @@ def test_anyone_can_report_an_out_of_date_detail_and_a_maintainer_closes_it(home
     # Closing the report is not checking the entry: the old details may still be there.
     assert report.resolved_at is not None and service.assured_date == datetime.date(2020, 1, 1)
     assert "No reports are waiting" in maintainer.get(reverse("directory:report_queue")).content.decode()
+
+
+def test_the_search_page_shows_alerts_fees_languages_and_accessibility(link_worker: Staff) -> None:
+    data = Path(__file__).parent / "data"
+    import_file(data / "oruk_taxonomy.json")
+    import_file(data / "oruk_service.json")  # the profile's example: counselling, with every field
+    page = signed_in(link_worker).get(reverse("directory:search"), {"text": "counselling"}).content.decode()
+    assert "Following COVID-19 we have moved most of our counselling sessions online." in page  # the alert
+    assert "<strong>Cost:</strong> The person pays a set charge. fees_description" in page  # the profile's `fees`
+    assert "<strong>Languages:</strong> English" in page
+    assert "induction loops for hearing aids" in page  # the place's accessibility
 
 
 def test_resolving_a_report_that_does_not_exist_is_404(home: Neighbourhood) -> None:
