@@ -8,7 +8,8 @@ serve each item's own fields only (the profile's `*_list` schemas), so a page
 costs two queries whatever its size.
 
 Directory entries are public information about services, not personal data,
-so these reads need no access-policy decision and no audit (docs/adr/0007-directory-open-referral-uk.md).
+so these reads need no access-policy decision and no audit (docs/adr/0007-directory-open-referral-uk.md;
+the formats and paths: docs/adr/0015-open-referral-uk-formats-and-api.md).
 """
 
 from __future__ import annotations
@@ -373,7 +374,10 @@ def one_organization(organization_id: str) -> dict[str, Any] | None:
     rows += [(d.table, record_of(d)) for d in details]
     terms = {d.record.get("taxonomy_term_id") for d in details if d.table == "attribute"}
     rows += [("taxonomy_term", record_of(t)) for t in TaxonomyTerm.objects.filter(pk__in=terms)]
-    rows += [("phone", record_of(p)) for p in Phone.objects.filter(organization=organization)]
+    contacts = list(Contact.objects.filter(organization=organization))
+    rows += [("contact", record_of(c)) for c in contacts]
+    phones = Phone.objects.filter(Q(organization=organization) | Q(contact__in=contacts))
+    rows += [("phone", record_of(p)) for p in phones]
     loaded = Loaded.of(rows)
     body = loaded.nest("organization", rows[0][1])
     services = organization.services.order_by("name", "pk")

@@ -98,8 +98,15 @@ CORE_EXTRAS: dict[str, tuple[FieldSpec, ...]] = {
     "taxonomy_term": (FieldSpec("code"),),
     "attribute": (FieldSpec("link_entity"),),
 }
-# Where HSDS 3 core nests phones; the UK profile nests none.
-CORE_PHONES = ("service", "location", "organization", "contact")
+# What HSDS 3 core nests that the UK profile does not: phones, a place's own schedules, an organisation's contacts.
+_PHONES = Nested("phones", "phone", many=True)
+CORE_NESTED: dict[str, tuple[Nested, ...]] = {
+    "service": (_PHONES,),
+    "location": (_PHONES,),
+    "contact": (_PHONES,),
+    "organization": (_PHONES, Nested("contacts", "contact", many=True)),
+    "service_at_location": (Nested("schedules", "schedule", many=True),),
+}
 
 
 def _load() -> dict[str, TableSpec]:
@@ -120,8 +127,7 @@ def _load() -> dict[str, TableSpec]:
         table = schema["name"]
         for extra in CORE_EXTRAS.get(table, ()):
             fields.setdefault(extra.name, extra)
-        if table in CORE_PHONES:
-            nested.append(Nested("phones", "phone", many=True))
+        nested += CORE_NESTED.get(table, ())
         specs[table] = TableSpec(
             table,
             schema["path"],

@@ -91,12 +91,9 @@ class Checked:
     paths: dict[tuple[str, str], str] = field(default_factory=dict)
 
 
-def _at(row: Row, name: str) -> str:
-    return (
-        f"{row.path}, {name}"
-        if row.path.endswith(tuple("0123456789")) and " row " in row.path
-        else f"{row.path}.{name}"
-    )
+def _at(path: str, name: str) -> str:
+    """Where field `name` of the record at `path` is: `services.csv row 2, status` or `service[0].status`."""
+    return f"{path}, {name}" if " row " in path else f"{path}.{name}"
 
 
 def _max_lengths(table: str) -> dict[str, int]:
@@ -118,7 +115,7 @@ def _check_row(file: str, row: Row, checked: Checked) -> list[Problem]:
     record, problems, values = row.record, [], {}
     for name in (*spec.required, *spec.tabular_required):
         if name != "link_entity" and hsds.is_empty(record.get(name)):
-            problems.append(Problem(file, _at(row, name), "is required"))
+            problems.append(Problem(file, _at(row.path, name), "is required"))
     for name, value in record.items():
         described = spec.fields.get(name)
         if hsds.is_empty(value) or described is None:
@@ -126,17 +123,17 @@ def _check_row(file: str, row: Row, checked: Checked) -> list[Problem]:
         try:
             values[name] = hsds.parse(row.table, described, value)
         except ValueError as error:
-            problems.append(Problem(file, _at(row, name), str(error)))
+            problems.append(Problem(file, _at(row.path, name), str(error)))
             continue
         limit = _LENGTHS.get(row.table, {}).get(name)
         if limit and isinstance(values[name], str) and len(values[name]) > limit:
-            problems.append(Problem(file, _at(row, name), f"is longer than {limit} characters"))
+            problems.append(Problem(file, _at(row.path, name), f"is longer than {limit} characters"))
     for table, first, second, message in hsds.IN_ORDER:
         if table == row.table and first in values and second in values and values[first] > values[second]:
-            problems.append(Problem(file, _at(row, first), message))
+            problems.append(Problem(file, _at(row.path, first), message))
     if row.table == "schedule" and not ({"service_id", "service_at_location_id"} & set(values)):
         problems.append(
-            Problem(file, _at(row, "service_id"), "a schedule needs a service_id or a service_at_location_id")
+            Problem(file, _at(row.path, "service_id"), "a schedule needs a service_id or a service_at_location_id")
         )
     record_id = values.get("id")
     if record_id is None:
@@ -144,7 +141,7 @@ def _check_row(file: str, row: Row, checked: Checked) -> list[Problem]:
     seen = checked.paths.get((row.table, record_id))
     if seen is not None:
         if checked.records[row.table][record_id] != record:
-            problems.append(Problem(file, _at(row, "id"), f"is used by another, different {row.table} at {seen}"))
+            problems.append(Problem(file, _at(row.path, "id"), f"is used by another, different {row.table} at {seen}"))
         return problems
     checked.paths[(row.table, record_id)] = row.path
     checked.records[row.table][record_id] = record
@@ -182,7 +179,7 @@ def _check_references(file: str, checked: Checked) -> list[Problem]:
                     problems.append(
                         Problem(
                             file,
-                            f"{row_path}.{name}",
+                            _at(row_path, name),
                             f"refers to {points_at} {target!r}, which is not in this file or the directory",
                         )
                     )
@@ -191,19 +188,16 @@ def _check_references(file: str, checked: Checked) -> list[Problem]:
 
 
 def _link_entities(file: str, checked: Checked, links: dict[str, str]) -> list[Problem]:
-    unknown = {
-        target for target in links.values() if not any(target in checked.records[t] for t in list(checked.records))
-    }
+    """Each attribute's `link_id` must name a record of some table, in the file or the directory."""
+    unknown = {target for target in links.values() if not any(target in found for found in checked.records.values())}
     in_directory = {table: _in_directory(table, unknown) for table in hsds.SPECS} if unknown else {}
     problems = []
     for attribute_id, target in links.items():
         record = checked.records["attribute"][attribute_id]
         tables = [t for t in hsds.SPECS if target in checked.records.get(t, {}) or target in in_directory.get(t, ())]
         if not tables:
-            path = checked.paths[("attribute", attribute_id)]
-            problems.append(
-                Problem(file, f"{path}.link_id", f"refers to {target!r}, which is not in this file or the directory")
-            )
+            path = _at(checked.paths[("attribute", attribute_id)], "link_id")
+            problems.append(Problem(file, path, f"refers to {target!r}, which is not in this file or the directory"))
         elif hsds.is_empty(record.get("link_entity")):
             checked.values["attribute"][attribute_id]["link_entity"] = tables[0]
     return problems

@@ -133,7 +133,7 @@ def find(filters: ServiceFilters, page_number: int) -> Results:
     """A page of search results, best first, with when each was checked and whether it may be out of date.
 
     A page past the end shows the last page."""
-    found = with_details(search(filters), everything=False)
+    found = with_details(search(filters))
     page = page_of(found, number=min(page_number, MAX_PAGE), per_page=RESULTS_PER_PAGE)
     if not page.services and page.number > page.total_pages:
         page = page_of(found, number=page.total_pages, per_page=RESULTS_PER_PAGE)

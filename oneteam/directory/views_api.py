@@ -16,14 +16,17 @@ Listing = Callable[[Mapping[str, str]], dict[str, Any]]
 Lookup = Callable[[str], dict[str, Any] | None]
 
 
-def _json(body: object, status: int = 200) -> JsonResponse:
-    response = JsonResponse(body, status=status, safe=False, json_dumps_params={"ensure_ascii": False})
+def _cors(response: HttpResponse) -> HttpResponse:
     response["Access-Control-Allow-Origin"] = "*"
     response["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
     return response
 
 
-def _error(status: int, message: str, parameter: str = "") -> JsonResponse:
+def _json(body: object, status: int = 200) -> HttpResponse:
+    return _cors(JsonResponse(body, status=status, safe=False, json_dumps_params={"ensure_ascii": False}))
+
+
+def _error(status: int, message: str, parameter: str = "") -> HttpResponse:
     error = {"parameter": parameter, "message": message} if parameter else {"message": message}
     return _json({"errors": [error]}, status)
 
@@ -34,9 +37,7 @@ def _open_to_all(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
     @login_not_required
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.method == "OPTIONS":
-            response = _json(None, 204)
-            response.content = b""
-            return response
+            return _cors(HttpResponse(status=204))
         if request.method not in ("GET", "HEAD"):
             response = _error(405, "This API only reads: use GET.")
             response["Allow"] = "GET, HEAD, OPTIONS"
@@ -86,9 +87,7 @@ def about(request: HttpRequest) -> HttpResponse:
 @_open_to_all
 def openapi(request: HttpRequest) -> HttpResponse:
     """The profile's own openapi.json, which this API follows."""
-    response = HttpResponse((hsds.STANDARD_DIR / "openapi.json").read_bytes(), content_type="application/json")
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return _cors(HttpResponse((hsds.STANDARD_DIR / "openapi.json").read_bytes(), content_type="application/json"))
 
 
 @_open_to_all
