@@ -137,7 +137,7 @@ def edit_entry(request: HttpRequest, service_id: str) -> HttpResponse:
     errors = error_summary(form)
     context = {
         "form": form, "service": service, "errors": errors, "history": service.edits.select_related("edited_by"),
-        "active_nav": "directory",
+        "labels": {name: str(form.fields[name].label) for name in form.fields}, "active_nav": "directory",
     }  # fmt: skip
     return render(request, "directory/edit.jinja", context, status=400 if errors else 200)
 

@@ -13,8 +13,10 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
-from oneteam.directory.importer import ImportRejected, export_document, import_file
+from oneteam.directory import hsds
+from oneteam.directory.importer import ImportRejected, export_document, import_document, import_file
 from oneteam.directory.models import Charging, Detail, Location, Organization, Schedule, Service
 
 from . import oruk
@@ -103,8 +105,6 @@ def test_the_csv_data_package_imports_with_or_without_datapackage_json(tmp_path:
 
 def _package_records(folder: Path) -> dict[str, list[dict[str, Any]]]:
     """The CSV files of a package as JSON records, numbers as numbers (what the schemas describe)."""
-    from oneteam.directory import hsds
-
     found = {}
     for path in folder.glob("*.csv"):
         table = hsds.TABLE_OF_CSV[path.name]
@@ -275,3 +275,33 @@ def test_the_json_export_is_valid_and_imports_back_unchanged(
     assert document["schedule"][0]["opens_at"] == "12:00"  # as given
     report = _import(exported, capsys)
     assert sum(report["created"].values()) == 0 and sum(report["updated"].values()) == 0
+
+
+def test_what_hsds_core_nests_and_the_profile_does_not_is_kept_and_served(client: Client) -> None:
+    """A place's own schedule and a contact's phone (HSDS 3 core) come back where they were given."""
+    import_file(DATA / "oruk_taxonomy.json")
+    service = json.loads(json.dumps(EXAMPLE))
+    place_schedule = {"id": uid("place-schedule"), "freq": "WEEKLY", "byday": "MO", "opens_at": "09:00"}
+    service["service_at_locations"][0]["schedules"] = [place_schedule]
+    service["contacts"][0]["phones"] = [{"id": uid("contact-phone"), "number": "0113 496 0777"}]
+    import_document(service, "core.json")
+    served = client.get(f"/openreferral/services/{EXAMPLE['id']}").json()
+    assert oruk.answer_errors("/services/{id}", served) == []
+    assert _contains(served, service)
+    assert Service.objects.get(pk=EXAMPLE["id"]).days == "MO,TH,FR"  # the place's Monday counts in search
+
+
+def test_a_changed_nested_record_is_updated_and_the_service_marked_modified(tmp_path: Path, client: Client) -> None:
+    import_file(DATA / "oruk_taxonomy.json")
+    import_file(DATA / "oruk_service.json")
+    changed = json.loads(json.dumps(EXAMPLE))
+    changed.pop("last_modified")
+    changed["service_at_locations"][0]["location"]["accessibility"][0]["details"] = "Lift to all floors"
+    result = import_file(write_document(tmp_path / "changed.json", changed))
+    assert result.updated["accessibility"] == 1 and result.updated["service"] == 1
+    assert sum(result.updated.values()) == 2
+    served = client.get(f"/openreferral/services/{EXAMPLE['id']}").json()
+    access = served["service_at_locations"][0]["location"]["accessibility"][0]
+    assert access["details"] == "Lift to all floors"
+    modified = Service.objects.get(pk=EXAMPLE["id"]).modified_at
+    assert modified is not None and modified.year == timezone.now().year
