@@ -67,7 +67,8 @@ def _lookup(find: Lookup, kind: str) -> Callable[[HttpRequest, str], HttpRespons
             api.only(request.GET, ())
         except api.BadParameter as bad:
             return _error(400, f"{bad.parameter} {bad.message}", bad.parameter)
-        body = find(record_id)
+        # No id holds a NUL character, and PostgreSQL refuses to compare with one.
+        body = None if "\x00" in record_id else find(record_id)
         return _json(body) if body is not None else _error(404, f"No {kind} has the id {record_id}.")
 
     view.__doc__ = find.__doc__

@@ -196,7 +196,7 @@ def test_unknown_parameters_and_bad_values_are_400_in_json(
 
 def test_missing_records_and_paths_are_404_in_json_and_writes_405(client: Client) -> None:
     for path in ("/services/nope", "/organizations/nope", "/taxonomies/x", "/taxonomy_terms/x",
-                 "/service_at_locations/x", "/no/such/path"):  # fmt: skip
+                 "/service_at_locations/x", "/no/such/path", "/services/%00"):  # fmt: skip
         response = _get(client, path)
         assert response.status_code == 404 and response.json()["errors"]
     posted = client.post(API + "/services")
@@ -244,7 +244,7 @@ def test_fuzz_the_api_never_answers_500_or_anything_but_json(
     """Any path of the profile with any parameters: 200 valid against the schema, or a JSON 400/404."""
     if not Service.objects.exists():
         _example()
-    safe = "".join(c for c in ident if c not in "/?#%\x00" and c.isprintable()).strip()
+    safe = "".join(c for c in ident if c not in "/?#%").strip()
     concrete = path.replace("{id}", safe or "x")
     response = client.get(API + concrete, params)
     assert response.status_code in (200, 400, 404), (concrete, params, response.status_code)
