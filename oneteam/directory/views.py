@@ -43,6 +43,13 @@ def _search(
     return queries.find(form.filters(near), int(page)), {}
 
 
+def _service_or_404(service_id: str) -> Service:
+    """The directory entry, or 404; no id holds a NUL character, and PostgreSQL refuses to compare with one."""
+    if "\x00" in service_id:
+        raise Http404("No such service")
+    return get_object_or_404(Service.objects.select_related("organization"), pk=service_id)
+
+
 @require_GET
 def search_page(request: HttpRequest) -> HttpResponse:
     """Search the directory by need, age, day, cost and distance from a postcode."""
@@ -72,7 +79,7 @@ def search_for_person(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_detail(request: HttpRequest, service_id: str) -> HttpResponse:
     """Anyone may report that a directory entry is out of date."""
-    service = get_object_or_404(Service.objects.select_related("organization"), pk=service_id)
+    service = _service_or_404(service_id)
     form = ReportForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.report_out_of_date(
@@ -117,7 +124,7 @@ def edit_entry(request: HttpRequest, service_id: str) -> HttpResponse:
     staff = signed_in_staff(request)
     if not services.is_maintainer(staff):
         return cannot(request)
-    service = get_object_or_404(Service.objects.select_related("organization"), pk=service_id)
+    service = _service_or_404(service_id)
     first_phone = service.phones.order_by("pk").first()
     initial = {name: service.record.get(name, "") for name in services.EDITABLE}
     initial["phone"] = first_phone.number if first_phone else ""
@@ -163,7 +170,7 @@ def signpost(request: HttpRequest, person_id: int, service_id: str) -> HttpRespo
     found = queries.for_person(staff=signed_in_staff(request), person_id=person_id)
     if found is None or not found.may_signpost.allowed:
         return cannot(request)
-    service = get_object_or_404(Service.objects.select_related("organization"), pk=service_id)
+    service = _service_or_404(service_id)
     form = SignpostForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:

@@ -146,6 +146,13 @@ def test_the_search_page_shows_alerts_fees_languages_and_accessibility(link_work
     assert "induction loops for hearing aids" in page  # the place's accessibility
 
 
+def test_an_entry_id_that_cannot_exist_is_404_on_every_page(link_worker: Staff, person: Person) -> None:
+    client = signed_in(link_worker)  # a maintainer in the person's care team
+    for path in ("/directory/services/%00/report", "/directory/services/%00/edit", "/directory/services/nope/edit",
+                 f"/directory/people/{person.pk}/signpost/%00"):  # fmt: skip
+        assert client.get(path).status_code == 404, path
+
+
 def test_resolving_a_report_that_does_not_exist_is_404(home: Neighbourhood) -> None:
     maintainer = signed_in(make_staff(home, profession=Profession.ADMINISTRATOR))
     response = maintainer.post(reverse("directory:resolve_report", args=[999999]), {"note": "Done"})
