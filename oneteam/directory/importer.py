@@ -305,39 +305,32 @@ def _upsert_details(table: str, checked: Checked, result: ImportResult) -> set[s
     return {d.record_id for d in (*create, *update)}
 
 
+# Tables whose records belong to a service through their `service_id`.
+OF_A_SERVICE = ("service_at_location", "schedule", "contact", "phone", "cost_option", "service_area", "language",
+                "funding")  # fmt: skip
+
+
+def _named(checked: Checked, changed: dict[str, set[str]], table: str, name: str) -> set[str]:
+    """The `name` field of every record of `table` the import changed, where it is given."""
+    values = checked.values[table]
+    return {values[i][name] for i in changed[table] if name in values[i]}
+
+
 def _derive(checked: Checked, changed: dict[str, set[str]]) -> None:
-    """Fill in what is worked out from other records, for everything the import changed."""
-    values = checked.values
-    locations = changed["location"] | {
-        values["address"][a]["location_id"] for a in changed["address"] if "location_id" in values["address"][a]
-    }
-    _refresh_addresses(locations)
-    services = set(changed["service"])
-    for table in (
-        "service_at_location",
-        "schedule",
-        "contact",
-        "phone",
-        "cost_option",
-        "service_area",
-        "language",
-        "funding",
-    ):
-        services |= {values[table][i]["service_id"] for i in changed[table] if "service_id" in values[table][i]}
-    services |= {values["attribute"][i]["link_id"] for i in changed["attribute"]}
-    sals = {
-        values["schedule"][i]["service_at_location_id"]
-        for i in changed["schedule"]
-        if "service_at_location_id" in values["schedule"][i]
-    }
-    at = ServiceAtLocation.objects.filter(models.Q(pk__in=sals) | models.Q(location_id__in=locations))
-    services |= set(at.values_list("service_id", flat=True))
+    """Fill in what is worked out from other records, for every service the import changed anything about:
+    itself, what it holds, its places, organisation or needs."""
+    addressed = changed["location"] | _named(checked, changed, "address", "location_id")
+    _refresh_addresses(addressed)
+    places = addressed | _named(checked, changed, "accessibility", "location_id")
+    services = changed["service"] | _named(checked, changed, "attribute", "link_id")
+    for table in OF_A_SERVICE:
+        services |= _named(checked, changed, table, "service_id")
+    at = _named(checked, changed, "schedule", "service_at_location_id")
+    by_place = ServiceAtLocation.objects.filter(models.Q(pk__in=at) | models.Q(location_id__in=places))
+    services |= set(by_place.values_list("service_id", flat=True))
     services |= set(Service.objects.filter(organization_id__in=changed["organization"]).values_list("pk", flat=True))
-    services |= set(
-        Service.taxonomy_terms.through.objects.filter(taxonomyterm_id__in=changed["taxonomy_term"]).values_list(
-            "service_id", flat=True
-        )
-    )
+    needs = Service.taxonomy_terms.through.objects.filter(taxonomyterm_id__in=changed["taxonomy_term"])
+    services |= set(needs.values_list("service_id", flat=True))
     services = set(Service.objects.filter(pk__in=services).values_list("pk", flat=True))
     _refresh_terms(services)
     refresh_derived(services, modified=True)
