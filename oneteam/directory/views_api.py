@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 
 from . import api, hsds
 
@@ -32,8 +33,10 @@ def _error(status: int, message: str, parameter: str = "") -> HttpResponse:
 
 
 def _open_to_all(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """No sign-in; any web site may read the answer; reads only, and a wrong method is told so in JSON."""
+    """No sign-in; any web site may read the answer; reads only, and a wrong method is told so in JSON (no
+    CSRF check, whose refusal is an HTML page: nothing here ever changes anything)."""
 
+    @csrf_exempt
     @login_not_required
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
         if request.method == "OPTIONS":

@@ -199,7 +199,7 @@ def test_missing_records_and_paths_are_404_in_json_and_writes_405(client: Client
                  "/service_at_locations/x", "/no/such/path", "/services/%00"):  # fmt: skip
         response = _get(client, path)
         assert response.status_code == 404 and response.json()["errors"]
-    posted = client.post(API + "/services")
+    posted = Client(enforce_csrf_checks=True).post(API + "/services")
     assert posted.status_code == 405 and posted.json()["errors"]
     preflight = client.options(API + "/services")
     assert preflight.status_code == 204 and preflight["Access-Control-Allow-Origin"] == "*"
