@@ -200,9 +200,10 @@ def _modified_after(params: Mapping[str, str]) -> datetime.datetime | None:
         return None
     try:
         moment = datetime.datetime.fromisoformat(raw)
-    except ValueError:
+        # In UTC, as the database compares it; year 1 an hour east of Greenwich has no UTC.
+        return (moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)).astimezone(datetime.UTC)
+    except (ValueError, OverflowError):
         raise BadParameter("modified_after", "must be a date and time, like 2026-03-15T10:30:00Z") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
 def _text(params: Mapping[str, str], name: str) -> str:

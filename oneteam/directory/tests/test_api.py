@@ -176,6 +176,7 @@ def test_postcode_and_proximity_find_services_near_the_postcode_district(client:
         ("/services", {"page": "²"}, "page"),
         ("/services", {"page": "99999999999999999999"}, "page"),
         ("/services", {"modified_after": "yesterday"}, "modified_after"),
+        ("/services", {"modified_after": "0001-01-01T00:00:00+01:00"}, "modified_after"),
         ("/services", {"start_time": "25:00"}, "start_time"),
         ("/services", {"text": "lunch"}, "text"),
         ("/service_at_locations", {"colour": "blue"}, "colour"),
@@ -232,7 +233,21 @@ _NAMES = st.sampled_from([
 _VALUES = st.one_of(
     st.text(max_size=30),
     st.integers(min_value=-(10**25), max_value=10**25).map(str),
-    st.sampled_from(["²", "1e9", "0", "MO", "12:00", "2026-02-30T00:00:00Z", "OT3 4AB", "\x00", "9" * 400]),
+    st.sampled_from(
+        [
+            "²",
+            "1e9",
+            "0",
+            "MO",
+            "12:00",
+            "2026-02-30T00:00:00Z",
+            "0001-01-01T00:00:00+01:00",
+            "9999-12-31T23:59:59-01:00",
+            "OT3 4AB",
+            "\x00",
+            "9" * 400,
+        ]
+    ),
 )
 
 
