@@ -242,10 +242,10 @@ _FORMATS: dict[str, Parser] = {
 def _between(low: float, high: float, *, whole: bool = False) -> Parser:
     def parse(value: Any) -> float | int:
         number = _number(value)
+        if not low <= number <= high:  # first, so an infinity never reaches int()
+            raise ValueError(f"{value} is outside {low} to {high}")
         if whole and number != int(number):
             raise ValueError(f"must be a whole number from {low} to {high}")
-        if not low <= number <= high:
-            raise ValueError(f"{value} is outside {low} to {high}")
         return int(number) if whole else number
 
     return parse

@@ -229,6 +229,8 @@ def test_a_bad_file_is_reported_in_json_and_changes_nothing(tmp_path: Path, caps
          "must be text"),
         ("location", {"addresses": [{"id": uid("a")}]}, "location[0].addresses[0].state_province", "is required"),
         ("schedule", {"byday": "TUE"}, "schedule[0].byday", "two letters"),
+        ("schedule", {"interval": float("inf")}, "schedule[0].interval", "inf is outside 1 to 1000"),
+        ("location", {"latitude": float("nan")}, "location[0].latitude", "must be a number"),
         ("schedule", {"service_id": uid("nowhere")}, "schedule[0].service_id", "not in this file or the directory"),
         ("attribute", {"taxonomy_term_id": uid("no-term")}, "attribute[0].taxonomy_term_id", "not in this file"),
     ],
