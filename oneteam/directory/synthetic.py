@@ -15,6 +15,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
+from django.db.models import Q
 from tqdm import tqdm
 
 from oneteam.organisations.models import LSOA
@@ -22,8 +24,10 @@ from oneteam.synthetic.geography import STREETS, TOWN, UNIT_LETTERS
 from oneteam.synthetic.sampling import rng_for
 
 from .importer import ImportRejected, ImportResult, import_document
-from .models import Service
+from .models import Detail, Location, Organization, Service, Signpost, TaxonomyTerm
 
+# Synthetic ids before they were UUIDs began with this (see `remove_legacy_directory`).
+LEGACY_PREFIX = "synthetic-"
 # Every synthetic id is a UUID made from this one and the record's kind and number.
 NAMESPACE = uuid.UUID("8d7f3c1e-2b4a-5e6f-9a0b-1c2d3e4f5a6b")
 ORGANISATIONS = 400
@@ -332,8 +336,26 @@ def directory_document(
     }
 
 
+def remove_legacy_directory() -> int:
+    """Delete the synthetic directory made before ids were UUIDs (ids like "synthetic-service-00001"), so an
+    upgraded demo does not list every service twice; returns how many services went. Refuses, changing
+    nothing, if anyone has been signposted to one of them."""
+    services = Service.objects.filter(pk__startswith=LEGACY_PREFIX)
+    if Signpost.objects.filter(service__in=services).exists():
+        raise ValueError("people have been signposted to the old synthetic directory, so it is kept")
+    with transaction.atomic():
+        Detail.objects.filter(Q(parent_id__startswith=LEGACY_PREFIX) | Q(record_id__startswith=LEGACY_PREFIX)).delete()
+        removed, _ = services.delete()  # with their places, schedules, contacts, phones, costs, reports and edits
+        Location.objects.filter(pk__startswith=LEGACY_PREFIX).delete()
+        Organization.objects.filter(pk__startswith=LEGACY_PREFIX).delete()
+        TaxonomyTerm.objects.filter(pk__in=[f"need-{code}" for code in NEEDS], services__isnull=True).delete()
+    return removed
+
+
 def generate_directory(*, services: int, seed: int, as_of: datetime.date, progress: bool = False) -> ImportResult:
-    """Make sure the directory holds at least `services` synthetic services, adding only the missing ones."""
+    """Make sure the directory holds at least `services` synthetic services, adding only the missing ones (and
+    replacing a synthetic directory from before ids were UUIDs)."""
+    remove_legacy_directory()
     wanted = {synthetic_id("service", n): n for n in range(1, services + 1)}
     have = set()
     for start in range(0, len(wanted), 5000):

@@ -8,13 +8,14 @@ import pytest
 
 from oneteam.directory import places
 from oneteam.directory.importer import export_document
-from oneteam.directory.models import Charging, Service
+from oneteam.directory.models import Charging, Detail, Location, Organization, Service, ServiceAtLocation, TaxonomyTerm
 from oneteam.directory.search import possibly_out_of_date
-from oneteam.directory.synthetic import directory_document, generate_directory
+from oneteam.directory.synthetic import directory_document, generate_directory, synthetic_id
 from oneteam.organisations.models import LSOA
 from oneteam.synthetic.city import city_digest, generate_city
 
 from . import oruk
+from .factories import make_service
 
 pytestmark = pytest.mark.django_db
 AS_OF = datetime.date(2026, 6, 1)
@@ -61,3 +62,26 @@ def test_adding_more_services_keeps_the_first_ones_as_they_were() -> None:
 def test_without_a_city_there_is_nowhere_to_put_services() -> None:
     with pytest.raises(ValueError, match="run generate_city first"):
         generate_directory(services=5, seed=7, as_of=AS_OF)
+
+
+def test_the_directory_from_before_uuids_is_replaced_not_doubled() -> None:
+    """A demo database made before ids were UUIDs: its synthetic entries go, the new ones come, once."""
+    generate_city(residents=0, seed=7, as_of=AS_OF)
+    organisation = Organization.objects.create(id="synthetic-org-0001", name="Old friends")
+    term = TaxonomyTerm.objects.create(id="need-food", name="Food and meals")
+    old = Service.objects.create(id="synthetic-service-00001", organization=organisation, name="Old pantry")
+    old.taxonomy_terms.add(term)
+    location = Location.objects.create(id="synthetic-location-00001", name="Old hall")
+    ServiceAtLocation.objects.create(id="synthetic-sal-00001", service=old, location=location)
+    Detail.objects.create(table="address", record_id="synthetic-address-00001", parent_id=location.pk)
+    kept = make_service("kept")  # not synthetic: never touched
+
+    generate_directory(services=5, seed=7, as_of=AS_OF)
+    assert set(Service.objects.values_list("pk", flat=True)) == {
+        kept.pk,
+        *(synthetic_id("service", n) for n in range(1, 6)),
+    }
+    assert not Location.objects.filter(pk__startswith="synthetic-").exists()
+    assert not Organization.objects.filter(pk__startswith="synthetic-").exists()
+    assert not Detail.objects.filter(record_id__startswith="synthetic-").exists()
+    assert not TaxonomyTerm.objects.filter(pk="need-food").exists()
