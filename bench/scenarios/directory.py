@@ -14,6 +14,8 @@ SERVICES = 5_000
 SEED = 2026
 # A link worker looking for a lunch club or group for a lonely person, on a Tuesday, near their home.
 SEARCH = "?text=lonely&day=TU&postcode=OT3+4AB&distance=5"
+# The same search through the Open Referral UK API's own parameters.
+API_SEARCH = "?search=lonely&day=TU&postcode=OT3+4AB&proximity=5000"
 
 
 def _services() -> str:
@@ -36,7 +38,7 @@ def _search() -> PageRequest:
 
 def _api_list() -> PageRequest:
     size = _services()
-    return PageRequest(staff=_link_worker(), path=f"/openreferral/services{SEARCH}&proximity=5000", data_size=size)
+    return PageRequest(staff=_link_worker(), path=f"/openreferral/services{API_SEARCH}", data_size=size)
 
 
 def scenarios() -> list[PageScenario]:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from oneteam.people.postcodes import normalise_postcode
 
 from . import hsds
-from .models import Charging, SignpostOutcome, TaxonomyTerm
+from .models import Charging, SignpostOutcome, Status, TaxonomyTerm
 from .search import Point, ServiceFilters
 
 DISTANCES = [
@@ -95,7 +95,28 @@ class ResolveForm(forms.Form):
         label="What did you do?", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say what you did about the report"},
     )  # fmt: skip
-    checked = forms.BooleanField(label="I have checked all the details of this entry", required=False)
+
+
+class EditForm(forms.Form):
+    """A maintainer's change to a directory entry (see `services.edit_entry`)."""
+
+    name = forms.CharField(label="Name", max_length=250, error_messages={"required": "Enter the service's name"})
+    status = forms.ChoiceField(label="Status", choices=Status.choices)
+    description = forms.CharField(label="Description", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    eligibility_description = forms.CharField(label="Who it is for", required=False, max_length=2000)
+    fees_description = forms.CharField(label="Fees", required=False, max_length=2000)
+    alert = forms.CharField(
+        label="Alert", required=False, max_length=2000,
+        help_text="Anything short-term people must know, like a closure or a change of place",
+    )  # fmt: skip
+    phone = forms.CharField(label="Phone", required=False, max_length=50)
+    url = forms.URLField(label="Website", required=False, max_length=200, assume_scheme="https",
+                         error_messages={"invalid": "Enter a web address, like https://example.org"})  # fmt: skip
+    email = forms.EmailField(label="Email", required=False, error_messages={"invalid": "Enter an email address"})
+    confirmed = forms.BooleanField(
+        label="I have checked all these details with the service", required=False,
+        help_text="Only tick this if you have checked every detail. It marks the entry as checked today.",
+    )  # fmt: skip
 
 
 class SignpostForm(forms.Form):

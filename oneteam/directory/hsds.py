@@ -1,294 +1,279 @@
-"""The Open Referral UK (HSDS 3) file format: which tables and fields we read and write, and how each is checked.
+"""The Open Referral UK profile of HSDS 3: its tables and fields, read from the standard's own schemas, and how
+each value is checked.
 
-A directory file is one JSON object with an array per HSDS table, named as in
-the HSDS 3 tabular schema: `organization`, `taxonomy_term`, `service`,
-`location`, `service_at_location`, `schedule`, `contact`, `phone`,
-`cost_option` and `attribute` (which links a service to a taxonomy term).
-A location's address is given as HSDS does, in `addresses` (we keep the first).
+The schemas in `standard/` are the profile's published ones (CC BY-SA 4.0, see
+`standard/SOURCE`). Each describes one table: its scalar fields (type, format,
+enum, date or time), and the arrays and objects nested in it when the API
+serves it (a service's `schedules`, a location's `addresses`...). One
+description serves all three forms a directory travels in: the API's nested
+JSON, the tabular data package (one CSV per table) and OneTeam's own export (a
+JSON object with an array per table).
 
-Field names are the HSDS ones and are also the model attribute names, so one
-table of specs serves validation, import and export. Pure functions, no ORM.
+A few fields of HSDS 3 core that the UK profile leaves out but OneTeam has
+always read (a service's `eligibility_description`, phones of a service) are
+added in `CORE_EXTRAS`. Fields nobody describes are kept as given. Pure
+functions, no ORM.
 """
 
 from __future__ import annotations
 
 import datetime
 import decimal
+import json
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from .models import LocationType, Status
-
-Parser = Callable[[Any], Any]
-
+STANDARD_DIR = Path(__file__).parent / "standard"
+# Where the profile publishes its schemas; their `$ref`s resolve against it.
+BASE_URI = "https://raw.githubusercontent.com/openreferral/uk-profile/main/schema/"
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 DAY_NAMES = dict(zip(DAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), strict=True))
 MAX_AGE = 130
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_TIME = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])(:[0-5][0-9])?$")
-
-
-def text(value: Any) -> str:
-    if not isinstance(value, str):
-        raise ValueError("must be text")
-    return value.strip()
-
-
-def email(value: Any) -> str:
-    given = text(value)
-    if not _EMAIL.match(given):
-        raise ValueError("must be an email address, like name@example.org")
-    return given
-
-
-def url(value: Any) -> str:
-    given = text(value)
-    if not given.startswith(("http://", "https://")):
-        raise ValueError("must be a web address starting with http:// or https://")
-    return given
-
-
-def date(value: Any) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text(value))
-    except ValueError:
-        raise ValueError("must be a real date written as YYYY-MM-DD") from None
-
-
-def time(value: Any) -> datetime.time:
-    if not _TIME.match(text(value)):
-        raise ValueError("must be a time of day written as HH:MM, from 00:00 to 23:59")
-    return datetime.time.fromisoformat(value)
-
-
-def _number(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError("must be a number")
-    return float(value)
-
-
-def latitude(value: Any) -> float:
-    number = _number(value)
-    if not -90 <= number <= 90:
-        raise ValueError(f"must be between -90 and 90 (it is {value})")
-    return number
-
-
-def longitude(value: Any) -> float:
-    number = _number(value)
-    if not -180 <= number <= 180:
-        raise ValueError(f"must be between -180 and 180 (it is {value})")
-    return number
-
-
-def age(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AGE:
-        raise ValueError(f"must be a whole number of years from 0 to {MAX_AGE}")
-    return int(value)
-
-
-def small_whole_number(value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 1000:
-        raise ValueError("must be a whole number from 1 to 1000")
-    return int(value)
-
-
-def amount(value: Any) -> decimal.Decimal:
-    number = _number(value)
-    if number < 0 or number >= 10_000_000:
-        raise ValueError("must be an amount from 0 to 9,999,999.99")
-    return decimal.Decimal(str(value)).quantize(decimal.Decimal("0.01"))
-
-
-def days(value: Any) -> str:
-    given = [day.strip().upper() for day in text(value).split(",") if day.strip()]
-    wrong = [day for day in given if day not in DAYS]
-    if wrong or not given:
-        raise ValueError(f"must be days of the week as two letters separated by commas, from {','.join(DAYS)}")
-    return ",".join(given)
-
-
-def one_of(*allowed: str) -> Parser:
-    def parse(value: Any) -> str:
-        given = text(value)
-        if given not in allowed:
-            raise ValueError(f"must be one of: {', '.join(allowed)}")
-        return given
-
-    return parse
+_URI = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$")
+_TIME = re.compile(r"^([01][0-9]|2[0-3]):([0-5][0-9])(:[0-5][0-9](\.[0-9]+)?)?(Z|[+-][0-9]{2}:[0-9]{2})?$")
 
 
 @dataclass(frozen=True)
-class Field:
-    """One field of an HSDS table: its name (also the model attribute), how to read it, and what it refers to."""
+class FieldSpec:
+    """A scalar field as the schema describes it: `kind` is "string" or "number"; `format` uuid, email, uri,
+    date, time or date-time; `enum` the values allowed."""
 
     name: str
-    parse: Parser = text
-    required: bool = False
-    refers_to: str = ""  # the table a `..._id` field points into
+    kind: str = "string"
+    format: str = ""
+    enum: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Nested:
+    """A property that holds other records: `many` for an array (a service's `schedules`), else one object (a
+    service's `organization`)."""
+
+    name: str
+    table: str
+    many: bool
 
 
 @dataclass(frozen=True)
 class TableSpec:
     name: str
-    fields: tuple[Field, ...]
+    csv: str
+    fields: dict[str, FieldSpec]
+    nested: tuple[Nested, ...]
+    required: tuple[str, ...]
+    # Required in the tabular form only: the links that nesting gives in the API form.
+    tabular_required: tuple[str, ...]
 
 
-def _id() -> Field:
-    return Field("id", required=True)
+def _field(name: str, schema: dict[str, Any]) -> FieldSpec:
+    kind = "number" if schema.get("type") == "number" else "string"
+    form = schema.get("format") or schema.get("datapackage_type", "")
+    return FieldSpec(name, kind, "" if form == "string" else form, tuple(schema.get("enum", ())))
 
 
-def _ref(name: str, table: str, *, required: bool = False) -> Field:
-    return Field(name, required=required, refers_to=table)
-
-
-# In the order they are written, so a record's references are in place before it.
-TABLES = (
-    TableSpec(
-        "organization",
-        (
-            _id(),
-            Field("name", required=True),
-            Field("alternate_name"),
-            Field("description"),
-            Field("email", email),
-            Field("website", url),
-            Field("legal_status"),
-        ),
+# HSDS 3 core fields OneTeam reads although the UK profile does not list them, by table.
+CORE_EXTRAS: dict[str, tuple[FieldSpec, ...]] = {
+    "organization": (FieldSpec("alternate_name"), FieldSpec("legal_status")),
+    "service": (
+        FieldSpec("alternate_name"),
+        FieldSpec("application_process"),
+        FieldSpec("fees_description"),
+        FieldSpec("eligibility_description"),
     ),
-    TableSpec(
-        "taxonomy_term",
-        (
-            _id(),
-            Field("name", required=True),
-            Field("code"),
-            Field("description"),
-            Field("taxonomy"),
-            _ref("parent_id", "taxonomy_term"),
-        ),
+    "location": (FieldSpec("organization_id", format="uuid"),),
+    "contact": (FieldSpec("organization_id", format="uuid"), FieldSpec("email", format="email")),
+    "phone": (
+        FieldSpec("service_id", format="uuid"),
+        FieldSpec("location_id", format="uuid"),
+        FieldSpec("organization_id", format="uuid"),
+        FieldSpec("extension"),
+        FieldSpec("type"),
     ),
-    TableSpec(
-        "service",
-        (
-            _id(),
-            _ref("organization_id", "organization", required=True),
-            Field("name", required=True),
-            Field("alternate_name"),
-            Field("description"),
-            Field("url", url),
-            Field("email", email),
-            Field("status", one_of(*Status.values), required=True),
-            Field("application_process"),
-            Field("fees_description"),
-            Field("eligibility_description"),
-            Field("minimum_age", age),
-            Field("maximum_age", age),
-            Field("assured_date", date),
-            Field("assurer_email", email),
-        ),
-    ),
-    TableSpec(
-        "location",
-        (
-            _id(),
-            Field("location_type", one_of(*LocationType.values), required=True),
-            _ref("organization_id", "organization"),
-            Field("name"),
-            Field("description"),
-            Field("latitude", latitude),
-            Field("longitude", longitude),
-            Field("address_id"),
-            Field("address_1"),
-            Field("city"),
-            Field("postal_code"),
-            Field("country"),
-        ),
-    ),
-    TableSpec(
-        "service_at_location",
-        (
-            _id(),
-            _ref("service_id", "service", required=True),
-            _ref("location_id", "location", required=True),
-            Field("description"),
-        ),
-    ),
-    TableSpec(
-        "schedule",
-        (
-            _id(),
-            _ref("service_id", "service"),
-            _ref("service_at_location_id", "service_at_location"),
-            Field("freq", one_of("WEEKLY", "MONTHLY")),
-            Field("interval", small_whole_number),
-            Field("byday", days),
-            Field("opens_at", time),
-            Field("closes_at", time),
-            Field("valid_from", date),
-            Field("valid_to", date),
-            Field("description"),
-        ),
-    ),
-    TableSpec(
-        "contact",
-        (
-            _id(),
-            _ref("service_id", "service"),
-            _ref("organization_id", "organization"),
-            Field("name"),
-            Field("title"),
-            Field("email", email),
-        ),
-    ),
-    TableSpec(
-        "phone",
-        (
-            _id(),
-            _ref("service_id", "service"),
-            _ref("location_id", "location"),
-            _ref("organization_id", "organization"),
-            _ref("contact_id", "contact"),
-            Field("number", required=True),
-            Field("extension"),
-            Field("type"),
-            Field("description"),
-        ),
-    ),
-    TableSpec(
-        "cost_option",
-        (
-            _id(),
-            _ref("service_id", "service", required=True),
-            Field("option"),
-            Field("currency", one_of("GBP")),
-            Field("amount", amount),
-            Field("amount_description"),
-            Field("valid_from", date),
-            Field("valid_to", date),
-        ),
-    ),
-    TableSpec(
-        "attribute",
-        (
-            _id(),
-            _ref("link_id", "service", required=True),
-            Field("link_type", one_of("service"), required=True),
-            _ref("taxonomy_term_id", "taxonomy_term", required=True),
-        ),
-    ),
-)
-SPECS = {spec.name: spec for spec in TABLES}
-# The address fields of a location, as HSDS nests them under `addresses`.
-ADDRESS_FIELDS = {
-    "id": "address_id",
-    "address_1": "address_1",
-    "city": "city",
-    "postal_code": "postal_code",
-    "country": "country",
+    "cost_option": (FieldSpec("currency", enum=("GBP",)),),
+    "taxonomy_term": (FieldSpec("code"),),
+    "attribute": (FieldSpec("link_entity"),),
 }
-# Rules between fields of one record: (table, first, second, message) where first must not be after second.
+# What HSDS 3 core nests that the UK profile does not: phones, a place's own schedules, an organisation's contacts.
+_PHONES = Nested("phones", "phone", many=True)
+CORE_NESTED: dict[str, tuple[Nested, ...]] = {
+    "service": (_PHONES,),
+    "location": (_PHONES,),
+    "contact": (_PHONES,),
+    "organization": (_PHONES, Nested("contacts", "contact", many=True)),
+    "service_at_location": (Nested("schedules", "schedule", many=True),),
+}
+
+
+def _load() -> dict[str, TableSpec]:
+    specs = {}
+    for path in sorted(STANDARD_DIR.glob("*.json")):
+        if path.name == "openapi.json":
+            continue
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        fields: dict[str, FieldSpec] = {}
+        nested: list[Nested] = []
+        for name, prop in schema["properties"].items():
+            if prop.get("type") == "array":
+                nested.append(Nested(name, prop["items"]["$ref"].removesuffix(".json"), many=True))
+            elif "$ref" in prop:
+                nested.append(Nested(name, prop["$ref"].removesuffix(".json"), many=False))
+            else:
+                fields[name] = _field(name, prop)
+        table = schema["name"]
+        for extra in CORE_EXTRAS.get(table, ()):
+            fields.setdefault(extra.name, extra)
+        nested += CORE_NESTED.get(table, ())
+        specs[table] = TableSpec(
+            table,
+            schema["path"],
+            fields,
+            tuple(nested),
+            tuple(schema.get("required", ())),
+            tuple(schema.get("tabular_required", ())),
+        )
+    return specs
+
+
+SPECS = _load()
+# The CSV file of each table in the tabular data package, and the table of each file.
+TABLE_OF_CSV = {spec.csv: spec.name for spec in SPECS.values()}
+
+
+def link_field(child: str, parent: str) -> str:
+    """The field of a `child` record that names the `parent` it is nested in: `schedule.service_id`; an
+    attribute names whatever it describes in `link_id`."""
+    return "link_id" if child == "attribute" else f"{parent}_id"
+
+
+# References that must name a record in the file or the directory: those the directory keeps as links between
+# its own tables. Others (a term's `taxonomy_id`, an organisation's `parent_organization_id`) often point into
+# another directory, so they are kept as given.
+MUST_RESOLVE = frozenset(
+    ("organization", "service", "location", "service_at_location", "contact", "phone", "taxonomy_term")
+)
+
+
+def refers_to(table: str, name: str) -> str:
+    """The table a `..._id` field of `table` points into, if it must resolve; "" otherwise."""
+    if name == "parent_id" and table == "taxonomy_term":
+        return "taxonomy_term"
+    target = name.removesuffix("_id")
+    return target if name.endswith("_id") and target in MUST_RESOLVE and target != table else ""
+
+
+# -- Checking one value ------------------------------------------------------------------------------------------
+
+Parser = Callable[[Any], Any]
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise ValueError("must be text")
+    return value
+
+
+def _number(value: Any) -> float | int:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+        raise ValueError("must be a number")
+    return float(value) if isinstance(value, float) else int(value)
+
+
+def _date(value: Any) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(_text(value))
+    except ValueError:
+        raise ValueError("must be a real date written as YYYY-MM-DD") from None
+
+
+def _time(value: Any) -> datetime.time:
+    if not _TIME.match(_text(value)):
+        raise ValueError("must be a time of day written as HH:MM or HH:MM:SS, from 00:00 to 23:59")
+    return datetime.time.fromisoformat(value[:8].rstrip("Z"))
+
+
+def _datetime(value: Any) -> datetime.datetime:
+    try:
+        moment = datetime.datetime.fromisoformat(_text(value))
+    except ValueError:
+        raise ValueError("must be a date and time written as YYYY-MM-DDTHH:MM:SSZ") from None
+    if moment.tzinfo is None:
+        raise ValueError("must say its time zone, like 2026-03-15T10:30:00Z")
+    return moment
+
+
+def _uuid(value: Any) -> str:
+    given = _text(value)
+    try:
+        if str(uuid.UUID(given)) == given.lower():
+            return given
+    except ValueError:
+        pass
+    raise ValueError(f"{given!r} is not a UUID (like 0b2d3f6e-8d4a-4c1e-9f3b-2a7c5e9d1f00)")
+
+
+def _email(value: Any) -> str:
+    if not _EMAIL.match(_text(value)):
+        raise ValueError("must be an email address, like name@example.org")
+    return str(value)
+
+
+def _uri(value: Any) -> str:
+    if not _URI.match(_text(value)):
+        raise ValueError("must be a web address, like https://example.org")
+    return str(value)
+
+
+_FORMATS: dict[str, Parser] = {
+    "uuid": _uuid,
+    "email": _email,
+    "uri": _uri,
+    "date": _date,
+    "time": _time,
+    "date-time": _datetime,
+    "datetime": _datetime,
+}
+
+
+def _between(low: float, high: float, *, whole: bool = False) -> Parser:
+    def parse(value: Any) -> float | int:
+        number = _number(value)
+        if not low <= number <= high:  # first, so an infinity never reaches int()
+            raise ValueError(f"{value} is outside {low} to {high}")
+        if whole and number != int(number):
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return int(number) if whole else number
+
+    return parse
+
+
+def _days(value: Any) -> str:
+    given = [day.strip().upper() for day in _text(value).split(",") if day.strip()]
+    if not given or any(day not in DAYS for day in given):
+        raise ValueError(f"must be days of the week as two letters separated by commas, from {','.join(DAYS)}")
+    return ",".join(given)
+
+
+def _amount(value: Any) -> decimal.Decimal:
+    number = _between(0, 9_999_999.99)(value)
+    return decimal.Decimal(str(number)).quantize(decimal.Decimal("0.01"))
+
+
+# Checks the standard's schemas cannot express, by table and field.
+RANGES: dict[tuple[str, str], Parser] = {
+    ("location", "latitude"): _between(-90, 90),
+    ("location", "longitude"): _between(-180, 180),
+    ("service", "minimum_age"): _between(0, MAX_AGE, whole=True),
+    ("service", "maximum_age"): _between(0, MAX_AGE, whole=True),
+    ("schedule", "interval"): _between(1, 1000, whole=True),
+    ("schedule", "byday"): _days,
+    ("cost_option", "amount"): _amount,
+}
+# Fields of one record that must be in order: (table, first, second, message) where first must not be after second.
 IN_ORDER = (
     ("service", "minimum_age", "maximum_age", "must not be more than maximum_age"),
     ("schedule", "opens_at", "closes_at", "must be before closes_at"),
@@ -297,29 +282,44 @@ IN_ORDER = (
 )
 
 
+def parse(table: str, spec: FieldSpec, value: Any) -> Any:
+    """The value as Python (a date, a time, a number...) if the standard allows it; ValueError says why not."""
+    if spec.kind == "number":
+        value = _number(value)
+    else:
+        _text(value)
+        if spec.enum and value not in spec.enum:
+            raise ValueError(f"{value!r} is not one of: {', '.join(spec.enum)}")
+        if spec.format in _FORMATS:
+            value = _FORMATS[spec.format](value)
+    check = RANGES.get((table, spec.name))
+    return check(value) if check else value
+
+
+def from_csv(spec: FieldSpec, cell: str) -> Any:
+    """A CSV cell as the JSON value it stands for: numbers for number fields, text otherwise."""
+    if spec.kind != "number":
+        return cell
+    try:
+        number = float(cell)
+    except ValueError:
+        return cell  # `parse` will say it must be a number
+    return int(number) if number.is_integer() and "." not in cell else number
+
+
 def is_empty(value: Any) -> bool:
     """HSDS optional fields may be left out, null or empty; all three mean "not given"."""
     return value is None or value == "" or value == []
 
 
 def to_json(value: Any) -> Any:
-    """A model value as it is written in an HSDS file."""
+    """A Python value as HSDS writes it."""
     if isinstance(value, datetime.time):
-        return value.strftime("%H:%M")
+        return value.isoformat(timespec="seconds" if value.second else "minutes")
+    if isinstance(value, datetime.datetime):
+        return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, datetime.date):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
-        return float(value)
+        return int(value) if value == int(value) else float(value)
     return value
-
-
-def location_address(values: dict[str, Any]) -> dict[str, Any]:
-    """The HSDS `addresses` entry for a location's flattened address fields, empty ones left out."""
-    address = {
-        key: values[attribute] for key, attribute in ADDRESS_FIELDS.items() if not is_empty(values.get(attribute))
-    }
-    if address:
-        address.setdefault("id", f"{values['id']}-address")
-        address.setdefault("country", "GB")
-        address["address_type"] = "physical"
-    return address

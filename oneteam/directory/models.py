@@ -1,15 +1,21 @@
 """The community directory, following the Open Referral UK profile of HSDS 3, and signposting from it.
 
-Directory tables carry the HSDS string `id` of each record as a unique key, so
+Directory tables carry the HSDS `id` (a UUID) of each record as their key, so
 an Open Referral UK file can be imported again and again without duplicates.
-Field names are the HSDS ones; each address is kept on its location (HSDS gives
-a location a list of addresses, and every directory we know of uses one).
+Each record keeps every field as the file gave it in `record` (JSON), which is
+what the API serves and the export writes; the columns beside it are copies of
+the fields that search, sorting and the staff pages need, filled in at import.
+Tables the directory never searches (addresses, accessibility, languages,
+funding, service areas, organisation identifiers, attributes and taxonomies)
+are kept whole in `Detail`. See docs/adr/0015-open-referral-uk-formats-and-api.md.
 
 Directory data is public information about services, not personal data.
 Signposting (`Signpost`) is about a person and goes through the access policy.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -21,6 +27,7 @@ class Organization(models.Model):
     """An organisation that provides services (HSDS `organization`)."""
 
     id = models.CharField(primary_key=True, max_length=250)
+    record = models.JSONField(default=dict, help_text="Every field as the file gave it (HSDS names)")
     name = models.CharField(max_length=250)
     alternate_name = models.CharField(max_length=250, blank=True)
     description = models.TextField(blank=True)
@@ -64,6 +71,7 @@ class TaxonomyTerm(models.Model):
     """A term from a taxonomy, used to say what needs a service meets (HSDS `taxonomy_term`)."""
 
     id = models.CharField(primary_key=True, max_length=250)
+    record = models.JSONField(default=dict, help_text="Every field as the file gave it (HSDS names)")
     code = models.CharField(max_length=100, blank=True)
     name = models.CharField(max_length=250)
     description = models.TextField(blank=True)
@@ -81,6 +89,7 @@ class Service(models.Model):
     """A service an organisation offers (HSDS `service`), with when it was last checked (`assured_date`)."""
 
     id = models.CharField(primary_key=True, max_length=250)
+    record = models.JSONField(default=dict, help_text="Every field as the file gave it (HSDS names)")
     organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="services")
     name = models.CharField(max_length=250)
     alternate_name = models.CharField(max_length=250, blank=True)
@@ -102,6 +111,8 @@ class Service(models.Model):
     search_text = models.TextField(blank=True, editable=False)
     # The days any of its schedules run on, "MO,TU", so a search by day needs no join.
     days = models.CharField(max_length=20, blank=True, editable=False)
+    # When it or anything about it last changed (`last_modified` if the file says, else when it was imported).
+    modified_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -129,6 +140,7 @@ class Location(models.Model):
     """Where services are delivered (HSDS `location`, with its one address)."""
 
     id = models.CharField(primary_key=True, max_length=250)
+    record = models.JSONField(default=dict, help_text="Every field as the file gave it (HSDS names)")
     location_type = models.CharField(max_length=10, choices=LocationType.choices, default=LocationType.PHYSICAL)
     organization = models.ForeignKey(
         Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="locations"
@@ -154,6 +166,7 @@ class ServiceAtLocation(models.Model):
     """A service delivered at a location (HSDS `service_at_location`)."""
 
     id = models.CharField(primary_key=True, max_length=250)
+    record = models.JSONField(default=dict, help_text="Every field as the file gave it (HSDS names)")
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_at_locations")
     location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="service_at_locations")
     description = models.TextField(blank=True)
@@ -166,6 +179,7 @@ class Schedule(models.Model):
     """When a service is open, as an iCalendar-style rule (HSDS `schedule`): e.g. weekly on TU from 10:00 to 12:00."""
 
     id = models.CharField(primary_key=True, max_length=250)
+    record = models.JSONField(default=dict, help_text="Every field as the file gave it (HSDS names)")
     service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules")
     service_at_location = models.ForeignKey(
         ServiceAtLocation, on_delete=models.CASCADE, null=True, blank=True, related_name="schedules"
@@ -191,6 +205,7 @@ class Contact(models.Model):
     """A named contact for a service (HSDS `contact`)."""
 
     id = models.CharField(primary_key=True, max_length=250)
+    record = models.JSONField(default=dict, help_text="Every field as the file gave it (HSDS names)")
     service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts")
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="contacts"
@@ -210,6 +225,7 @@ class Phone(models.Model):
     """A phone number of a service, location, organisation or contact (HSDS `phone`)."""
 
     id = models.CharField(primary_key=True, max_length=250)
+    record = models.JSONField(default=dict, help_text="Every field as the file gave it (HSDS names)")
     service = models.ForeignKey(Service, on_delete=models.CASCADE, null=True, blank=True, related_name="phones")
     location = models.ForeignKey(Location, on_delete=models.CASCADE, null=True, blank=True, related_name="phones")
     organization = models.ForeignKey(
@@ -232,6 +248,7 @@ class CostOption(models.Model):
     """What a service costs (HSDS `cost_option`); `option` says what the charge is for or how it is worked out."""
 
     id = models.CharField(primary_key=True, max_length=250)
+    record = models.JSONField(default=dict, help_text="Every field as the file gave it (HSDS names)")
     service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="cost_options")
     option = models.CharField(max_length=250, blank=True)
     currency = models.CharField(max_length=3, blank=True)
@@ -245,6 +262,44 @@ class CostOption(models.Model):
 
     def __str__(self) -> str:
         return self.option
+
+
+class Detail(models.Model):
+    """A record of a table the directory shows or serves but never searches: an address, accessibility, language,
+    funding, service area, organisation identifier, attribute or taxonomy. `parent_id` is the record it belongs
+    to (an attribute's `link_id`), so a page of services loads all of theirs in one query."""
+
+    table = models.CharField(max_length=30)
+    record_id = models.CharField(max_length=250)
+    parent_id = models.CharField(max_length=250, blank=True, db_index=True)
+    record = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["table", "record_id"]
+        constraints = [models.UniqueConstraint(fields=["table", "record_id"], name="directory_detail_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.record_id}"
+
+    def get(self, name: str, default: Any = "") -> Any:
+        return self.record.get(name, default)
+
+
+class EntryEdit(models.Model):
+    """A change a directory maintainer made to an entry, field by field (`changes`: field -> [before, after]),
+    and whether they confirmed that all its details are right (which alone marks the entry checked)."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="edits")
+    edited_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    edited_at = models.DateTimeField()
+    changes = models.JSONField(default=dict)
+    confirmed = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-edited_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Edit of {self.service_id}"
 
 
 class DetailReport(models.Model):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Min, Q, QuerySet
@@ -23,7 +24,7 @@ from oneteam.organisations.models import Staff
 from oneteam.people.models import Person
 
 from . import hsds
-from .models import CHARGING_EXPLAINED, Charging, DetailReport, Service, Signpost
+from .models import CHARGING_EXPLAINED, Charging, Detail, DetailReport, Service, Signpost
 from .search import (
     PageOf,
     Point,
@@ -36,12 +37,14 @@ from .search import (
 )
 
 RESULTS_PER_PAGE = 20
+# Further than any directory reaches, and small enough for every database's OFFSET.
+MAX_PAGE = 1_000_000
 REPORTS_SHOWN = 100
 
 
 @dataclass(frozen=True)
 class Result:
-    """A service as a search result shows it."""
+    """A service as a search result shows it, with what the standard says about fees, languages, access and alerts."""
 
     service: Service
     checked: str
@@ -49,6 +52,17 @@ class Result:
     distance_km: float | None
     days: str
     charging: str
+    languages: list[str] = field(default_factory=list)
+    accessibility: list[str] = field(default_factory=list)
+
+    @property
+    def alert(self) -> str:
+        return str(self.service.record.get("alert", ""))
+
+    @property
+    def fees(self) -> str:
+        """The fees in words: HSDS core's `fees_description`, or the profile's (deprecated) `fees`."""
+        return str(self.service.record.get("fees_description") or self.service.record.get("fees") or "")
 
     @property
     def places(self) -> list[str]:
@@ -75,8 +89,9 @@ def days_in_words(service: Service) -> str:
     return "; ".join(part for part in parts if part)
 
 
-def _result(service: Service, today: datetime.date) -> Result:
+def _result(service: Service, today: datetime.date, details: dict[str, list[Detail]]) -> Result:
     squared = getattr(service, "distance_sq", None)
+    places = [sal.location_id for sal in service.service_at_locations.all()]
     return Result(
         service=service,
         checked=checked_in_words(service.assured_date, today),
@@ -84,7 +99,28 @@ def _result(service: Service, today: datetime.date) -> Result:
         distance_km=math.sqrt(squared) if squared is not None else None,
         days=days_in_words(service),
         charging=CHARGING_EXPLAINED[Charging(service.charging)],
+        languages=[
+            str(d.get("name") or d.get("code"))
+            for d in details[service.pk]
+            if d.table == "language" and (d.get("name") or d.get("code"))
+        ],
+        accessibility=[
+            str(d.get("accessibility") or d.get("description"))
+            for place in places
+            for d in details[place]
+            if d.table == "accessibility" and (d.get("accessibility") or d.get("description"))
+        ],
     )
+
+
+def _details(services: list[Service]) -> dict[str, list[Detail]]:
+    """The languages of these services and the accessibility of their places, in one query."""
+    owners = {s.pk for s in services} | {sal.location_id for s in services for sal in s.service_at_locations.all()}
+    found: dict[str, list[Detail]] = defaultdict(list)
+    if owners:
+        for detail in Detail.objects.filter(parent_id__in=owners, table__in=("language", "accessibility")):
+            found[detail.parent_id].append(detail)
+    return found
 
 
 @dataclass
@@ -94,10 +130,16 @@ class Results:
 
 
 def find(filters: ServiceFilters, page_number: int) -> Results:
-    """A page of search results, best first, with when each was checked and whether it may be out of date."""
-    page = page_of(with_details(search(filters), everything=False), number=page_number, per_page=RESULTS_PER_PAGE)
+    """A page of search results, best first, with when each was checked and whether it may be out of date.
+
+    A page past the end shows the last page."""
+    found = with_details(search(filters))
+    page = page_of(found, number=min(page_number, MAX_PAGE), per_page=RESULTS_PER_PAGE)
+    if not page.services and page.number > page.total_pages:
+        page = page_of(found, number=page.total_pages, per_page=RESULTS_PER_PAGE)
     today = timezone.localdate()
-    return Results(page=page, results=[_result(service, today) for service in page.services])
+    details = _details(page.services)
+    return Results(page=page, results=[_result(service, today, details) for service in page.services])
 
 
 @dataclass(frozen=True)

@@ -139,15 +139,14 @@ def search(filters: ServiceFilters) -> QuerySet[Service]:
     return services.order_by(*order, F("assured_date").desc(nulls_last=True), "name", "pk")
 
 
-def with_details(services: QuerySet[Service], *, everything: bool = True) -> QuerySet[Service]:
-    """Load what a result shows in a fixed number of queries, however many services: organisation, places, times
-    and phones; with `everything`, also costs, needs and contacts (the API shows them, the staff page does not)."""
-    services = services.select_related("organization").prefetch_related(
+def with_details(services: QuerySet[Service]) -> QuerySet[Service]:
+    """Load what a staff search result shows in a fixed number of queries, however many services: organisation,
+    places, times and phones."""
+    return services.select_related("organization").prefetch_related(
         Prefetch("service_at_locations", ServiceAtLocation.objects.select_related("location").order_by("pk")),
         Prefetch("schedules", Schedule.objects.order_by("pk")),
         "phones",
     )
-    return services.prefetch_related("cost_options", "taxonomy_terms", "contacts") if everything else services
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Writes of the directory: reports of out-of-date details, their resolution, signposting and its outcome.
+"""Writes of the directory: reports of out-of-date details, their resolution, maintainers' edits of entries,
+signposting and its outcome.
 
 Every write is one transaction with its audit event. Signposting is part of the
 person's care plan, so the access policy must allow the member of staff to see
@@ -8,6 +9,7 @@ the care plan before they can add to it.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +20,8 @@ from oneteam.access.services import record_event
 from oneteam.organisations.models import Profession, Staff
 from oneteam.people.models import Person
 
-from .models import DetailReport, Service, Signpost, SignpostOutcome
+from .importer import refresh_derived
+from .models import DetailReport, EntryEdit, Service, Signpost, SignpostOutcome, Status
 
 # Who keeps the directory up to date: administrators, and link workers, who know the community groups best.
 MAINTAINERS = frozenset({Profession.ADMINISTRATOR, Profession.VCSE_LINK_WORKER})
@@ -44,21 +47,68 @@ def report_out_of_date(*, actor: Staff, service: Service, what_is_wrong: str) ->
 
 
 @transaction.atomic
-def resolve_report(*, actor: Staff, report_id: int, note: str, checked: bool) -> DetailReport:
-    """A maintainer closes a report, saying what they did; `checked` records that the entry is now verified."""
+def resolve_report(*, actor: Staff, report_id: int, note: str) -> DetailReport:
+    """A maintainer closes a report, saying what they did. Closing does not mark the entry checked: only
+    confirming its details on the edit page does (`edit_entry`). Raises DetailReport.DoesNotExist."""
     if not is_maintainer(actor):
         raise Refused("Only directory maintainers can close reports.")
-    report = DetailReport.objects.select_for_update().select_related("service").get(pk=report_id)
+    report = DetailReport.objects.select_for_update().get(pk=report_id)
     if report.resolved_at is not None:
         raise Refused("This report has already been closed.")
     report.resolved_at, report.resolved_by, report.resolution_note = timezone.now(), actor, note.strip()
     report.save(update_fields=["resolved_at", "resolved_by", "resolution_note"])
-    if checked:
-        report.service.assured_date = timezone.localdate()
-        report.service.assurer_email = actor.email
-        report.service.save(update_fields=["assured_date", "assurer_email"])
-    record_event(staff=actor, action=AuditAction.UPDATE, detail={"directory_report": report.pk, "checked": checked})
+    record_event(staff=actor, action=AuditAction.UPDATE, detail={"directory_report": report.pk})
     return report
+
+
+# The fields of an entry a maintainer may change on the edit page (HSDS names), and its first phone number.
+EDITABLE = (
+    "name", "status", "description", "eligibility_description", "fees_description", "alert", "url", "email",
+)  # fmt: skip
+
+
+@transaction.atomic
+def edit_entry(*, actor: Staff, service_id: str, values: Mapping[str, str], phone: str, confirmed: bool) -> EntryEdit:
+    """A maintainer changes an entry's details; `confirmed` says they have checked all of them with the service,
+    which alone sets when it was checked. The change is kept, field by field, in the entry's history."""
+    if not is_maintainer(actor):
+        raise Refused("Only directory maintainers can change directory entries.")
+    service = Service.objects.select_for_update().get(pk=service_id)
+    record, changes = dict(service.record), {}
+    for name in EDITABLE:
+        before, after = str(record.get(name, "")), values.get(name, "").strip()
+        if before != after:
+            changes[name] = [before, after]
+            if after:
+                record[name] = after
+            else:
+                record.pop(name, None)
+    first_phone = service.phones.order_by("pk").first()
+    if first_phone is not None and phone.strip() and first_phone.number != phone.strip():
+        changes["phone"] = [first_phone.number, phone.strip()]
+        first_phone.number = phone.strip()
+        first_phone.record = {**first_phone.record, "number": first_phone.number}
+        first_phone.save(update_fields=["number", "record"])
+    if not changes and not confirmed:
+        raise Refused("Nothing has changed. Change a detail, or confirm that you have checked them all.")
+    now = timezone.now()
+    if confirmed:
+        record["assured_date"], record["assurer_email"] = timezone.localdate().isoformat(), actor.email
+        service.assured_date, service.assurer_email = timezone.localdate(), actor.email
+    record["last_modified"] = now.isoformat().replace("+00:00", "Z")
+    for name in EDITABLE:
+        setattr(service, name, record.get(name, Status.ACTIVE if name == "status" else ""))
+    service.record = record
+    service.save()
+    refresh_derived([service.pk], modified=True)
+    edit = EntryEdit.objects.create(
+        service=service, edited_by=actor, edited_at=now, changes=changes, confirmed=confirmed
+    )
+    record_event(
+        staff=actor, action=AuditAction.UPDATE,
+        detail={"directory_entry": service.pk, "fields": sorted(changes), "confirmed": confirmed},
+    )  # fmt: skip
+    return edit
 
 
 def _require_care_plan(actor: Staff, person: Person) -> None:

@@ -11,22 +11,37 @@ from __future__ import annotations
 
 import datetime
 import random
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import transaction
+from django.db.models import Q
 from tqdm import tqdm
 
 from oneteam.organisations.models import LSOA
 from oneteam.synthetic.geography import STREETS, TOWN, UNIT_LETTERS
 from oneteam.synthetic.sampling import rng_for
 
-from .importer import ImportResult, check, write
-from .models import Service
+from .importer import ImportRejected, ImportResult, import_document
+from .models import Detail, Location, Organization, Service, Signpost, TaxonomyTerm
 
+# Synthetic ids before they were UUIDs began with this (see `remove_legacy_directory`).
+LEGACY_PREFIX = "synthetic-"
+# Every synthetic id is a UUID made from this one and the record's kind and number.
+NAMESPACE = uuid.UUID("8d7f3c1e-2b4a-5e6f-9a0b-1c2d3e4f5a6b")
 ORGANISATIONS = 400
 TAXONOMY = "OneTeam community needs"
+TAXONOMY_ID = str(uuid.uuid5(NAMESPACE, "taxonomy"))
 # The city's council, which runs the means-tested services.
-COUNCIL_ID = "synthetic-org-council"
+COUNCIL_ID = str(uuid.uuid5(NAMESPACE, "council"))
+COUNTY = "Oneteamshire"
+ACCESS = (
+    "Step-free entrance and an accessible toilet.",
+    "Wheelchair access on the ground floor; induction loop at the counter.",
+    "First floor, no lift. Ask about a ground-floor room.",
+)
+LANGUAGES = (("pa", "Punjabi"), ("ur", "Urdu"), ("pl", "Polish"), ("bn", "Bengali"))
 
 
 @dataclass(frozen=True)
@@ -122,6 +137,12 @@ ORGANISATION_KINDS = (
 )  # fmt: skip
 
 
+def synthetic_id(kind: str, number: int | str) -> str:
+    """The UUID of synthetic record `number` of `kind`: the same every time, so adding more services later leaves
+    the first ones as they were."""
+    return str(uuid.uuid5(NAMESPACE, f"{kind}-{number}"))
+
+
 def _organisations(seed: int) -> list[dict[str, Any]]:
     rng = rng_for(seed, "directory", "organisations")
     words = [street.split()[0] for street in STREETS[:: len(STREETS) // 60]]
@@ -129,6 +150,7 @@ def _organisations(seed: int) -> list[dict[str, Any]]:
         {
             "id": COUNCIL_ID,
             "name": f"{TOWN} Council Adult Social Care",
+            "description": "The council's adult social care: assessments, care at home and short breaks.",
             "legal_status": "Local authority",
             "website": "https://council.example.org/adult-social-care",
         }
@@ -137,17 +159,41 @@ def _organisations(seed: int) -> list[dict[str, Any]]:
         name = f"{rng.choice(words)} {rng.choice(ORGANISATION_KINDS)}"
         organisations.append(
             {
-                "id": f"synthetic-org-{number:04d}",
+                "id": synthetic_id("organization", number),
                 "name": name,
+                "description": f"{name} is a local voluntary group.",
                 "legal_status": rng.choice(("Charity", "CIO", "CIC")),
                 "email": f"hello@org{number:04d}.example.org",
+                "organization_identifiers": [
+                    {
+                        "id": synthetic_id("organization_identifier", number),
+                        "identifier_scheme": "GB-CHC",
+                        "identifier_type": "Charity number",
+                        "identifier": f"{1_100_000 + number}",
+                    }
+                ],
             }
         )
     return organisations
 
 
 def _taxonomy() -> list[dict[str, Any]]:
-    return [{"id": f"need-{code}", "code": code, "name": name, "taxonomy": TAXONOMY} for code, name in NEEDS.items()]
+    return [
+        {
+            "id": TAXONOMY_ID,
+            "name": TAXONOMY,
+            "description": "The needs a neighbourhood team signposts people for.",
+            "taxonomy_terms": [
+                {"id": term_id(code), "code": code, "name": name, "description": name, "taxonomy": TAXONOMY}
+                for code, name in NEEDS.items()
+            ],
+        }
+    ]
+
+
+def term_id(code: str) -> str:
+    """The UUID of the synthetic taxonomy term for need `code` (see NEEDS)."""
+    return synthetic_id("need", code)
 
 
 @dataclass(frozen=True)
@@ -163,14 +209,14 @@ def _places() -> list[Place]:
     return [Place(lat, lon, int(code[3:]) - 900_000) for lat, lon, code in rows]
 
 
-def _service(number: int, seed: int, as_of: datetime.date, where: list[Place]) -> dict[str, list[dict[str, Any]]]:
-    """Service `number` and its location, schedule, phone, cost and need, from its own random stream."""
+def _service(number: int, seed: int, as_of: datetime.date, where: list[Place]) -> dict[str, Any]:
+    """Service `number`, nested as the API serves it, with its place, times, phone, cost, need and languages."""
     rng = rng_for(seed, "directory", "service", number)
     kind = rng.choice(KINDS)
     place = rng.choice(where)
     venue_area = rng.choice(STREETS).split()[0]
-    sid = f"synthetic-service-{number:05d}"
-    organisation = COUNCIL_ID if kind.cost == "means" else f"synthetic-org-{rng.randrange(1, ORGANISATIONS):04d}"
+    sid = synthetic_id("service", number)
+    organisation = COUNCIL_ID if kind.cost == "means" else synthetic_id("organization", rng.randrange(1, ORGANISATIONS))
     days = sorted(rng.sample(kind.days, rng.choice((1, 1, 2))), key=("MO", "TU", "WE", "TH", "FR", "SA", "SU").index)
     opens, closes = rng.choice(kind.hours)
     service: dict[str, Any] = {
@@ -179,37 +225,64 @@ def _service(number: int, seed: int, as_of: datetime.date, where: list[Place]) -
         "name": f"{venue_area} {rng.choice(kind.names)}",
         "description": kind.description,
         "status": "active" if rng.random() > 0.02 else "temporarily closed",
-        "assured_date": _checked(rng, as_of),
         "email": f"service{number:05d}@example.org",
     }
+    checked = _checked(rng, as_of)
+    if checked is not None:
+        service["assured_date"] = checked
     low, high = kind.ages
     if low is not None:
         service["minimum_age"] = low
         service["eligibility_description"] = f"People aged {low} and over"
     if high is not None:
         service["maximum_age"] = high
-    location = {
-        "id": f"synthetic-location-{number:05d}",
-        "location_type": "physical",
-        "name": f"{venue_area} {rng.choice(VENUES)}",
-        "latitude": round(place.latitude + rng.uniform(-0.006, 0.006), 6),
-        "longitude": round(place.longitude + rng.uniform(-0.009, 0.009), 6),
-        "addresses": [
-            {
-                "id": f"synthetic-address-{number:05d}",
-                "address_1": f"{rng.randint(1, 200)} {rng.choice(STREETS)}",
-                "city": TOWN,
-                "postal_code": f"OT{place.district} {rng.randrange(10)}{''.join(rng.choices(UNIT_LETTERS, k=2))}",
-                "country": "GB",
-            }
-        ],
-    }
-    cost: list[dict[str, Any]] = []
+    if rng.random() < 0.05:
+        service["alert"] = "Closed for the school holidays; back next month."
+    location_id = synthetic_id("location", number)
+    service["service_at_locations"] = [
+        {
+            "id": synthetic_id("service_at_location", number),
+            "location": {
+                "id": location_id,
+                "location_type": "physical",
+                "name": f"{venue_area} {rng.choice(VENUES)}",
+                "latitude": round(place.latitude + rng.uniform(-0.006, 0.006), 6),
+                "longitude": round(place.longitude + rng.uniform(-0.009, 0.009), 6),
+                "addresses": [
+                    {
+                        "id": synthetic_id("address", number),
+                        "address_1": f"{rng.randint(1, 200)} {rng.choice(STREETS)}",
+                        "city": TOWN,
+                        "state_province": COUNTY,
+                        "postal_code": _postcode(rng, place.district),
+                        "country": "GB",
+                        "address_type": "physical",
+                    }
+                ],
+                "accessibility": [
+                    {"id": synthetic_id("accessibility", number), "accessibility": rng.choice(ACCESS)},
+                ],
+            },
+        }
+    ]
+    service["schedules"] = [
+        {
+            "id": synthetic_id("schedule", number),
+            "freq": "WEEKLY",
+            "byday": ",".join(days),
+            "opens_at": opens,
+            "closes_at": closes,
+        }
+    ]
+    service["phones"] = [{"id": synthetic_id("phone", number), "number": _phone(rng)}]
+    service["languages"] = [
+        {"id": synthetic_id("language", f"{number}-{code}"), "name": name, "code": code}
+        for code, name in (("en", "English"), *([rng.choice(LANGUAGES)] if rng.random() < 0.3 else []))
+    ]
     if kind.cost == "fee":
-        cost = [
+        service["cost_options"] = [
             {
-                "id": f"synthetic-cost-{number:05d}",
-                "service_id": sid,
+                "id": synthetic_id("cost_option", number),
                 "option": "Per session",
                 "currency": "GBP",
                 "amount": kind.fee,
@@ -217,41 +290,17 @@ def _service(number: int, seed: int, as_of: datetime.date, where: list[Place]) -
         ]
         service["fees_description"] = f"£{kind.fee:.2f} a session."
     elif kind.cost == "means":
-        cost = [
+        service["cost_options"] = [
             {
-                "id": f"synthetic-cost-{number:05d}",
-                "service_id": sid,
+                "id": synthetic_id("cost_option", number),
                 "option": "Means-tested charge",
                 "amount_description": "Worked out by the council's financial assessment",
             }
         ]
-    return {
-        "service": [service],
-        "location": [location],
-        "service_at_location": [
-            {"id": f"synthetic-sal-{number:05d}", "service_id": sid, "location_id": location["id"]}
-        ],
-        "schedule": [
-            {
-                "id": f"synthetic-schedule-{number:05d}",
-                "service_id": sid,
-                "freq": "WEEKLY",
-                "byday": ",".join(days),
-                "opens_at": opens,
-                "closes_at": closes,
-            }
-        ],
-        "phone": [{"id": f"synthetic-phone-{number:05d}", "service_id": sid, "number": _phone(rng)}],
-        "cost_option": cost,
-        "attribute": [
-            {
-                "id": f"synthetic-attr-{number:05d}",
-                "link_id": sid,
-                "link_type": "service",
-                "taxonomy_term_id": f"need-{kind.need}",
-            }
-        ],
-    }
+    service["attributes"] = [
+        {"id": synthetic_id("attribute", number), "taxonomy_term_id": term_id(kind.need), "link_type": "need"}
+    ]
+    return service
 
 
 def _checked(rng: random.Random, as_of: datetime.date) -> str | None:
@@ -263,31 +312,58 @@ def _checked(rng: random.Random, as_of: datetime.date) -> str | None:
     return (as_of - datetime.timedelta(days=days_ago)).isoformat()
 
 
+def _postcode(rng: random.Random, district: int) -> str:
+    return f"OT{district} {rng.randrange(10)}{''.join(rng.choices(UNIT_LETTERS, k=2))}"
+
+
 def _phone(rng: random.Random) -> str:
     # Ofcom's drama range for Leeds (0113 496 0000 to 0999), never a real line.
     return f"0113 496 0{rng.randint(0, 999):03d}"
 
 
 def directory_document(
-    *, first: int, count: int, seed: int, as_of: datetime.date, progress: bool = False
+    *, numbers: list[int], seed: int, as_of: datetime.date, progress: bool = False
 ) -> dict[str, list[dict[str, Any]]]:
-    """An Open Referral UK document of services `first` to `first + count - 1`, with every organisation and need."""
+    """A OneTeam directory document of services `numbers` (nested as the API serves them), with every
+    organisation and need."""
     where = _places()
     if not where:
         raise ValueError("the synthetic directory needs the city's map: run generate_city first")
-    document: dict[str, list[dict[str, Any]]] = {"organization": _organisations(seed), "taxonomy_term": _taxonomy()}
-    for number in tqdm(range(first, first + count), unit=" services", disable=not progress):
-        for table, records in _service(number, seed, as_of, where).items():
-            document.setdefault(table, []).extend(records)
-    return document
+    return {
+        "taxonomy": _taxonomy(),
+        "organization": _organisations(seed),
+        "service": [_service(n, seed, as_of, where) for n in tqdm(numbers, unit=" services", disable=not progress)],
+    }
+
+
+def remove_legacy_directory() -> int:
+    """Delete the synthetic directory made before ids were UUIDs (ids like "synthetic-service-00001"), so an
+    upgraded demo does not list every service twice; returns how many services went. Refuses, changing
+    nothing, if anyone has been signposted to one of them."""
+    services = Service.objects.filter(pk__startswith=LEGACY_PREFIX)
+    if Signpost.objects.filter(service__in=services).exists():
+        raise ValueError("people have been signposted to the old synthetic directory, so it is kept")
+    with transaction.atomic():
+        Detail.objects.filter(Q(parent_id__startswith=LEGACY_PREFIX) | Q(record_id__startswith=LEGACY_PREFIX)).delete()
+        removed, _ = services.delete()  # with their places, schedules, contacts, phones, costs, reports and edits
+        Location.objects.filter(pk__startswith=LEGACY_PREFIX).delete()
+        Organization.objects.filter(pk__startswith=LEGACY_PREFIX).delete()
+        TaxonomyTerm.objects.filter(pk__in=[f"need-{code}" for code in NEEDS], services__isnull=True).delete()
+    return removed
 
 
 def generate_directory(*, services: int, seed: int, as_of: datetime.date, progress: bool = False) -> ImportResult:
-    """Make sure the directory holds at least `services` synthetic services, adding only the missing ones."""
-    have = Service.objects.filter(pk__startswith="synthetic-service-").count()
-    count = max(services - have, 0)
-    document = directory_document(first=have + 1, count=count, seed=seed, as_of=as_of, progress=progress)
-    parsed, problems = check(document, "synthetic directory")
-    if problems:
-        raise ValueError(f"the synthetic directory is not valid: {problems[:3]}")
-    return write(parsed)
+    """Make sure the directory holds at least `services` synthetic services, adding only the missing ones (and
+    replacing a synthetic directory from before ids were UUIDs)."""
+    remove_legacy_directory()
+    wanted = {synthetic_id("service", n): n for n in range(1, services + 1)}
+    have = set()
+    for start in range(0, len(wanted), 5000):
+        chunk = list(wanted)[start : start + 5000]
+        have |= set(Service.objects.filter(pk__in=chunk).values_list("pk", flat=True))
+    missing = sorted(n for sid, n in wanted.items() if sid not in have)
+    document = directory_document(numbers=missing, seed=seed, as_of=as_of, progress=progress)
+    try:
+        return import_document(document, "synthetic directory")
+    except ImportRejected as rejected:
+        raise ValueError(f"the synthetic directory is not valid: {[str(p) for p in rejected.problems[:3]]}") from None

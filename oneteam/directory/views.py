@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -20,8 +20,8 @@ from oneteam.jinja2 import error_summary
 from oneteam.web import cannot, posted, signed_in_staff
 
 from . import places, queries, services
-from .forms import OutcomeForm, ReportForm, ResolveForm, SearchForm, SignpostForm
-from .models import Service, SignpostOutcome
+from .forms import EditForm, OutcomeForm, ReportForm, ResolveForm, SearchForm, SignpostForm
+from .models import DetailReport, Service, SignpostOutcome
 from .search import Point
 
 
@@ -36,8 +36,18 @@ def _search(
     if postcode and near is None:
         form.add_error("postcode", "We cannot find this postcode. Check it, or search without one")
         return None, {"errors": error_summary(form)}
-    page = request.GET.get("page", "1")
-    return queries.find(form.filters(near), int(page) if page.isdigit() and int(page) > 0 else 1), {}
+    page = request.GET.get("page", "1").strip() or "1"
+    if not (page.isascii() and page.isdigit()) or int(page) < 1:
+        # Not a form field, so the problem goes in the summary only.
+        return None, {"errors": [{"text": "The page number must be a whole number, like 2", "href": "#maincontent"}]}
+    return queries.find(form.filters(near), int(page)), {}
+
+
+def _service_or_404(service_id: str) -> Service:
+    """The directory entry, or 404; no id holds a NUL character, and PostgreSQL refuses to compare with one."""
+    if "\x00" in service_id:
+        raise Http404("No such service")
+    return get_object_or_404(Service.objects.select_related("organization"), pk=service_id)
 
 
 @require_GET
@@ -69,7 +79,7 @@ def search_for_person(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_detail(request: HttpRequest, service_id: str) -> HttpResponse:
     """Anyone may report that a directory entry is out of date."""
-    service = get_object_or_404(Service.objects.select_related("organization"), pk=service_id)
+    service = _service_or_404(service_id)
     form = ReportForm(posted(request))
     if request.method == "POST" and form.is_valid():
         services.report_out_of_date(
@@ -99,16 +109,44 @@ def resolve_report(request: HttpRequest, report_id: int) -> HttpResponse:
         context = {"reports": queries.report_queue(), "form": form, "failed": report_id, "active_nav": "directory"}
         return render(request, "directory/reports.jinja", {**context, "errors": error_summary(form)}, status=400)
     try:
-        services.resolve_report(
-            actor=signed_in_staff(request),
-            report_id=report_id,
-            note=form.cleaned_data["note"],
-            checked=form.cleaned_data["checked"],
-        )
+        services.resolve_report(actor=signed_in_staff(request), report_id=report_id, note=form.cleaned_data["note"])
+    except DetailReport.DoesNotExist:
+        raise Http404("No such report") from None
     except services.Refused:
         return cannot(request)
     messages.success(request, "Report closed.")
     return redirect("directory:report_queue")
+
+
+@require_http_methods(["GET", "POST"])
+def edit_entry(request: HttpRequest, service_id: str) -> HttpResponse:
+    """Directory maintainers: change an entry's details, and confirm them when checked; with its history."""
+    staff = signed_in_staff(request)
+    if not services.is_maintainer(staff):
+        return cannot(request)
+    service = _service_or_404(service_id)
+    first_phone = service.phones.order_by("pk").first()
+    initial = {name: service.record.get(name, "") for name in services.EDITABLE}
+    initial["phone"] = first_phone.number if first_phone else ""
+    form = EditForm(posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.edit_entry(
+                actor=staff, service_id=service.pk, values={name: str(data[name]) for name in services.EDITABLE},
+                phone=data["phone"], confirmed=data["confirmed"],
+            )  # fmt: skip
+        except services.Refused as refused:
+            form.add_error("confirmed", str(refused))
+        else:
+            messages.success(request, f"{service.name} updated.")
+            return redirect("directory:edit_entry", service_id=service.pk)
+    errors = error_summary(form)
+    context = {
+        "form": form, "service": service, "errors": errors, "history": service.edits.select_related("edited_by"),
+        "labels": {name: str(form.fields[name].label) for name in form.fields}, "active_nav": "directory",
+    }  # fmt: skip
+    return render(request, "directory/edit.jinja", context, status=400 if errors else 200)
 
 
 # -- Signposting -------------------------------------------------------------------------------------------
@@ -132,7 +170,7 @@ def signpost(request: HttpRequest, person_id: int, service_id: str) -> HttpRespo
     found = queries.for_person(staff=signed_in_staff(request), person_id=person_id)
     if found is None or not found.may_signpost.allowed:
         return cannot(request)
-    service = get_object_or_404(Service.objects.select_related("organization"), pk=service_id)
+    service = _service_or_404(service_id)
     form = SignpostForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:

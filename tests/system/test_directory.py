@@ -1,5 +1,5 @@
 """Journeys through the community directory: a link worker signposts a lonely person and follows it up; a nurse
-reports an out-of-date entry and a maintainer closes the report.
+reports an out-of-date entry and a maintainer updates it, confirms its details and closes the report.
 
 With ONETEAM_SCREENSHOTS set, key steps are saved as the user guide's pictures (docs/user-guide/directory.md).
 """
@@ -17,7 +17,7 @@ from oneteam.access.care_team import join_care_team
 from oneteam.access.models import CareRole
 from oneteam.directory.importer import refresh_derived
 from oneteam.directory.models import Schedule, Signpost, SignpostOutcome
-from oneteam.directory.tests.factories import make_service
+from oneteam.directory.tests.factories import make_service, uid
 from oneteam.organisations.models import LSOA, Profession, Ward
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.tests.factories import make_person
@@ -47,8 +47,8 @@ def test_link_worker_signposts_a_lonely_person_and_records_the_follow_up_from_th
     make_service("tuesday", name="Tuesday lunch club", latitude=53.412)
     make_service("wednesday", name="Wednesday chat café", latitude=53.413)
     make_service("far", name="Faraway lunch club", latitude=53.6)
-    Schedule.objects.filter(service_id="wednesday").update(byday="WE", description="Every Wednesday")
-    refresh_derived(["wednesday"])
+    Schedule.objects.filter(service_id=uid("wednesday")).update(byday="WE", description="Every Wednesday")
+    refresh_derived([uid("wednesday")])
 
     open_as(page, base, link_worker, f"/people/{ada.pk}/")
     page.get_by_role("link", name="Signposting and social prescribing").click()
@@ -109,7 +109,9 @@ def test_link_worker_signposts_a_lonely_person_and_records_the_follow_up_from_th
     axe(page)
 
 
-def test_nurse_reports_an_out_of_date_entry_and_a_maintainer_closes_the_report(page: Page, live_server: object) -> None:
+def test_nurse_reports_an_out_of_date_entry_and_a_maintainer_updates_it_and_closes_the_report(
+    page: Page, live_server: object
+) -> None:
     base = str(live_server)
     home = make_neighbourhood()
     make_service("old", name="Old lunch club", assured_date="2023-01-10")
@@ -131,9 +133,31 @@ def test_nurse_reports_an_out_of_date_entry_and_a_maintainer_closes_the_report(p
     expect(page.get_by_text("The phone number no longer works")).to_be_visible()
     axe(page)
     screenshot(page, "reports")
+    page.get_by_role("link", name="Update the details of Old lunch club").click()
+    axe(page)
+    page.get_by_label("Phone").fill("0113 496 0555")
+    page.get_by_label("Alert").fill("Meets in the library hall until March")
+    page.get_by_label("Email").fill("not an email")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator("#id_email-error")).to_contain_text("Enter an email address")
+    axe(page)
+    page.get_by_label("Email").fill("")
+    page.get_by_label("I have checked all these details with the service").check()
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Old lunch club updated.")).to_be_visible()
+    expect(page.get_by_text("“0113 496 0000” changed to “0113 496 0555”")).to_be_visible()
+    expect(page.get_by_text("all details confirmed")).to_be_visible()
+    axe(page)
+    screenshot(page, "edit")
+
+    page.get_by_role("link", name="Reported out-of-date details").click()
+    axe(page)
     page.get_by_label("What did you do about this report?").fill("Rang the organiser and updated the number")
-    page.get_by_label("I have checked all the details of Old lunch club").check()
     page.get_by_role("button", name=re.compile(r"Close report\s*on Old lunch club")).click()
     expect(page.get_by_text("Report closed.")).to_be_visible()
     expect(page.get_by_text("No reports are waiting.")).to_be_visible()
+    axe(page)
+    page.goto(base + "/directory/?text=lunch")
+    expect(page.get_by_text("Meets in the library hall until March")).to_be_visible()
+    expect(page.get_by_text("Details checked this month")).to_be_visible()
     axe(page)

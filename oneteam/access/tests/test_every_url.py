@@ -31,8 +31,19 @@ PUBLIC = {
     # Hospital systems authenticate with their own API token instead (a bad one is refused with 401).
     "referrals_public:hospital_encounters": "hospital admission and discharge API, token-authenticated",
     # The community directory is public information about services, not personal data (Open Referral UK API).
+    "directory:api_root": "public directory API: what it serves, no personal data",
+    "directory:api_openapi": "public directory API: the Open Referral UK profile's openapi.json",
     "directory:api_services": "public directory API: services, no personal data",
     "directory:api_service": "public directory API: one service, no personal data",
+    "directory:api_service_at_locations": "public directory API: services at places, no personal data",
+    "directory:api_service_at_location": "public directory API: one service at a place, no personal data",
+    "directory:api_organizations": "public directory API: organisations, no personal data",
+    "directory:api_organization": "public directory API: one organisation, no personal data",
+    "directory:api_taxonomies": "public directory API: taxonomies, no personal data",
+    "directory:api_taxonomy": "public directory API: one taxonomy, no personal data",
+    "directory:api_taxonomy_terms": "public directory API: taxonomy terms, no personal data",
+    "directory:api_taxonomy_term": "public directory API: one taxonomy term, no personal data",
+    "directory:api_not_found": "public directory API: a JSON 404 for any other path under it",
     # The experience questionnaire: a person answers through a single-use signed link, without an account.
     "outcomes_public:questionnaire": "experience questionnaire by single-use link; shows nothing about the person",
     "outcomes_public:thank_you": "questionnaire confirmation; shows nothing about the person",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from django.utils import timezone
 from oneteam.access.care_team import join_care_team
 from oneteam.access.models import AuditAction, AuditEvent, CareRole, DataCategory
 from oneteam.directory import services
+from oneteam.directory.importer import import_file
 from oneteam.directory.models import DetailReport, Service, Signpost, SignpostOutcome
 from oneteam.organisations.models import LSOA, Neighbourhood, Profession, Staff, Ward
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
@@ -20,7 +22,7 @@ from oneteam.people.models import Person
 from oneteam.people.tests.factories import make_person
 from oneteam.referrals.tests.header import INBOX_COUNT_QUERIES
 
-from .factories import make_service
+from .factories import make_service, uid
 
 pytestmark = pytest.mark.django_db
 
@@ -105,7 +107,7 @@ def test_someone_outside_the_care_team_cannot_search_for_or_signpost_the_person(
     make_service("svc")
     client = signed_in(outsider)
     assert client.get(reverse("directory:search_for_person", args=[person.pk])).status_code == 403
-    response = client.post(reverse("directory:signpost", args=[person.pk, "svc"]), {"note": "x", "follow_up": "1"})
+    response = client.post(reverse("directory:signpost", args=[person.pk, uid("svc")]), {"note": "x", "follow_up": "1"})
     assert response.status_code == 403
     assert not Signpost.objects.exists()
 
@@ -114,9 +116,9 @@ def test_anyone_can_report_an_out_of_date_detail_and_a_maintainer_closes_it(home
     service = make_service("svc", assured_date="2020-01-01")
     nurse = make_staff(home)
     client = signed_in(nurse)
-    empty = client.post(reverse("directory:report_detail", args=["svc"]), {"what_is_wrong": ""})
+    empty = client.post(reverse("directory:report_detail", args=[uid("svc")]), {"what_is_wrong": ""})
     assert empty.status_code == 400 and "Say what is out of date" in empty.content.decode()
-    client.post(reverse("directory:report_detail", args=["svc"]), {"what_is_wrong": "Now meets on Thursdays"})
+    client.post(reverse("directory:report_detail", args=[uid("svc")]), {"what_is_wrong": "Now meets on Thursdays"})
     report = DetailReport.objects.get()
     assert report.reported_by == nurse and report.resolved_at is None
     assert client.get(reverse("directory:report_queue")).status_code == 403  # nurses do not maintain the directory
@@ -128,14 +130,93 @@ def test_anyone_can_report_an_out_of_date_detail_and_a_maintainer_closes_it(home
     maintainer.post(reverse("directory:resolve_report", args=[report.pk]), {"note": "Day changed", "checked": "on"})
     report.refresh_from_db()
     service.refresh_from_db()
-    assert report.resolved_at is not None and service.assured_date == timezone.localdate()
+    # Closing the report is not checking the entry: the old details may still be there.
+    assert report.resolved_at is not None and service.assured_date == datetime.date(2020, 1, 1)
     assert "No reports are waiting" in maintainer.get(reverse("directory:report_queue")).content.decode()
+
+
+def test_the_search_page_shows_alerts_fees_languages_and_accessibility(link_worker: Staff) -> None:
+    data = Path(__file__).parent / "data"
+    import_file(data / "oruk_taxonomy.json")
+    import_file(data / "oruk_service.json")  # the profile's example: counselling, with every field
+    page = signed_in(link_worker).get(reverse("directory:search"), {"text": "counselling"}).content.decode()
+    assert "Following COVID-19 we have moved most of our counselling sessions online." in page  # the alert
+    assert "<strong>Cost:</strong> The person pays a set charge. fees_description" in page  # the profile's `fees`
+    assert "<strong>Languages:</strong> English" in page
+    assert "induction loops for hearing aids" in page  # the place's accessibility
+
+
+def test_an_entry_id_that_cannot_exist_is_404_on_every_page(link_worker: Staff, person: Person) -> None:
+    client = signed_in(link_worker)  # a maintainer in the person's care team
+    for path in ("/directory/services/%00/report", "/directory/services/%00/edit", "/directory/services/nope/edit",
+                 f"/directory/people/{person.pk}/signpost/%00"):  # fmt: skip
+        assert client.get(path).status_code == 404, path
+
+
+def test_resolving_a_report_that_does_not_exist_is_404(home: Neighbourhood) -> None:
+    maintainer = signed_in(make_staff(home, profession=Profession.ADMINISTRATOR))
+    response = maintainer.post(reverse("directory:resolve_report", args=[999999]), {"note": "Done"})
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", "2000000", "7"])
+def test_a_page_past_the_end_shows_the_last_page(link_worker: Staff, page: str) -> None:
+    make_service("svc", name="Tuesday lunch club")
+    response = signed_in(link_worker).get(reverse("directory:search"), {"page": page})
+    assert response.status_code == 200 and "Tuesday lunch club" in response.content.decode()
+
+
+@pytest.mark.parametrize("page", ["²", "-1", "0", "two", "1e3"])
+def test_a_page_that_is_not_a_whole_number_is_400_with_a_message(link_worker: Staff, page: str) -> None:
+    response = signed_in(link_worker).get(reverse("directory:search"), {"page": page})
+    assert response.status_code == 400
+    assert "The page number must be a whole number, like 2" in response.content.decode()
+
+
+def test_a_maintainer_updates_an_entry_with_history_and_only_confirming_marks_it_checked(home: Neighbourhood) -> None:
+    service = make_service("svc", assured_date="2020-01-01")
+    url = reverse("directory:edit_entry", args=[service.pk])
+    nurse = signed_in(make_staff(home))
+    assert nurse.get(url).status_code == 403
+    assert nurse.post(url, {"name": "Mine now", "status": "active"}).status_code == 403
+
+    editor = make_staff(home, profession=Profession.VCSE_LINK_WORKER)
+    maintainer = signed_in(editor)
+    page = maintainer.get(url).content.decode()
+    assert "0113 496 0000" in page and "No changes yet" in page
+    form = {
+        "name": "Tuesday lunch club", "status": "active", "description": service.description,
+        "eligibility_description": "People aged 60 and over", "fees_description": "£3 for lunch.",
+        "phone": "0113 496 0555", "alert": "", "url": "", "email": "",
+    }  # fmt: skip
+    bad = maintainer.post(url, {**form, "email": "not an email", "name": ""})
+    assert bad.status_code == 400 and "Enter an email address" in bad.content.decode()
+    assert "Enter the service&#39;s name" in bad.content.decode() or "Enter the service's name" in bad.content.decode()
+
+    maintainer.post(url, form)  # a new phone number, not yet confirmed
+    service.refresh_from_db()
+    assert service.phones.get().number == "0113 496 0555"
+    assert service.assured_date == datetime.date(2020, 1, 1)  # not checked: the rest may still be wrong
+    unchanged = maintainer.post(url, form)
+    assert unchanged.status_code == 400 and "Nothing has changed" in unchanged.content.decode()
+
+    maintainer.post(url, {**form, "alert": "Closed in August", "confirmed": "on"})
+    service.refresh_from_db()
+    assert service.assured_date == timezone.localdate() and service.assurer_email == editor.email
+    assert service.record["alert"] == "Closed in August"
+    history = maintainer.get(url).content.decode()
+    assert "“0113 496 0000” changed to “0113 496 0555”" in history
+    assert "all details confirmed" in history
+    served = Client().get(reverse("directory:api_service", args=[service.pk])).json()
+    assert served["alert"] == "Closed in August" and served["assured_date"] == timezone.localdate().isoformat()
+    search = maintainer.get(reverse("directory:search"), {"text": "lunch"}).content.decode()
+    assert "Closed in August" in search and "Details checked this month" in search
 
 
 def test_signposting_goes_to_the_inbox_when_due_and_the_outcome_is_recorded(link_worker: Staff, person: Person) -> None:
     make_service("svc", name="Tuesday lunch club")
     client = signed_in(link_worker)
-    url = reverse("directory:signpost", args=[person.pk, "svc"])
+    url = reverse("directory:signpost", args=[person.pk, uid("svc")])
     refused = client.post(url, {"note": "", "follow_up": ""})
     assert refused.status_code == 400
     assert (
@@ -189,8 +270,8 @@ def test_the_search_page_query_count_does_not_grow_with_data(
     client = signed_in(link_worker)
     events = AuditEvent.objects.count()
     # session, staff, the needs list, where the postcode is, the page of services with organisations and the total,
-    # places, schedules and phones; then the header's teams and inbox count
-    with django_assert_num_queries(9 + INBOX_COUNT_QUERIES):
+    # places, schedules and phones, their languages and accessibility; then the header's teams and inbox count
+    with django_assert_num_queries(10 + INBOX_COUNT_QUERIES):
         response = _search_page(client)
     assert response.status_code == 200 and f"{services} services found" in response.content.decode()
     assert Service.objects.count() == services

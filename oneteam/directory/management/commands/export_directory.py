@@ -1,4 +1,4 @@
-"""`manage.py export_directory FILE`: write the whole directory as an Open Referral UK (HSDS 3) JSON file."""
+"""`manage.py export_directory FILE [--format json|csv]`: write the whole directory as Open Referral UK data."""
 
 from __future__ import annotations
 
@@ -8,21 +8,29 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from oneteam.directory.importer import export_document
+from oneteam.directory.importer import export_document, export_package
 
 
 class Command(BaseCommand):
-    help = "Write the directory in the format import_directory reads (use - for standard output)."
+    help = (
+        "Write the directory: --format json (default) as OneTeam's export, an array per table (use - for "
+        "standard output); --format csv as the profile's tabular data package, one CSV per table and "
+        "datapackage.json, into the folder FILE. import_directory reads both."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", help="where to write, or - for standard output")
+        parser.add_argument("file", help="where to write: a file, - for standard output, or a folder for csv")
+        parser.add_argument("--format", choices=["json", "csv"], default="json")
 
-    def handle(self, *args: Any, file: str, **options: Any) -> None:
-        document = export_document()
-        text = json.dumps(document, indent=2, ensure_ascii=False)
-        if file == "-":
-            self.stdout.write(text)
-            return
-        Path(file).write_text(text + "\n", encoding="utf-8")
-        counts = ", ".join(f"{len(records):,} {table}" for table, records in document.items())
-        self.stdout.write(f"Wrote {file}: {counts}.")
+    def handle(self, *args: Any, file: str, format: str, **options: Any) -> None:
+        if format == "csv":
+            counts = export_package(Path(file))
+        else:
+            document = export_document()
+            text = json.dumps(document, indent=2, ensure_ascii=False)
+            if file == "-":
+                self.stdout.write(text)
+                return
+            Path(file).write_text(text + "\n", encoding="utf-8")
+            counts = {table: len(records) for table, records in document.items()}
+        self.stdout.write(f"Wrote {file}: {', '.join(f'{n:,} {table}' for table, n in counts.items())}.")

@@ -1,4 +1,7 @@
-"""`manage.py import_directory FILE [--report json]`: import an Open Referral UK directory file, all or nothing."""
+"""`manage.py import_directory FILE [--report json]`: import an Open Referral UK directory, all or nothing.
+
+FILE is the API's JSON (one service or organisation, a page, or an array), a folder or .zip of the profile's
+CSV files (with or without datapackage.json), or OneTeam's own export; the form is worked out from the file."""
 
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from oneteam.directory.importer import ImportRejected, ImportResult, import_file
 
 class Command(BaseCommand):
     help = (
-        "Check every record of an Open Referral UK (HSDS 3) JSON file and import it in one go. "
+        "Check every record of an Open Referral UK (HSDS 3) file or tabular data package and import it in one go. "
         "A file with any problem changes nothing; importing the same file again creates nothing new."
     )
 
@@ -24,8 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, file: Path, report: str, **options: Any) -> None:
         try:
-            # Progress bars for people reading text; none when a program reads the JSON report.
-            result = import_file(file, progress=options["verbosity"] > 0 and report == "text")
+            result = import_file(file)
         except ImportRejected as rejected:
             if report == "json":
                 self.stdout.write(
