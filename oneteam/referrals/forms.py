@@ -274,3 +274,13 @@ class KeyWorkerForm(forms.Form):
     def __init__(self, *args: Any, neighbourhood: Neighbourhood, current: Staff, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to"].queryset = queries.care_staff(neighbourhood).exclude(pk=current.pk)  # type: ignore[attr-defined]
+
+
+class DischargeDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Why can you not take this person on?",
+        help_text="Your team sees this reason next to the handover, so the next person knows what to do",
+        max_length=1000,
+        widget=forms.Textarea,
+        error_messages={"required": "Give a reason for declining, so the next person in your team knows why"},
+    )

@@ -158,6 +158,34 @@ def receive_referral(
     return referral
 
 
+@transaction.atomic
+def take_on(
+    *, actor: Staff, person: Person, neighbourhood: Neighbourhood, details: ReferralDetails, source: Source, note: str
+) -> Referral:
+    """Open a referral that `actor` holds from the start, because they have already agreed to do the work.
+
+    It joins them to the person's care team and opens an episode (with them as
+    key worker) if the person has none, as an allocation would.
+    """
+    now = timezone.now()
+    referral = Referral.objects.create(
+        neighbourhood=neighbourhood,
+        person=person,
+        source=source,
+        referred_by=actor,
+        received_at=now,
+        state=State.ALLOCATED,
+        state_changed_at=now,
+        owner_staff=actor,
+        **details.__dict__,
+    )
+    join_care_team(actor=actor, person=person, staff=actor, role=CareRole.REFERRAL_OWNER)
+    _ensure_episode(referral, key_worker=actor, actor=actor)
+    _log(referral, EventKind.RECEIVED, actor, note)
+    _log(referral, EventKind.ALLOCATED, actor, "Taken on by the person who accepted it.")
+    return referral
+
+
 def _require_owner(actor: Staff, referral: Referral) -> None:
     """Only the owner (or a member of the owning team) may act on a referral."""
     if referral.owner_staff_id == actor.pk:
