@@ -44,18 +44,28 @@ from .models import Outcome, Referral, Source
 def _receive(
     request: HttpRequest, form: ReferralForm, identity: dict[str, Any], person: Person | None
 ) -> Referral | None:
-    """Send the referral to the chosen front door; None (with the reason on the form) if it cannot be taken."""
+    """Send the referral to the chosen front door; None (with the reason on the form) if it cannot be taken.
+
+    A referral the same member of staff already sent (a form sent twice) is not sent again: they are told and
+    get its confirmation. Someone else's open referral for the same need is named on the form.
+    """
+    staff = signed_in_staff(request)
     try:
         return services.receive_referral(
             neighbourhood=form.cleaned_data["neighbourhood"],
             details=form.details(identity),
             source=Source.STAFF,
-            referred_by=signed_in_staff(request),
+            referred_by=staff,
             person=person,
         )
+    except services.AlreadyReferred as already:
+        if already.existing.referred_by_id == staff.pk:
+            messages.info(request, "You had already sent this referral, so it was not sent a second time.")
+            return already.existing
+        form.add_error("need", str(already))
     except services.ReferralRefused as refused:
         form.add_error("neighbourhood", str(refused))
-        return None
+    return None
 
 
 def _refer_page(request: HttpRequest, forms: list[Any], person: Person | None) -> HttpResponse:
@@ -198,9 +208,9 @@ def _here(page: queries.ReferralPage) -> str:
 
 def _allocate(staff: Staff, page: queries.ReferralPage, data: dict[str, Any]) -> tuple[str, str]:
     team = page.referral.owner_team
-    assert team is not None  # only a referral in a team's queue is allocated
     done = services.allocate(actor=staff, referral=page.referral, to=data["to"], note=data["note"])
-    return f"Referral allocated to {services.owner_in_words(done)}.", reverse("referrals:queue", args=[team.pk])
+    back = reverse("referrals:queue", args=[team.pk]) if team else _here(page)
+    return f"Referral allocated to {services.owner_in_words(done)}.", back
 
 
 def _offer(staff: Staff, page: queries.ReferralPage, data: dict[str, Any]) -> tuple[str, str]:
