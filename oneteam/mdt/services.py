@@ -22,7 +22,7 @@ from oneteam.organisations.models import Neighbourhood, Staff
 from oneteam.people.models import Person
 from oneteam.risk.models import MdtProposal
 
-from . import timetable
+from . import queries, timetable
 from .models import (
     ActionStatus,
     AgendaItem,
@@ -175,9 +175,10 @@ def add_item(
 ) -> AgendaItem:
     """Put a named person on the agenda with a question and the professions the discussion needs.
 
-    The proposer must be allowed to see the person's care plan. The proposer and
-    the chair take part in the discussion, so they join the person's care team for
-    MDT discussion; others see the item only once they have a relationship.
+    The proposer must be allowed to see the person's care plan. The proposer, the
+    chair and everyone invited (the professions the item needs, the person's GPs)
+    take part in the discussion, so they join the person's care team for MDT
+    discussion; others see only that an item exists and when.
     """
     if actor.pk != meeting.chair_id and meeting.neighbourhood_id not in staff_neighbourhood_ids(actor):
         raise MdtRefused("person", "Only the meeting's neighbourhood team can add items to its agenda.")
@@ -201,7 +202,9 @@ def add_item(
         # The proactive care list's proposal is on an agenda now, so it stops being suggested.
         MdtProposal.objects.filter(pk=risk_proposal.pk, taken_at__isnull=True).update(taken_at=item.proposed_at)
     until = meeting.starts_at + ATTENDEE_ACCESS
-    for staff in {actor, meeting.chair}:
+    # Everyone invited takes part, so each may prepare: they see who the item is about wherever the
+    # sharing agreement allows MDT discussion for the care team (the policy still decides).
+    for staff in {actor, meeting.chair, *queries.invitees(meeting, item)}:
         _join_discussion(actor, person, staff, until)
     _audit(actor, AuditAction.CREATE, person, mdt_item=item.pk, source=source.value)
     return item

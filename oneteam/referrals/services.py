@@ -103,11 +103,23 @@ def _log(referral: Referral, kind: EventKind, actor: Staff | None, note: str = "
 
 
 def notify(
-    recipient: Staff, kind: NoticeKind, text: str, *, person: Person | None = None, referral: Referral | None = None
+    recipient: Staff,
+    kind: NoticeKind,
+    text: str,
+    *,
+    person: Person | None = None,
+    referral: Referral | None = None,
+    note: str = "",
 ) -> Notice:
-    """Put a notice in a member of staff's inbox."""
+    """Put a notice in a member of staff's inbox, with any longer note that goes with it."""
     return Notice.objects.create(
-        recipient=recipient, kind=kind, text=text, person=person, referral=referral, created_at=timezone.now()
+        recipient=recipient,
+        kind=kind,
+        text=text,
+        person=person,
+        referral=referral,
+        note=note,
+        created_at=timezone.now(),
     )
 
 
@@ -430,6 +442,14 @@ def change_key_worker(*, actor: Staff, episode: Episode, to: Staff, handover_not
     episode.key_worker = to
     episode.save(update_fields=["key_worker"])
     join_care_team(actor=actor, person=episode.person, staff=to, role=CareRole.KEY_WORKER)
+    # The note is delivered, not only stored: the new key worker finds it in their inbox.
+    notify(
+        to,
+        NoticeKind.KEY_WORKER_HANDOVER,
+        f"{actor.get_full_name()} made you this person's key worker. Their handover note is below.",
+        person=episode.person,
+        note=handover_note,
+    )
     record_event(
         staff=actor,
         action=AuditAction.CARE_TEAM_CHANGED,

@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from . import views
 
@@ -6,7 +7,8 @@ app_name = "referrals"
 urlpatterns = [
     path("new/", views.refer, name="refer"),
     path("new/people/<int:person_id>/", views.refer_person, name="refer_person"),
-    path("inbox/", views.inbox, name="inbox"),
+    # The inbox gathers every capability's work, so it lives in `workspace`; old links still arrive there.
+    path("inbox/", RedirectView.as_view(pattern_name="workspace:inbox"), name="inbox"),
     path("inbox/notices/<int:notice_id>/read/", views.mark_notice_read, name="mark_notice_read"),
     path("teams/<int:team_id>/queue/", views.queue, name="queue"),
     path("<int:referral_id>/", views.referral, name="referral"),

@@ -121,20 +121,13 @@ def sent(request: HttpRequest, referral_id: int) -> HttpResponse:
 # -- Lists -------------------------------------------------------------------------------------------------
 
 
-@require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
-    """Everything the member of staff holds or must answer."""
-    box = queries.inbox(staff=signed_in_staff(request))
-    return render(request, "referrals/inbox.jinja", {"inbox": box, "active_nav": "inbox"})
-
-
 @require_POST
 def mark_notice_read(request: HttpRequest, notice_id: int) -> HttpResponse:
     """Take a notice out of the inbox."""
     if not services.mark_notice_read(actor=signed_in_staff(request), notice_id=notice_id):
         raise Http404
     messages.success(request, "Notice marked as read.")
-    return redirect("referrals:inbox")
+    return redirect("workspace:inbox")
 
 
 @require_GET
@@ -229,7 +222,7 @@ def _decline(staff: Staff, page: queries.ReferralPage, data: dict[str, Any]) -> 
     offer = queries.offer_of(page.referral, data["offer"])
     services.decline_handover(actor=staff, offer=offer, reason=data["reason"])
     # The decliner may no longer open the referral, so they go back to their inbox.
-    return f"Handover declined. The referral stays with {page.holder}.", reverse("referrals:inbox")
+    return f"Handover declined. The referral stays with {page.holder}.", reverse("workspace:inbox")
 
 
 def _first_contact(staff: Staff, page: queries.ReferralPage, data: dict[str, Any]) -> tuple[str, str]:
@@ -297,5 +290,12 @@ def change_key_worker(request: HttpRequest, person_id: int) -> HttpResponse:
             messages.success(request, f"{form.cleaned_data['to'].get_full_name()} is now the key worker.")
             return redirect("people:summary", person_id=person_id)
     errors = error_summary(form)
-    context = {"episode": episode, "person": episode.person, "form": form, "errors": errors, "active_nav": "people"}
+    context = {
+        "episode": episode,
+        "person": episode.person,
+        "changes": queries.key_worker_changes(episode),
+        "form": form,
+        "errors": errors,
+        "active_nav": "people",
+    }
     return render(request, "referrals/key_worker.jinja", context, status=400 if errors else 200)

@@ -85,5 +85,5 @@ def decline_discharge(request: HttpRequest, handover_id: int) -> HttpResponse:
             form.add_error("reason", str(refused))
         else:
             messages.success(request, f"You declined this handover. It is back in the {handover.team.name} queue.")
-            return redirect("referrals:inbox")
+            return redirect("workspace:inbox")
     return _page(request, handover, form)

@@ -1,7 +1,11 @@
 """Pages that gather several capabilities."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from . import views
 
 app_name = "workspace"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("inbox/", views.inbox, name="inbox"),
+]

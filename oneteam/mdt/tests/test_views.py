@@ -172,7 +172,7 @@ def test_actions_show_in_the_owners_inbox_and_count_in_the_header_when_due(
     services.add_action(
         actor=chair, item=item, description="Check the pressure areas", owner=owner, due_on=timezone.localdate()
     )
-    inbox = client_for(owner).get(reverse("referrals:inbox")).content.decode()
+    inbox = client_for(owner).get(reverse("workspace:inbox")).content.decode()
     assert "Check the pressure areas" in inbox and "KHAN" in inbox
     assert "Inbox (1)" in inbox
     record = client_for(owner).get(reverse("people:summary", args=[person.pk])).content.decode()

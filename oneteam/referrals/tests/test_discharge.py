@@ -180,7 +180,7 @@ def test_declining_leaves_it_in_the_team_queue_with_the_reason(
     response = client.post(
         reverse("referrals_public:decline_discharge", args=[handover.pk]), {"reason": "I am on leave from Monday"}
     )
-    assert response["Location"] == reverse("referrals:inbox")
+    assert response["Location"] == reverse("workspace:inbox")
     handover.refresh_from_db()
     assert handover.accepted_at is None and handover.team == front_door
     colleague = make_staff()
