@@ -12,7 +12,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -28,6 +28,8 @@ from . import timetable, words
 from .models import ActionStatus, AgendaItem, Attendance, MdtAction, Meeting
 
 UPCOMING_SHOWN = 20
+# No meeting runs longer than this, so only meetings starting this long before another can overlap it.
+_LONGEST = datetime.timedelta(hours=4)
 
 
 @dataclass(frozen=True)
@@ -76,6 +78,8 @@ class Agenda:
     ends: datetime.datetime
     is_chair: bool
     lines: list[Line] = field(default_factory=list)
+    # Another meeting the same chair chairs that overlaps this one as its agenda now stands.
+    chair_clash: Meeting | None = None
 
     @property
     def ends_words(self) -> str:
@@ -148,13 +152,34 @@ def agenda(*, staff: Staff, meeting: Meeting, action: AuditAction = AuditAction.
         ]
         or [new_event(staff=staff, action=action, purpose=Purpose.MDT_DISCUSSION, detail={"mdt_meeting": meeting.pk})]
     )
+    ends = timetable.ends_at(entries, meeting.starts_at)
     return Agenda(
         meeting=meeting,
         slots=slots,
-        ends=timetable.ends_at(entries, meeting.starts_at),
+        ends=ends,
         is_chair=staff.pk == meeting.chair_id,
         lines=lines,
+        chair_clash=chair_clash(meeting, ends),
     )
+
+
+def chair_clash(meeting: Meeting, ends: datetime.datetime) -> Meeting | None:
+    """The first other meeting the chair chairs whose time overlaps this one's, if any. One query."""
+    others = (
+        Meeting.objects.filter(
+            chair_id=meeting.chair_id, starts_at__lt=ends, starts_at__gt=meeting.starts_at - _LONGEST
+        )
+        .exclude(pk=meeting.pk)
+        .annotate(agenda_minutes=Sum("items__expected_minutes"))
+        .order_by("starts_at", "pk")
+    )
+    for other in others:
+        other_ends = other.starts_at + datetime.timedelta(
+            minutes=timetable.length_in_minutes([other.agenda_minutes or 0])
+        )
+        if timetable.overlaps((meeting.starts_at, ends), (other.starts_at, other_ends)):
+            return other
+    return None
 
 
 @dataclass(frozen=True)
@@ -165,6 +190,11 @@ class ItemPage:
     attendance: list[Attendance]
     actions: list[MdtAction]
     candidates: list[Staff]
+
+    @property
+    def started(self) -> bool:
+        """Decisions are recorded only once the meeting has started."""
+        return self.item.meeting.starts_at <= timezone.now()
 
     @property
     def professions(self) -> str:
