@@ -159,6 +159,19 @@ class TriageForm(ActionForm):
         return value
 
 
+class FindByNameForm(NameSearchForm):
+    """Find the person's record by last name and date of birth, when the referral has no NHS number."""
+
+    prefix = "find"
+
+    def __init__(self, data: Any = None, *, referral: Referral) -> None:
+        born = referral.date_of_birth
+        initial = {"family_name": referral.family_name, "given_name": referral.given_name}
+        if born is not None:
+            initial.update(dob_day=str(born.day), dob_month=str(born.month), dob_year=str(born.year))
+        super().__init__(data, initial=initial)
+
+
 class AllocateForm(ActionForm):
     prefix = "allocate"
     refused_field = "to"

@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:referral_id>/", views.referral, name="referral"),
     path("<int:referral_id>/sent/", views.sent, name="sent"),
     path("<int:referral_id>/triage/", views.triage, name="triage"),
+    path("<int:referral_id>/find-by-name/", views.find_by_name, name="find_by_name"),
     path("<int:referral_id>/allocate/", views.step, {"name": "allocate"}, name="allocate"),
     path("<int:referral_id>/offer/", views.step, {"name": "offer"}, name="offer"),
     path("<int:referral_id>/accept/", views.step, {"name": "accept"}, name="accept"),

@@ -30,6 +30,7 @@ from . import queries, services
 from .forms import (
     ACTION_FORMS,
     ActionForm,
+    FindByNameForm,
     KeyWorkerForm,
     NewPersonForm,
     ReferralForm,
@@ -149,12 +150,26 @@ def _show(
     page: queries.ReferralPage,
     posted: dict[str, ActionForm] | None = None,
     match: Person | None = None,
+    find: FindByNameForm | None = None,
+    matches: list[Person] | None = None,
 ) -> HttpResponse:
-    """The referral page, with a blank form for each step the viewer may take, or the one they just posted."""
+    """The referral page, with a blank form for each step the viewer may take, or the one they just posted.
+
+    Triage offers two ways to find the person: by NHS number (`match`) or by name and date of birth (`matches`).
+    """
     forms: dict[str, ActionForm] = {name: ACTION_FORMS[name](referral=page.referral) for name in page.actions}
     forms.update(posted or {})
-    errors = [error for form in (posted or {}).values() for error in error_summary(form)]
-    context = {"page": page, "forms": forms, "match": match, "errors": errors, "active_nav": "inbox"}
+    find = find or FindByNameForm(referral=page.referral)
+    errors = [error for form in [*(posted or {}).values(), find] for error in error_summary(form)]
+    context = {
+        "page": page,
+        "forms": forms,
+        "match": match,
+        "find": find,
+        "matches": matches,
+        "errors": errors,
+        "active_nav": "inbox",
+    }
     return render(request, "referrals/referral.jinja", context, status=400 if errors else 200)
 
 
@@ -188,6 +203,31 @@ def triage(request: HttpRequest, referral_id: int) -> HttpResponse:
                 messages.success(request, f"Referral matched to {found}'s record.")
                 return redirect("referrals:referral", referral_id=referral_id)
     return _show(request, page, {"triage": form}, match=found)
+
+
+@require_POST
+def find_by_name(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """Triage without an NHS number: list the records with this last name and date of birth to choose from."""
+    staff = signed_in_staff(request)
+    page = queries.referral_page(staff=staff, referral_id=referral_id)
+    if page is None:
+        return cannot(request)
+    find = FindByNameForm(request.POST, referral=page.referral)
+    matches = None
+    if find.is_valid():
+        data = find.cleaned_data
+        matches = search_people(
+            staff=staff,
+            method="name",
+            family_name=data["family_name"],
+            given_name=data["given_name"],
+            date_of_birth=data["date_of_birth"],
+        ).people
+        if not matches:
+            find.add_error(
+                "family_name", "No one with this name and date of birth was found. Check them with the referrer"
+            )
+    return _show(request, page, find=find, matches=matches)
 
 
 # A step: given who acts, the page they acted on and the form's cleaned data, make the change through a
