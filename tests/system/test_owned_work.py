@@ -217,7 +217,7 @@ def test_a_referral_sent_twice_makes_one_and_the_referrer_is_told(page: Page, li
     gp = colleague(home, Profession.GP, "Priya Shah")
     ada = make_person(home, given_name="Ada", family_name="Khan")
 
-    for attempt in range(2):
+    for _ in range(2):  # the second time is the same form sent again
         open_as(page, base, gp, f"/referrals/new/people/{ada.pk}/")
         page.get_by_label("Falls").check()
         page.get_by_label("Soon").check()
