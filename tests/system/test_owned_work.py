@@ -33,6 +33,9 @@ from oneteam.referrals import hospital
 from oneteam.referrals.models import Episode, HospitalEventKind, HospitalSystem, Referral, Source, Urgency
 from oneteam.referrals.services import ReferralDetails, receive_referral
 from oneteam.referrals.tests.factories import make_front_door
+from oneteam.risk import stratify
+from oneteam.risk.tests.conftest import YOUNGER, code, resident
+from oneteam.risk.tests.test_stratify import TEN
 
 from .conftest import axe, open_as
 
@@ -286,3 +289,20 @@ def test_no_dead_ends_for_the_mdt_chair_the_triager_and_someone_without_a_gp(pag
     expect(page.get_by_text("Referral matched to Ada Khan's record.")).to_be_visible()
     referral.refresh_from_db()
     assert referral.person == ada
+
+
+def test_the_proactive_care_list_starts_with_people_65_and_over_with_an_efi(page: Page, live_server: object) -> None:
+    home = make_neighbourhood("N2")
+    make_front_door(home)
+    matron = make_staff(home, profession=Profession.COMMUNITY_MATRON)
+    code(resident(home, given_name="Olive", family_name="Older", lives_alone=True), *TEN[:5])
+    resident(home, given_name="Yan", family_name="Young", date_of_birth=YOUNGER, lives_alone=True)
+    stratify.run()
+
+    open_as(page, str(live_server), matron, "/risk/")
+    people = page.get_by_role("table", name="People on the proactive care list")
+    expect(people).to_contain_text("Olive OLDER")
+    expect(people).not_to_contain_text("Yan")
+    page.get_by_label("Include people under 65 and others without an eFI").check()
+    click(page, "button", "Show people")
+    expect(people).to_contain_text("Yan YOUNG")
