@@ -468,9 +468,10 @@ def referral_inbox(*, staff: Staff) -> ReferralInbox:
 
 def inbox_count(staff: Staff) -> int:
     """Offers waiting for them or their teams, unread notices, overdue referrals they hold, signposting
-    follow-ups due, and MDT and care-plan actions they own that are due today or overdue.
+    follow-ups due, MDT and care-plan actions they own that are due today or overdue, and hospital discharges
+    waiting for their teams to accept.
 
-    Two queries: the response targets, then the six counts together.
+    Two queries: the response targets, then the seven counts together.
     """
     their_teams = Staff.teams.through.objects.filter(staff_id=staff.pk).values("team_id")
     offers = HandoverOffer.objects.filter(Q(to_staff=staff) | Q(to_team_id__in=their_teams), status=OfferStatus.PENDING)
@@ -485,9 +486,18 @@ def inbox_count(staff: Staff) -> int:
             follow_ups=_count(follow_ups_due(staff)),
             mdt_actions_due=_count(actions_needing_attention(staff.pk)),
             plan_actions_due=_count(plan_actions_needing_attention(staff.pk)),
+            discharges_waiting=_count(
+                DischargeHandover.objects.filter(team_id__in=their_teams, accepted_at__isnull=True)
+            ),
         )
         .values_list(
-            "waiting_offers", "unread_notices", "overdue_referrals", "follow_ups", "mdt_actions_due", "plan_actions_due"
+            "waiting_offers",
+            "unread_notices",
+            "overdue_referrals",
+            "follow_ups",
+            "mdt_actions_due",
+            "plan_actions_due",
+            "discharges_waiting",
         )
         .get()
     )

@@ -119,7 +119,7 @@ def test_the_inbox_holds_offers_referrals_notices_and_discharges_and_counts_them
 
     page = html.unescape(client_for(nurse).get(reverse("workspace:inbox")).content.decode())
 
-    assert "Inbox (3)" in page  # one offer, one unread notice, one overdue referral
+    assert "Inbox (4)" in page  # one offer, one unread notice, one overdue referral, one discharge to accept
     assert "Handover offers waiting for your answer (1)" in page and "Leg ulcer dressing" in page
     assert "Referrals you hold (1)" in page and "Bea LATE" in page
     assert "Notices (1)" in page and "caseload full" in page
