@@ -22,7 +22,7 @@ from oneteam.access.policy import Decision, decide, prefetch, staff_neighbourhoo
 from oneteam.access.services import new_event, record_event
 from oneteam.organisations.models import Organisation, Profession, Staff, Team
 from oneteam.people.models import Person, SafetyAlert
-from oneteam.referrals.models import DischargeHandover, Referral, State, Urgency
+from oneteam.referrals.models import DischargeHandover, Episode, Referral, State, Urgency
 
 from . import timetable, words
 from .models import ActionStatus, AgendaItem, Attendance, MdtAction, Meeting
@@ -190,6 +190,7 @@ class ItemPage:
     attendance: list[Attendance]
     actions: list[MdtAction]
     candidates: list[Staff]
+    key_worker: Staff | None = None  # the key worker of the person's open episode, as their record names them
 
     @property
     def started(self) -> bool:
@@ -242,7 +243,14 @@ def item_page(*, staff: Staff, item_id: int) -> ItemPage | None:
         attendance=list(item.attendance.select_related("staff")),
         actions=list(item.actions.select_related("owner")),
         candidates=list(invitees(item.meeting, item)),
+        key_worker=key_worker_of(item.person),
     )
+
+
+def key_worker_of(person: Person) -> Staff | None:
+    """The person's key worker: the one of their open episode, the same one their record and sharing page name."""
+    episode = Episode.objects.filter(person=person, closed_at__isnull=True).select_related("key_worker").first()
+    return episode.key_worker if episode else None
 
 
 def upcoming_meetings(staff: Staff) -> list[Meeting]:
