@@ -344,7 +344,9 @@ def _require_receiver(actor: Staff, offer: HandoverOffer) -> None:
 
 def _answerable(offer: HandoverOffer) -> HandoverOffer:
     """The offer, locked; refused if someone has already answered it."""
-    offer = HandoverOffer.objects.select_for_update(of=("self",)).select_related("responded_by").get(pk=offer.pk)
+    # Locked first and read after, as in `_locked`, so who answered is the answer that made us wait.
+    list(HandoverOffer.objects.select_for_update().filter(pk=offer.pk).values_list("pk"))
+    offer = HandoverOffer.objects.select_related("responded_by").get(pk=offer.pk)
     if offer.status != OfferStatus.PENDING:
         who = offer.responded_by.get_full_name() if offer.responded_by else "someone else"
         raise ReferralRefused(f"This offer has already been {offer.get_status_display().lower()} by {who}.")
