@@ -7,7 +7,9 @@ import html
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -15,12 +17,13 @@ from oneteam.access.care_team import join_care_team
 from oneteam.access.models import AuditAction, AuditEvent, CareRole
 from oneteam.care import services as care
 from oneteam.care.models import ServiceType
+from oneteam.care.seed import ensure_reference_data
 from oneteam.organisations.models import Profession, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.tests.factories import make_person
 from oneteam.referrals import discharge
 from oneteam.referrals import services as referrals
-from oneteam.referrals.models import Episode
+from oneteam.referrals.models import Episode, NoticeKind
 from oneteam.referrals.tests.factories import make_discharge, make_front_door
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +85,34 @@ def test_a_discharge_for_the_team_shows_when_it_is_due_and_why_a_colleague_decli
     section = page[page.index("Hospital discharges your team must accept (1)") :]
     assert "HOME" in section and "Overdue" in section
     assert f"Declined by {colleague.get_full_name()}: On leave from Monday" in section
+
+
+def inbox_queries(rows: int) -> int:
+    """Queries for one inbox page whose owner has `rows` of each kind of entry."""
+    home = make_neighbourhood()
+    door = make_front_door(home)
+    staff = make_staff(home, profession=Profession.SOCIAL_WORKER)
+    staff.teams.add(door)
+    nurse = make_staff(home)
+    nurse.teams.add(door)
+    ensure_reference_data()
+    service = ServiceType.objects.get(code="district-nursing")
+    for _ in range(rows):
+        person = make_person(home)
+        join_care_team(actor=None, person=person, staff=nurse, role=CareRole.KEY_WORKER)
+        details = care.ActionDetails(
+            description="Visit", owner=staff, service_type=service, due_on=timezone.localdate()
+        )
+        care.add_action(actor=nurse, person=person, expected_version=0, details=details)
+        referrals.notify(staff, NoticeKind.ALLOCATED, "A referral was allocated to you.", person=person)
+        discharge.decline_discharge(actor=nurse, handover=make_discharge(person, door), reason="Not me")
+    client = Client()
+    client.force_login(staff)
+    client.get(reverse("people:search"))  # the first request of a session records its activity time
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("workspace:inbox")).status_code == 200
+    return len(queries)
+
+
+def test_the_inbox_costs_the_same_queries_for_1_or_15_of_everything() -> None:
+    assert inbox_queries(1) == inbox_queries(15)
