@@ -37,8 +37,17 @@ def rule_levels(agreement: SharingAgreement) -> dict[RuleKey, str]:
 def publish_agreement(
     *, actor: Staff | None, neighbourhood: Neighbourhood, levels: Mapping[RuleKey, str], change_note: str
 ) -> SharingAgreement:
-    """Publish a new version of a neighbourhood's agreement holding exactly `levels`, and audit it."""
-    latest = SharingAgreement.objects.select_for_update().filter(neighbourhood=neighbourhood)
+    """Publish a new version of a neighbourhood's agreement holding exactly `levels`, and audit it.
+
+    If the agreement in force already holds exactly `levels` (the same edit sent twice, or by two officers at
+    once), nothing is published and the agreement in force is returned. The neighbourhood's row is locked
+    first, so of two publications at once the second sees the first.
+    """
+    list(Neighbourhood.objects.select_for_update().filter(pk=neighbourhood.pk).values_list("pk"))
+    current = current_agreement(neighbourhood)
+    if current is not None and rule_levels(current) == dict(levels):
+        return current
+    latest = SharingAgreement.objects.filter(neighbourhood=neighbourhood)
     version = (latest.aggregate(Max("version"))["version__max"] or 0) + 1
     agreement = SharingAgreement.objects.create(
         neighbourhood=neighbourhood,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from django.conf import settings
-from django.db.models import Max, Prefetch
+from django.db.models import Max, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -28,6 +28,7 @@ from oneteam.organisations.models import Staff
 from oneteam.people.models import Person, SafetyAlert
 
 from .models import (
+    ActionStatus,
     Assessment,
     AssessmentStatus,
     AssessmentTemplate,
@@ -253,3 +254,29 @@ def day_list(*, staff: Staff, day: datetime.date) -> list[DayVisit]:
         DayVisit(visit, decisions[visit.person_id][DataCategory.DEMOGRAPHICS], alerts[visit.person_id])
         for visit in visits
     ]
+
+
+# -- The owner's inbox --------------------------------------------------------------------------------------
+
+_STILL_TO_DO = (ActionStatus.TO_DO, ActionStatus.IN_PROGRESS)
+
+
+def open_plan_actions_owned_by(staff: Staff) -> list[PlanAction]:
+    """The care-plan actions `staff` owns and has not finished, soonest due first, with `overdue` set.
+
+    Owning an action is reason enough to see whom it is for (the inbox writes the audit event).
+    """
+    today = timezone.localdate()
+    actions = list(
+        PlanAction.objects.filter(owner=staff, status__in=_STILL_TO_DO)
+        .select_related("plan__person")
+        .order_by("due_on", "pk")
+    )
+    for action in actions:
+        action.overdue = action.due_on < today  # type: ignore[attr-defined]
+    return actions
+
+
+def plan_actions_needing_attention(staff_id: int) -> QuerySet[PlanAction]:
+    """The staff member's unfinished care-plan actions due today or overdue, for the header's inbox count."""
+    return PlanAction.objects.filter(owner_id=staff_id, status__in=_STILL_TO_DO, due_on__lte=timezone.localdate())

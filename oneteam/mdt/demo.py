@@ -13,9 +13,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from oneteam.access.models import CareRole, CareTeamMembership
 from oneteam.organisations.demo import DEMO_TEAM, demo_username
 from oneteam.organisations.models import Profession, Staff, Team
+from oneteam.referrals.demo import ensure_demo_key_workers
 
 from . import services
 from .models import Meeting
@@ -52,6 +52,8 @@ def ensure_demo_meeting() -> Meeting:
     if settings.PRODUCTION:
         raise ImproperlyConfigured("Demo meetings are never set up in production.")
     chair = Staff.objects.get(username=demo_username(Profession.CARE_COORDINATOR))
+    # The people on the agenda are "people the demo nurse is key worker for" on every page, not only the MDT's.
+    caseload = ensure_demo_key_workers()
     upcoming = Meeting.objects.filter(chair=chair, place=DEMO_PLACE, starts_at__gt=timezone.now()).first()
     if upcoming is not None:
         return upcoming
@@ -66,17 +68,11 @@ def ensure_demo_meeting() -> Meeting:
         place=DEMO_PLACE,
     )
     # The demo nurse proposes people she is key worker for: the policy lets her see their care plans.
-    nurse = Staff.objects.get(username=demo_username(Profession.DISTRICT_NURSE))
-    caseload = (
-        CareTeamMembership.objects.filter(staff=nurse, role=CareRole.KEY_WORKER, ended_at__isnull=True)
-        .select_related("person")
-        .order_by("person_id")
-    )
-    for membership, (question, professions, minutes) in zip(caseload, _ITEMS, strict=False):
+    for episode, (question, professions, minutes) in zip(caseload, _ITEMS, strict=False):
         services.add_item(
-            actor=nurse,
+            actor=episode.key_worker,
             meeting=meeting,
-            person=membership.person,
+            person=episode.person,
             question=question,
             professions=professions,
             expected_minutes=minutes,

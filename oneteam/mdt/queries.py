@@ -12,7 +12,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Count, ExpressionWrapper, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, ExpressionWrapper, Q, QuerySet, Sum, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,13 +22,15 @@ from oneteam.access.policy import Decision, decide, prefetch, staff_neighbourhoo
 from oneteam.access.services import new_event, record_event
 from oneteam.organisations.models import Organisation, Profession, Staff, Team
 from oneteam.people.models import Person, SafetyAlert
-from oneteam.referrals.models import DischargeHandover, Referral, State, Urgency
+from oneteam.referrals.models import DischargeHandover, Episode, Referral, State, Urgency
 
 from . import timetable, words
 from .models import ActionStatus, AgendaItem, Attendance, MdtAction, Meeting
 
 UPCOMING_SHOWN = 20
 PERSON_DECISIONS_SHOWN = 50
+# No meeting runs longer than this, so only meetings starting this long before another can overlap it.
+_LONGEST = datetime.timedelta(hours=4)
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,8 @@ class Agenda:
     ends: datetime.datetime
     is_chair: bool
     lines: list[Line] = field(default_factory=list)
+    # Another meeting the same chair chairs that overlaps this one as its agenda now stands.
+    chair_clash: Meeting | None = None
 
     @property
     def ends_words(self) -> str:
@@ -160,12 +164,14 @@ def agenda(*, staff: Staff, meeting: Meeting, action: AuditAction = AuditAction.
         ]
         or [new_event(staff=staff, action=action, purpose=Purpose.MDT_DISCUSSION, detail={"mdt_meeting": meeting.pk})]
     )
+    ends = timetable.ends_at(entries, meeting.starts_at)
     return Agenda(
         meeting=meeting,
         slots=slots,
-        ends=timetable.ends_at(entries, meeting.starts_at),
+        ends=ends,
         is_chair=staff.pk == meeting.chair_id,
         lines=lines,
+        chair_clash=chair_clash(meeting, ends),
     )
 
 
@@ -181,6 +187,25 @@ def _safety_alerts(items: list[AgendaItem]) -> dict[int, list[SafetyAlert]]:
     return alerts
 
 
+def chair_clash(meeting: Meeting, ends: datetime.datetime) -> Meeting | None:
+    """The first other meeting the chair chairs whose time overlaps this one's, if any. One query."""
+    others = (
+        Meeting.objects.filter(
+            chair_id=meeting.chair_id, starts_at__lt=ends, starts_at__gt=meeting.starts_at - _LONGEST
+        )
+        .exclude(pk=meeting.pk)
+        .annotate(agenda_minutes=Sum("items__expected_minutes"))
+        .order_by("starts_at", "pk")
+    )
+    for other in others:
+        other_ends = other.starts_at + datetime.timedelta(
+            minutes=timetable.length_in_minutes([other.agenda_minutes or 0])
+        )
+        if timetable.overlaps((meeting.starts_at, ends), (other.starts_at, other_ends)):
+            return other
+    return None
+
+
 @dataclass(frozen=True)
 class ItemPage:
     """One agenda item as the chair runs it: who may attend, who did, the outcome and actions."""
@@ -190,6 +215,12 @@ class ItemPage:
     actions: list[MdtAction]
     candidates: list[Staff]
     alerts: list[SafetyAlert] = field(default_factory=list)
+    key_worker: Staff | None = None  # the key worker of the person's open episode, as their record names them
+
+    @property
+    def started(self) -> bool:
+        """Decisions are recorded only once the meeting has started."""
+        return self.item.meeting.starts_at <= timezone.now()
 
     @property
     def professions(self) -> str:
@@ -238,7 +269,14 @@ def item_page(*, staff: Staff, item_id: int) -> ItemPage | None:
         actions=list(item.actions.select_related("owner")),
         candidates=list(invitees(item.meeting, item)),
         alerts=_safety_alerts([item]).get(item.person_id, []),
+        key_worker=key_worker_of(item.person),
     )
+
+
+def key_worker_of(person: Person) -> Staff | None:
+    """The person's key worker: the one of their open episode, the same one their record and sharing page name."""
+    episode = Episode.objects.filter(person=person, closed_at__isnull=True).select_related("key_worker").first()
+    return episode.key_worker if episode else None
 
 
 def upcoming_meetings(staff: Staff) -> list[Meeting]:

@@ -22,7 +22,7 @@ from oneteam.organisations.models import Neighbourhood, Staff
 from oneteam.people.models import Person
 from oneteam.risk.models import MdtProposal
 
-from . import timetable
+from . import queries, timetable, words
 from .models import (
     ActionStatus,
     AgendaItem,
@@ -66,8 +66,9 @@ def meeting_window(meeting: Meeting, minutes: int) -> tuple[datetime.datetime, d
     return meeting.starts_at, meeting.starts_at + datetime.timedelta(minutes=minutes)
 
 
-def _agenda_minutes(meeting: Meeting) -> int:
-    return sum(meeting.items.values_list("expected_minutes", flat=True))
+def _agenda_minutes(meeting: Meeting, extra: int = 0) -> int:
+    """How long the meeting lasts: its items (and `extra` minutes more), with the minimum for a short agenda."""
+    return timetable.length_in_minutes([*meeting.items.values_list("expected_minutes", flat=True), extra])
 
 
 @transaction.atomic
@@ -91,10 +92,13 @@ def schedule_meeting(
     clash = Meeting.objects.filter(
         chair=chair, starts_at__gt=starts_at - LONGEST_MEETING, starts_at__lt=starts_at + LONGEST_MEETING
     ).first()
-    if clash is not None and timetable.overlaps(
-        meeting_window(clash, max(_agenda_minutes(clash), 1)), (starts_at, starts_at + datetime.timedelta(minutes=1))
-    ):
-        raise MdtRefused("chair", f"{chair} is already chairing a meeting at that time. Choose another time or chair")
+    new_window = (starts_at, starts_at + datetime.timedelta(minutes=timetable.MINIMUM_MINUTES))
+    if clash is not None and timetable.overlaps(meeting_window(clash, _agenda_minutes(clash)), new_window):
+        raise MdtRefused(
+            "chair",
+            f"{chair} is already chairing a meeting from {nhs_datetime(clash.starts_at)} until "
+            f"{words.time_of_day(meeting_window(clash, _agenda_minutes(clash))[1])}. Choose another time or chair",
+        )
     meeting = Meeting.objects.create(
         neighbourhood=neighbourhood,
         starts_at=starts_at,
@@ -114,7 +118,7 @@ def _check_person_is_free(meeting: Meeting, person: Person, minutes: int) -> Non
     """Refuse a second slot for the same person on this agenda, or in another meeting at the same time."""
     if meeting.items.filter(person=person).exists():
         raise MdtRefused("person", f"{person} is already on this agenda. Change that item instead of adding another")
-    window = meeting_window(meeting, _agenda_minutes(meeting) + minutes)
+    window = meeting_window(meeting, _agenda_minutes(meeting, minutes))
     others = (
         Meeting.objects.filter(items__person=person, starts_at__lt=window[1], starts_at__gt=window[0] - LONGEST_MEETING)
         .exclude(pk=meeting.pk)
@@ -175,9 +179,10 @@ def add_item(
 ) -> AgendaItem:
     """Put a named person on the agenda with a question and the professions the discussion needs.
 
-    The proposer must be allowed to see the person's care plan. The proposer and
-    the chair take part in the discussion, so they join the person's care team for
-    MDT discussion; others see the item only once they have a relationship.
+    The proposer must be allowed to see the person's care plan. The proposer, the
+    chair and everyone invited (the professions the item needs, the person's GPs)
+    take part in the discussion, so they join the person's care team for MDT
+    discussion; others see only that an item exists and when.
     """
     if actor.pk != meeting.chair_id and meeting.neighbourhood_id not in staff_neighbourhood_ids(actor):
         raise MdtRefused("person", "Only the meeting's neighbourhood team can add items to its agenda.")
@@ -201,7 +206,9 @@ def add_item(
         # The proactive care list's proposal is on an agenda now, so it stops being suggested.
         MdtProposal.objects.filter(pk=risk_proposal.pk, taken_at__isnull=True).update(taken_at=item.proposed_at)
     until = meeting.starts_at + ATTENDEE_ACCESS
-    for staff in {actor, meeting.chair}:
+    # Everyone invited takes part, so each may prepare: they see who the item is about wherever the
+    # sharing agreement allows MDT discussion for the care team (the policy still decides).
+    for staff in {actor, meeting.chair, *queries.invitees(meeting, item)}:
         _join_discussion(actor, person, staff, until)
     _audit(actor, AuditAction.CREATE, person, mdt_item=item.pk, source=source.value)
     return item
@@ -256,6 +263,12 @@ def record_attendance(*, actor: Staff, item: AgendaItem, attendees: Iterable[Sta
 def record_outcome(*, actor: Staff, item: AgendaItem, summary: str, decision: str, actual_minutes: int) -> AgendaItem:
     """Record the discussion summary, the decision and how long the discussion took."""
     _must_chair(actor, item)
+    if timezone.now() < item.meeting.starts_at:
+        raise MdtRefused(
+            "decision",
+            f"The meeting has not started yet. Record the decision once it has, from "
+            f"{nhs_datetime(item.meeting.starts_at)}",
+        )
     if not decision.strip():
         raise MdtRefused("decision", "Enter what the team decided")
     item.summary, item.decision, item.actual_minutes = summary.strip(), decision.strip(), actual_minutes

@@ -62,9 +62,18 @@ def build(entries: Sequence[Entry[Key]], start: datetime.datetime) -> list[Slot[
     return slots
 
 
+# However short its agenda, a meeting takes the room and the chair for this long: an empty agenda is not 0 minutes.
+MINIMUM_MINUTES = 30
+
+
+def length_in_minutes(item_minutes: Sequence[int]) -> int:
+    """How long a meeting with items of these lengths lasts: their total, but never less than the minimum."""
+    return max(sum(item_minutes), MINIMUM_MINUTES)
+
+
 def ends_at(entries: Sequence[Entry[Key]], start: datetime.datetime) -> datetime.datetime:
-    """When a meeting starting at `start` with these items finishes."""
-    return start + datetime.timedelta(minutes=sum(entry.minutes for entry in entries))
+    """When a meeting starting at `start` with these items finishes (at least `MINIMUM_MINUTES` after)."""
+    return start + datetime.timedelta(minutes=length_in_minutes([entry.minutes for entry in entries]))
 
 
 def overlaps(

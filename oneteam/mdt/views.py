@@ -259,7 +259,7 @@ def complete_action(request: HttpRequest, action_id: int) -> HttpResponse:
     messages.success(request, "Action marked as done.")
     next_url = request.POST.get("next", "")
     # Only our own pages may be returned to.
-    return redirect(next_url if next_url.startswith("/") and not next_url.startswith("//") else "referrals:inbox")
+    return redirect(next_url if next_url.startswith("/") and not next_url.startswith("//") else "workspace:inbox")
 
 
 @require_http_methods(["GET", "POST"])

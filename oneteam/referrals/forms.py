@@ -159,6 +159,19 @@ class TriageForm(ActionForm):
         return value
 
 
+class FindByNameForm(NameSearchForm):
+    """Find the person's record by last name and date of birth, when the referral has no NHS number."""
+
+    prefix = "find"
+
+    def __init__(self, data: Any = None, *, referral: Referral) -> None:
+        born = referral.date_of_birth
+        initial = {"family_name": referral.family_name, "given_name": referral.given_name}
+        if born is not None:
+            initial.update(dob_day=str(born.day), dob_month=str(born.month), dob_year=str(born.year))
+        super().__init__(data, initial=initial)
+
+
 class AllocateForm(ActionForm):
     prefix = "allocate"
     refused_field = "to"
@@ -274,3 +287,13 @@ class KeyWorkerForm(forms.Form):
     def __init__(self, *args: Any, neighbourhood: Neighbourhood, current: Staff, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["to"].queryset = queries.care_staff(neighbourhood).exclude(pk=current.pk)  # type: ignore[attr-defined]
+
+
+class DischargeDeclineForm(forms.Form):
+    reason = forms.CharField(
+        label="Why can you not take this person on?",
+        help_text="Your team sees this reason next to the handover, so the next person knows what to do",
+        max_length=1000,
+        widget=forms.Textarea,
+        error_messages={"required": "Give a reason for declining, so the next person in your team knows why"},
+    )

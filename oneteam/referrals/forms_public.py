@@ -7,10 +7,11 @@ they read, so problems are listed in the order the boxes appear on the page.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 
-from oneteam.organisations.models import Organisation, Sector
+from oneteam.organisations.models import Neighbourhood, Organisation, Sector
 from oneteam.people import nhs_number
 from oneteam.people.forms import date_of_birth
 from oneteam.people.postcodes import normalise_postcode
@@ -20,6 +21,7 @@ from .models import Need, Source, Urgency
 from .services import ReferralDetails
 
 WHAT_MATTERS_LIMIT = 1000
+PRACTICE_NOT_KNOWN = "not-known"
 _PHONE = re.compile(r"\+?[0-9 ()-]+")
 
 
@@ -64,15 +66,22 @@ class SelfReferralForm(forms.Form):
         required=False,
     )
     postcode = forms.CharField(label="Postcode (optional)", max_length=20, required=False)
-    gp_practice = forms.ModelChoiceField(
+    # Choices are set in __init__: every GP practice, then "not registered or not known".
+    gp_practice = forms.ChoiceField(
         label="GP surgery",
         help_text="The surgery the person is registered with. It tells us which neighbourhood team to send this to.",
-        queryset=Organisation.objects.filter(sector=Sector.GP_PRACTICE).order_by("name"),
-        empty_label="Select a GP surgery",
         error_messages={
-            "required": "Select the GP surgery the person is registered with",
-            "invalid_choice": "Select the GP surgery the person is registered with",
+            "required": "Select the GP surgery the person is registered with, or that you do not know",
+            "invalid_choice": "Select the GP surgery the person is registered with, or that you do not know",
         },
+    )
+    area = forms.ModelChoiceField(
+        label="If the person is not registered with a GP, or you do not know: which area do they live in?",
+        help_text="The neighbourhood team for that area will contact you.",
+        queryset=Neighbourhood.objects.order_by("name"),
+        required=False,
+        empty_label="Select an area",
+        error_messages={"invalid_choice": "Select the area the person lives in"},
     )
     contact_phone = forms.CharField(
         label="Phone number (optional)", max_length=30, required=False, error_messages=_too_long("Phone number", 30)
@@ -140,6 +149,28 @@ class SelfReferralForm(forms.Form):
                 raise forms.ValidationError("Enter your relationship to the person")
         return relationship
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._practices = {
+            str(practice.pk): practice
+            for practice in Organisation.objects.filter(sector=Sector.GP_PRACTICE).order_by("name")
+        }
+        self.fields["gp_practice"].choices = [  # type: ignore[attr-defined]
+            ("", "Select a GP surgery"),
+            *((key, practice.name) for key, practice in self._practices.items()),
+            (PRACTICE_NOT_KNOWN, "Not registered with a GP, or I do not know"),
+        ]
+
+    def clean_gp_practice(self) -> Organisation | None:
+        """The practice chosen, or None if the person has none or it is not known (the area is asked instead)."""
+        return self._practices.get(self.cleaned_data["gp_practice"])
+
+    def clean_area(self) -> Neighbourhood | None:
+        area: Neighbourhood | None = self.cleaned_data.get("area")
+        if self.cleaned_data.get("gp_practice", "") is None and area is None:
+            raise forms.ValidationError("Select the area the person lives in, so we can send this to the right team")
+        return area
+
     def clean_dob_year(self) -> str:
         year: str = self.cleaned_data["dob_year"]
         try:
@@ -199,4 +230,6 @@ class SelfReferralForm(forms.Form):
             referrer_name=data["referrer_name"] if by_carer else "",
             referrer_relationship=data["referrer_relationship"] if by_carer else "",
         )
-        return SelfReferral(details=details, practice=data["gp_practice"], source=Source(data["filled_in_by"]))
+        return SelfReferral(
+            details=details, practice=data["gp_practice"], area=data["area"], source=Source(data["filled_in_by"])
+        )

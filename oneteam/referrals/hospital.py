@@ -26,7 +26,6 @@ from fhir.resources.R4B.encounter import Encounter as FhirEncounter
 from oneteam.access.models import AuditAction
 from oneteam.access.services import record_event
 from oneteam.jinja2 import nhs_datetime
-from oneteam.organisations.models import Staff
 from oneteam.people import encounters, nhs_number
 from oneteam.people.models import AdmissionMethod, EncounterClass, HospitalAdmission, Person
 
@@ -358,10 +357,8 @@ def receive_encounter(*, system: HospitalSystem, notice: EncounterNotice) -> lis
     )
     if created:
         _record_stay(event, notice)
-        if event.kind == HospitalEventKind.ADMISSION:
-            _tell_key_worker(event)
-        else:
-            _hand_over(event)
+        due_at = None if event.kind == HospitalEventKind.ADMISSION else _hand_over(event).due_at
+        _tell_key_worker(event, due_at)
         record_event(
             staff=None,
             username=f"hospital system {system.organisation.ods_code}",
@@ -396,23 +393,30 @@ def _local_day(when: datetime.datetime | datetime.date) -> datetime.date:
     return timezone.localdate(when) if isinstance(when, datetime.datetime) else when
 
 
-def _tell_key_worker(event: HospitalEvent) -> None:
+def _tell_key_worker(event: HospitalEvent, handover_due_at: datetime.datetime | None) -> None:
+    """Tell the person's key worker of an admission or a discharge, naming the hospital itself."""
     episode = Episode.objects.filter(person=event.person, closed_at__isnull=True).select_related("key_worker").first()
-    if episode is not None:
+    if episode is None:
+        return
+    hospital, when = event.system.organisation.name, nhs_datetime(event.occurred_at)
+    if handover_due_at is None:
+        notify(episode.key_worker, NoticeKind.ADMITTED, f"Admitted to {hospital} on {when}.", person=event.person)
+    else:
         notify(
             episode.key_worker,
-            NoticeKind.ADMITTED,
-            f"Admitted to {event.system.organisation.name} on {nhs_datetime(event.occurred_at)}.",
+            NoticeKind.DISCHARGED,
+            f"Discharged from {hospital} on {when}. The team must accept the handover by "
+            f"{nhs_datetime(handover_due_at)}.",
             person=event.person,
         )
 
 
-def _hand_over(event: HospitalEvent) -> None:
+def _hand_over(event: HospitalEvent) -> DischargeHandover:
     try:
         team = front_door(event.person.practice_neighbourhood)
     except ReferralRefused as refused:
         raise EncounterRefused(422, [Issue(str(refused), code="processing")]) from None
-    DischargeHandover.objects.create(
+    return DischargeHandover.objects.create(
         event=event,
         person=event.person,
         team=team,
@@ -431,40 +435,3 @@ def _result(event: HospitalEvent) -> Issue:
             f"by {handover.due_at.isoformat()}."
         )
     return Issue(done, code="informational", severity="information")
-
-
-def overdue(handover: DischargeHandover, now: datetime.datetime | None = None) -> bool:
-    """Not accepted, and past the time it should have been."""
-    return handover.accepted_at is None and handover.due_at < (now or timezone.now())
-
-
-def may_accept(staff: Staff, handover: DischargeHandover) -> bool:
-    """Any member of the team the handover was sent to may accept it."""
-    return staff.teams.filter(pk=handover.team_id).exists()
-
-
-@transaction.atomic
-def accept_discharge_handover(*, actor: Staff, handover: DischargeHandover) -> DischargeHandover:
-    """A member of the team takes the person on. If two accept at once, the first wins and the second is told who."""
-    handover = (
-        DischargeHandover.objects.select_for_update(of=("self",))
-        .select_related("team", "accepted_by")
-        .get(pk=handover.pk)
-    )
-    if not may_accept(actor, handover):
-        raise ReferralRefused(f"Only members of {handover.team.name} can accept this handover.")
-    if handover.accepted_by is not None:
-        assert handover.accepted_at is not None
-        raise ReferralRefused(
-            f"{handover.accepted_by.get_full_name()} already accepted this handover "
-            f"on {nhs_datetime(handover.accepted_at)}."
-        )
-    handover.accepted_by, handover.accepted_at = actor, timezone.now()
-    handover.save(update_fields=["accepted_by", "accepted_at"])
-    record_event(
-        staff=actor,
-        action=AuditAction.UPDATE,
-        person_id=handover.person_id,
-        detail={"discharge_handover": handover.pk, "step": "accepted"},
-    )
-    return handover

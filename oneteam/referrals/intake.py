@@ -65,12 +65,16 @@ class SelfReferral:
     """What the public form asks: the referral details, the person's GP practice and who filled it in."""
 
     details: ReferralDetails
-    practice: Organisation
+    practice: Organisation | None  # None: not registered with a GP, or not known
     source: Source
+    area: Neighbourhood | None = None  # where they live, asked when the practice is not known
 
     @property
     def neighbourhood(self) -> Neighbourhood:
-        """The practice decides the neighbourhood: GP practices are the health boundary."""
+        """The practice decides the neighbourhood (GP practices are the health boundary); without one, the area."""
+        if self.practice is None:
+            assert self.area is not None  # the form asks for the area when the practice is not known
+            return self.area
         assert self.practice.neighbourhood is not None  # the database requires one for every GP practice
         return self.practice.neighbourhood
 
@@ -93,7 +97,12 @@ def client_hash(address: str) -> str:
 
 def content_hash(referral: SelfReferral) -> str:
     """The same answers give the same hash, whatever the spacing or capitals they were typed with."""
-    answers = {**asdict(referral.details), "practice": referral.practice.pk, "source": referral.source}
+    answers = {
+        **asdict(referral.details),
+        "practice": referral.practice.pk if referral.practice else None,
+        "area": referral.area.pk if referral.area else None,
+        "source": referral.source,
+    }
     normalised = {
         key: " ".join(value.split()).casefold() if isinstance(value, str) else value for key, value in answers.items()
     }

@@ -301,6 +301,10 @@ class DischargeHandover(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     accepted_at = models.DateTimeField(null=True, blank=True)
+    # The owned work accepting it created: a referral held by whoever accepted, with first contact due.
+    follow_up = models.OneToOneField(
+        Referral, on_delete=models.PROTECT, null=True, blank=True, related_name="discharge_handover"
+    )
 
     class Meta:
         ordering = ["due_at"]
@@ -309,8 +313,27 @@ class DischargeHandover(models.Model):
         return f"Discharge handover for person {self.person_id}"
 
 
+class DischargeDecline(models.Model):
+    """A team member said they cannot take a discharge on, and why; the handover stays in the team's queue."""
+
+    handover = models.ForeignKey(DischargeHandover, on_delete=models.CASCADE, related_name="declines")
+    declined_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    declined_at = models.DateTimeField()
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["declined_at", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="discharge_decline_has_reason")]
+
+    def __str__(self) -> str:
+        return f"Decline of discharge handover {self.handover_id}"
+
+
 class NoticeKind(models.TextChoices):
     ADMITTED = "admitted", "Admitted to hospital"
+    DISCHARGED = "discharged", "Discharged from hospital"
+    DISCHARGE_ACCEPTED = "discharge_accepted", "A discharge handover was accepted"
+    KEY_WORKER_HANDOVER = "key_worker_handover", "You are now the key worker"
     LINKED_REFERRAL = "linked_referral", "A new referral joined yours"
     OFFER_DECLINED = "offer_declined", "Your handover offer was declined"
     ALLOCATED = "allocated", "A referral was allocated to you"
@@ -325,6 +348,8 @@ class Notice(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, null=True, blank=True, related_name="notices")
     text = models.CharField(max_length=300)
+    # A longer note that goes with the notice, such as a key-worker handover note, shown in full.
+    note = models.TextField(blank=True)
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
 

@@ -32,10 +32,9 @@ from django.utils import timezone
 from oneteam.access.models import AuditAction, CareRole, CareTeamMembership, DataCategory, Purpose
 from oneteam.access.policy import Decision, decide, staff_teams
 from oneteam.access.services import authorise_read, record_event
-from oneteam.directory.models import Signpost
-from oneteam.directory.queries import follow_ups_due, inbox_follow_ups
-from oneteam.mdt.models import MdtAction
-from oneteam.mdt.queries import actions_needing_attention, open_actions_owned_by
+from oneteam.care.queries import plan_actions_needing_attention
+from oneteam.directory.queries import follow_ups_due
+from oneteam.mdt.queries import actions_needing_attention
 from oneteam.organisations.models import Neighbourhood, Profession, Staff, Team
 from oneteam.people.models import Person
 
@@ -43,6 +42,7 @@ from .models import (
     DischargeHandover,
     Episode,
     HandoverOffer,
+    KeyWorkerChange,
     Need,
     Notice,
     OfferStatus,
@@ -333,6 +333,13 @@ def open_episode(person: Person) -> Episode | None:
     )
 
 
+def key_worker_changes(episode: Episode) -> list[KeyWorkerChange]:
+    """The episode's key-worker changes, newest first, with their handover notes. Only after CARE_PLAN is allowed."""
+    return list(
+        episode.key_worker_changes.select_related("from_staff", "to_staff", "changed_by").order_by("-changed_at", "-pk")
+    )
+
+
 def may_change_key_worker(staff: Staff, episode: Episode) -> bool:
     """The key worker may hand the role on, and so may the neighbourhood's front-door team, who allocate it."""
     return staff.pk == episode.key_worker_id or any(
@@ -408,21 +415,24 @@ def team_queue(*, staff: Staff, team_id: int, page_number: str | None) -> Queue 
 
 
 @dataclass(frozen=True)
-class Inbox:
-    """What a member of staff holds or must answer."""
+class ReferralInbox:
+    """The referrals side of a member of staff's inbox: what they hold or must answer."""
 
     offers: list[HandoverOffer]
     held: list[Waiting]
     notices: list[Notice]
-    discharges: Sequence[DischargeHandover]  # annotated with `overdue`
+    discharges: Sequence[DischargeHandover]  # annotated with `overdue`, declines prefetched
     queues: list[Team]
-    follow_ups: list[Signpost] = field(default_factory=list)  # signposting follow-ups due (directory app)
-    mdt_actions: list[MdtAction] = field(default_factory=list)
+
+    @property
+    def shown(self) -> int:
+        """How many entries name a person, for the page's audit event."""
+        return len(self.offers) + len(self.held) + len(self.notices) + len(self.discharges)
 
 
-def inbox(*, staff: Staff) -> Inbox:
+def referral_inbox(*, staff: Staff) -> ReferralInbox:
     """Offers waiting for them or their teams, referrals they hold, unread notices, discharges their teams must
-    accept, and the teams whose queues they work. One audit event for the page.
+    accept, and the teams whose queues they work. Not audited here: the inbox page (workspace) writes one event.
     """
     teams = staff_teams(staff)
     team_ids = [team.pk for team in teams]
@@ -444,31 +454,24 @@ def inbox(*, staff: Staff) -> Inbox:
         DischargeHandover.objects.filter(team_id__in=team_ids, accepted_at__isnull=True)
         .annotate(overdue=_flag(Q(due_at__lt=now)))
         .select_related("person", "team")
+        .prefetch_related("declines__declined_by")
+        .order_by("due_at", "pk")
     )
-    box = Inbox(
+    return ReferralInbox(
         offers=offers,
         held=_waiting(list(held), now),
         notices=notices,
         discharges=discharges,
         queues=[team for team in teams if team.takes_referrals],
-        follow_ups=inbox_follow_ups(staff),
-        mdt_actions=open_actions_owned_by(staff),
     )
-    shown = len(offers) + len(box.held) + len(notices) + len(discharges) + len(box.follow_ups) + len(box.mdt_actions)
-    record_event(
-        staff=staff,
-        action=AuditAction.SEARCH,
-        purpose=Purpose.DIRECT_CARE,
-        detail={"inbox": True, "shown": shown},
-    )
-    return box
 
 
 def inbox_count(staff: Staff) -> int:
     """Offers waiting for them or their teams, unread notices, overdue referrals they hold, signposting
-    follow-ups due, and MDT actions they own that are due today or overdue.
+    follow-ups due, MDT and care-plan actions they own that are due today or overdue, and hospital discharges
+    waiting for their teams to accept.
 
-    Two queries: the response targets, then the five counts together.
+    Two queries: the response targets, then the seven counts together.
     """
     their_teams = Staff.teams.through.objects.filter(staff_id=staff.pk).values("team_id")
     offers = HandoverOffer.objects.filter(Q(to_staff=staff) | Q(to_team_id__in=their_teams), status=OfferStatus.PENDING)
@@ -482,8 +485,20 @@ def inbox_count(staff: Staff) -> int:
             overdue_referrals=_count(overdue),
             follow_ups=_count(follow_ups_due(staff)),
             mdt_actions_due=_count(actions_needing_attention(staff.pk)),
+            plan_actions_due=_count(plan_actions_needing_attention(staff.pk)),
+            discharges_waiting=_count(
+                DischargeHandover.objects.filter(team_id__in=their_teams, accepted_at__isnull=True)
+            ),
         )
-        .values_list("waiting_offers", "unread_notices", "overdue_referrals", "follow_ups", "mdt_actions_due")
+        .values_list(
+            "waiting_offers",
+            "unread_notices",
+            "overdue_referrals",
+            "follow_ups",
+            "mdt_actions_due",
+            "plan_actions_due",
+            "discharges_waiting",
+        )
         .get()
     )
     return sum(counts)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from oneteam.access.care_team import join_care_team, leave_care_team
 from oneteam.access.models import AuditAction, CareRole, CareTeamMembership, DataCategory
 from oneteam.access.services import record_event
+from oneteam.jinja2 import nhs_date
 from oneteam.organisations.models import Neighbourhood, Organisation, Staff, Team
 from oneteam.people.models import Person
 
@@ -40,6 +41,18 @@ from .models import (
 
 class ReferralRefused(Exception):
     """The change cannot be made; the message says why, in words for the person who tried."""
+
+
+class AlreadyReferred(ReferralRefused):
+    """The same person was already referred for the same need and that referral is still open: nothing new is made."""
+
+    def __init__(self, existing: Referral) -> None:
+        super().__init__(
+            f"{existing.given_name} {existing.family_name} was already referred for "
+            f"{existing.get_need_display().lower()} on {nhs_date(existing.received_at)}, and that referral is "
+            f"still open, held by {owner_in_words(existing)}. Yours was not sent a second time."
+        )
+        self.existing = existing
 
 
 @dataclass(frozen=True)
@@ -93,11 +106,23 @@ def _log(referral: Referral, kind: EventKind, actor: Staff | None, note: str = "
 
 
 def notify(
-    recipient: Staff, kind: NoticeKind, text: str, *, person: Person | None = None, referral: Referral | None = None
+    recipient: Staff,
+    kind: NoticeKind,
+    text: str,
+    *,
+    person: Person | None = None,
+    referral: Referral | None = None,
+    note: str = "",
 ) -> Notice:
-    """Put a notice in a member of staff's inbox."""
+    """Put a notice in a member of staff's inbox, with any longer note that goes with it."""
     return Notice.objects.create(
-        recipient=recipient, kind=kind, text=text, person=person, referral=referral, created_at=timezone.now()
+        recipient=recipient,
+        kind=kind,
+        text=text,
+        person=person,
+        referral=referral,
+        note=note,
+        created_at=timezone.now(),
     )
 
 
@@ -125,7 +150,18 @@ def receive_referral(
     If the person already has an open referral or an open episode, the new one
     is joined to it and closed, and the existing owner is told in its history:
     one person, one queue entry.
+
+    Raises AlreadyReferred if the same person already has an open referral for
+    the same need (a form sent twice, or several staff referring at once): the
+    front door's row is locked first, so referrals to one neighbourhood are taken
+    one at a time and the second always sees the first.
     """
+    door = Team.objects.select_for_update().get(pk=front_door(neighbourhood).pk)
+    # Public self-referrals are not matched by name: that would tell a stranger someone else was referred.
+    # Their own double submissions are refused by the intake (by the form's content).
+    duplicate = _open_duplicate(neighbourhood, details, person) if person or source == Source.STAFF else None
+    if duplicate is not None:
+        raise AlreadyReferred(duplicate)
     now = timezone.now()
     referral = Referral(
         neighbourhood=neighbourhood,
@@ -134,7 +170,7 @@ def receive_referral(
         referred_by=referred_by,
         received_at=now,
         state_changed_at=now,
-        owner_team=front_door(neighbourhood),
+        owner_team=door,
         **details.__dict__,
     )
     existing = open_referral_for(person) if person else None
@@ -161,6 +197,54 @@ def receive_referral(
     return referral
 
 
+@transaction.atomic
+def take_on(
+    *, actor: Staff, person: Person, neighbourhood: Neighbourhood, details: ReferralDetails, source: Source, note: str
+) -> Referral:
+    """Open a referral that `actor` holds from the start, because they have already agreed to do the work.
+
+    It joins them to the person's care team and opens an episode (with them as
+    key worker) if the person has none, as an allocation would.
+    """
+    now = timezone.now()
+    referral = Referral.objects.create(
+        neighbourhood=neighbourhood,
+        person=person,
+        source=source,
+        referred_by=actor,
+        received_at=now,
+        state=State.ALLOCATED,
+        state_changed_at=now,
+        owner_staff=actor,
+        **details.__dict__,
+    )
+    join_care_team(actor=actor, person=person, staff=actor, role=CareRole.REFERRAL_OWNER)
+    _ensure_episode(referral, key_worker=actor, actor=actor)
+    _log(referral, EventKind.RECEIVED, actor, note)
+    _log(referral, EventKind.ALLOCATED, actor, "Taken on by the person who accepted it.")
+    return referral
+
+
+def _open_duplicate(neighbourhood: Neighbourhood, details: ReferralDetails, person: Person | None) -> Referral | None:
+    """An open referral for the same need and the same person: their record, or the same name and date of birth.
+
+    Only called with the front door locked, so two referrals at once cannot both miss each other.
+    """
+    same_need = Referral.objects.filter(need=details.need).exclude(state=State.CLOSED)
+    if person is not None:
+        same_need = same_need.filter(person=person)
+    elif details.date_of_birth is None:
+        return None  # a name alone is too weak to say two referrals are about one person
+    else:
+        same_need = same_need.filter(
+            neighbourhood=neighbourhood,
+            given_name__iexact=details.given_name.strip(),
+            family_name__iexact=details.family_name.strip(),
+            date_of_birth=details.date_of_birth,
+        )
+    return same_need.select_related("owner_team", "owner_staff").order_by("received_at", "pk").first()
+
+
 def _require_owner(actor: Staff, referral: Referral) -> None:
     """Only the owner (or a member of the owning team) may act on a referral."""
     if referral.owner_staff_id == actor.pk:
@@ -171,9 +255,13 @@ def _require_owner(actor: Staff, referral: Referral) -> None:
 
 
 def _locked(referral: Referral) -> Referral:
-    return (
-        Referral.objects.select_for_update(of=("self",)).select_related("owner_team", "owner_staff").get(pk=referral.pk)
-    )
+    """The referral, locked until the transaction ends, as the last writer left it.
+
+    Locked first and read after: on PostgreSQL, rows joined to a row that had to
+    wait for its lock come from before the wait, so a joined owner could be stale.
+    """
+    list(Referral.objects.select_for_update().filter(pk=referral.pk).values_list("pk"))
+    return Referral.objects.select_related("owner_team", "owner_staff").get(pk=referral.pk)
 
 
 @transaction.atomic
@@ -194,6 +282,9 @@ def triage(*, actor: Staff, referral: Referral, person: Person, note: str = "") 
 def allocate(*, actor: Staff, referral: Referral, to: Staff, note: str = "") -> Referral:
     """The owner allocates the referral to a professional, who becomes its owner and, if none, the key worker."""
     referral = _locked(referral)
+    if referral.owner_team_id is None and referral.owner_staff_id != actor.pk:
+        # Someone else in the team allocated it while this person was choosing.
+        raise ReferralRefused(f"This referral has already been allocated: {owner_in_words(referral)} holds it now.")
     _require_owner(actor, referral)
     if referral.person is None:
         raise ReferralRefused("Match the referral to a person's record before allocating it.")
@@ -211,6 +302,8 @@ def allocate(*, actor: Staff, referral: Referral, to: Staff, note: str = "") -> 
 
 def _ensure_episode(referral: Referral, *, key_worker: Staff, actor: Staff) -> Episode:
     assert referral.person is not None
+    # Locking the person makes two allocations for them at once open one episode between them, not two.
+    list(Person.objects.select_for_update().filter(pk=referral.person.pk).values_list("pk"))
     episode = Episode.objects.filter(person=referral.person, closed_at__isnull=True).first()
     if episode is None:
         episode = Episode.objects.create(
@@ -254,7 +347,9 @@ def _require_receiver(actor: Staff, offer: HandoverOffer) -> None:
 
 def _answerable(offer: HandoverOffer) -> HandoverOffer:
     """The offer, locked; refused if someone has already answered it."""
-    offer = HandoverOffer.objects.select_for_update(of=("self",)).select_related("responded_by").get(pk=offer.pk)
+    # Locked first and read after, as in `_locked`, so who answered is the answer that made us wait.
+    list(HandoverOffer.objects.select_for_update().filter(pk=offer.pk).values_list("pk"))
+    offer = HandoverOffer.objects.select_related("responded_by").get(pk=offer.pk)
     if offer.status != OfferStatus.PENDING:
         who = offer.responded_by.get_full_name() if offer.responded_by else "someone else"
         raise ReferralRefused(f"This offer has already been {offer.get_status_display().lower()} by {who}.")
@@ -352,6 +447,14 @@ def change_key_worker(*, actor: Staff, episode: Episode, to: Staff, handover_not
     episode.key_worker = to
     episode.save(update_fields=["key_worker"])
     join_care_team(actor=actor, person=episode.person, staff=to, role=CareRole.KEY_WORKER)
+    # The note is delivered, not only stored: the new key worker finds it in their inbox.
+    notify(
+        to,
+        NoticeKind.KEY_WORKER_HANDOVER,
+        f"{actor.get_full_name()} made you this person's key worker. Their handover note is below.",
+        person=episode.person,
+        note=handover_note,
+    )
     record_event(
         staff=actor,
         action=AuditAction.CARE_TEAM_CHANGED,

@@ -6,7 +6,7 @@ The first three routes need no sign-in (each view says so and why); the rest nee
 
 from django.urls import path
 
-from . import views_hospital, views_public, views_targets
+from . import views_discharge, views_hospital, views_public, views_targets
 
 app_name = "referrals_public"
 
@@ -14,7 +14,10 @@ urlpatterns = [
     path("refer-yourself/", views_public.self_referral, name="self_referral"),
     path("refer-yourself/sent/", views_public.self_referral_sent, name="self_referral_sent"),
     path("api/hospital/encounters", views_hospital.encounters, name="hospital_encounters"),
-    path("referrals/discharges/<int:handover_id>/", views_hospital.discharge_handover, name="discharge_handover"),
-    path("referrals/discharges/<int:handover_id>/accept/", views_hospital.accept_discharge, name="accept_discharge"),
+    path("referrals/discharges/<int:handover_id>/", views_discharge.discharge_handover, name="discharge_handover"),
+    path("referrals/discharges/<int:handover_id>/accept/", views_discharge.accept_discharge, name="accept_discharge"),
+    path(
+        "referrals/discharges/<int:handover_id>/decline/", views_discharge.decline_discharge, name="decline_discharge"
+    ),
     path("referrals/response-targets/", views_targets.response_targets, name="response_targets"),
 ]

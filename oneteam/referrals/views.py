@@ -30,6 +30,7 @@ from . import queries, services
 from .forms import (
     ACTION_FORMS,
     ActionForm,
+    FindByNameForm,
     KeyWorkerForm,
     NewPersonForm,
     ReferralForm,
@@ -44,18 +45,28 @@ from .models import Outcome, Referral, Source
 def _receive(
     request: HttpRequest, form: ReferralForm, identity: dict[str, Any], person: Person | None
 ) -> Referral | None:
-    """Send the referral to the chosen front door; None (with the reason on the form) if it cannot be taken."""
+    """Send the referral to the chosen front door; None (with the reason on the form) if it cannot be taken.
+
+    A referral the same member of staff already sent (a form sent twice) is not sent again: they are told and
+    get its confirmation. Someone else's open referral for the same need is named on the form.
+    """
+    staff = signed_in_staff(request)
     try:
         return services.receive_referral(
             neighbourhood=form.cleaned_data["neighbourhood"],
             details=form.details(identity),
             source=Source.STAFF,
-            referred_by=signed_in_staff(request),
+            referred_by=staff,
             person=person,
         )
+    except services.AlreadyReferred as already:
+        if already.existing.referred_by_id == staff.pk:
+            messages.info(request, "You had already sent this referral, so it was not sent a second time.")
+            return already.existing
+        form.add_error("need", str(already))
     except services.ReferralRefused as refused:
         form.add_error("neighbourhood", str(refused))
-        return None
+    return None
 
 
 def _refer_page(request: HttpRequest, forms: list[Any], person: Person | None) -> HttpResponse:
@@ -111,20 +122,13 @@ def sent(request: HttpRequest, referral_id: int) -> HttpResponse:
 # -- Lists -------------------------------------------------------------------------------------------------
 
 
-@require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
-    """Everything the member of staff holds or must answer."""
-    box = queries.inbox(staff=signed_in_staff(request))
-    return render(request, "referrals/inbox.jinja", {"inbox": box, "active_nav": "inbox"})
-
-
 @require_POST
 def mark_notice_read(request: HttpRequest, notice_id: int) -> HttpResponse:
     """Take a notice out of the inbox."""
     if not services.mark_notice_read(actor=signed_in_staff(request), notice_id=notice_id):
         raise Http404
     messages.success(request, "Notice marked as read.")
-    return redirect("referrals:inbox")
+    return redirect("workspace:inbox")
 
 
 @require_GET
@@ -146,12 +150,26 @@ def _show(
     page: queries.ReferralPage,
     posted: dict[str, ActionForm] | None = None,
     match: Person | None = None,
+    find: FindByNameForm | None = None,
+    matches: list[Person] | None = None,
 ) -> HttpResponse:
-    """The referral page, with a blank form for each step the viewer may take, or the one they just posted."""
+    """The referral page, with a blank form for each step the viewer may take, or the one they just posted.
+
+    Triage offers two ways to find the person: by NHS number (`match`) or by name and date of birth (`matches`).
+    """
     forms: dict[str, ActionForm] = {name: ACTION_FORMS[name](referral=page.referral) for name in page.actions}
     forms.update(posted or {})
-    errors = [error for form in (posted or {}).values() for error in error_summary(form)]
-    context = {"page": page, "forms": forms, "match": match, "errors": errors, "active_nav": "inbox"}
+    find = find or FindByNameForm(referral=page.referral)
+    errors = [error for form in [*(posted or {}).values(), find] for error in error_summary(form)]
+    context = {
+        "page": page,
+        "forms": forms,
+        "match": match,
+        "find": find,
+        "matches": matches,
+        "errors": errors,
+        "active_nav": "inbox",
+    }
     return render(request, "referrals/referral.jinja", context, status=400 if errors else 200)
 
 
@@ -187,6 +205,31 @@ def triage(request: HttpRequest, referral_id: int) -> HttpResponse:
     return _show(request, page, {"triage": form}, match=found)
 
 
+@require_POST
+def find_by_name(request: HttpRequest, referral_id: int) -> HttpResponse:
+    """Triage without an NHS number: list the records with this last name and date of birth to choose from."""
+    staff = signed_in_staff(request)
+    page = queries.referral_page(staff=staff, referral_id=referral_id)
+    if page is None:
+        return cannot(request)
+    find = FindByNameForm(request.POST, referral=page.referral)
+    matches = None
+    if find.is_valid():
+        data = find.cleaned_data
+        matches = search_people(
+            staff=staff,
+            method="name",
+            family_name=data["family_name"],
+            given_name=data["given_name"],
+            date_of_birth=data["date_of_birth"],
+        ).people
+        if not matches:
+            find.add_error(
+                "family_name", "No one with this name and date of birth was found. Check them with the referrer"
+            )
+    return _show(request, page, find=find, matches=matches)
+
+
 # A step: given who acts, the page they acted on and the form's cleaned data, make the change through a
 # service and return the message to show and where to go next.
 Step = Callable[[Staff, queries.ReferralPage, dict[str, Any]], tuple[str, str]]
@@ -198,9 +241,9 @@ def _here(page: queries.ReferralPage) -> str:
 
 def _allocate(staff: Staff, page: queries.ReferralPage, data: dict[str, Any]) -> tuple[str, str]:
     team = page.referral.owner_team
-    assert team is not None  # only a referral in a team's queue is allocated
     done = services.allocate(actor=staff, referral=page.referral, to=data["to"], note=data["note"])
-    return f"Referral allocated to {services.owner_in_words(done)}.", reverse("referrals:queue", args=[team.pk])
+    back = reverse("referrals:queue", args=[team.pk]) if team else _here(page)
+    return f"Referral allocated to {services.owner_in_words(done)}.", back
 
 
 def _offer(staff: Staff, page: queries.ReferralPage, data: dict[str, Any]) -> tuple[str, str]:
@@ -219,7 +262,7 @@ def _decline(staff: Staff, page: queries.ReferralPage, data: dict[str, Any]) -> 
     offer = queries.offer_of(page.referral, data["offer"])
     services.decline_handover(actor=staff, offer=offer, reason=data["reason"])
     # The decliner may no longer open the referral, so they go back to their inbox.
-    return f"Handover declined. The referral stays with {page.holder}.", reverse("referrals:inbox")
+    return f"Handover declined. The referral stays with {page.holder}.", reverse("workspace:inbox")
 
 
 def _first_contact(staff: Staff, page: queries.ReferralPage, data: dict[str, Any]) -> tuple[str, str]:
@@ -287,5 +330,12 @@ def change_key_worker(request: HttpRequest, person_id: int) -> HttpResponse:
             messages.success(request, f"{form.cleaned_data['to'].get_full_name()} is now the key worker.")
             return redirect("people:summary", person_id=person_id)
     errors = error_summary(form)
-    context = {"episode": episode, "person": episode.person, "form": form, "errors": errors, "active_nav": "people"}
+    context = {
+        "episode": episode,
+        "person": episode.person,
+        "changes": queries.key_worker_changes(episode),
+        "form": form,
+        "errors": errors,
+        "active_nav": "people",
+    }
     return render(request, "referrals/key_worker.jinja", context, status=400 if errors else 200)

@@ -1,22 +1,13 @@
-"""The hospital notification endpoint, and the page where the team accepts a discharge handover."""
+"""The hospital notification endpoint (the discharge handover pages are in `views_discharge`)."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
-
-from oneteam.access.decorators import reads_personal_data
-from oneteam.access.models import DataCategory, Purpose
-from oneteam.access.services import authorise_read
-from oneteam.organisations.models import Staff
+from django.views.decorators.http import require_POST
 
 from . import hospital
-from .models import DischargeHandover
-from .services import ReferralRefused
 
 _FHIR_JSON = "application/fhir+json"
 
@@ -45,41 +36,3 @@ def encounters(request: HttpRequest) -> HttpResponse:
     except hospital.EncounterRefused as refused:
         return _outcome(refused.status, refused.issues)
     return _outcome(200, done)
-
-
-def _handover(handover_id: int) -> DischargeHandover:
-    return get_object_or_404(
-        DischargeHandover.objects.select_related("person", "team", "accepted_by", "event__system"), pk=handover_id
-    )
-
-
-@reads_personal_data
-@require_GET
-def discharge_handover(request: HttpRequest, handover_id: int) -> HttpResponse:
-    """A discharge handover for the team it was sent to: who, from where, when it must be accepted by."""
-    assert isinstance(request.user, Staff)
-    handover = _handover(handover_id)
-    if not hospital.may_accept(request.user, handover):
-        return render(request, "403.html", status=403)
-    decision = authorise_read(
-        staff=request.user, person=handover.person, categories=[DataCategory.DEMOGRAPHICS], purpose=Purpose.DIRECT_CARE
-    )[DataCategory.DEMOGRAPHICS]
-    return render(
-        request,
-        "referrals/public/discharge_handover.jinja",
-        {"handover": handover, "decision": decision, "overdue": hospital.overdue(handover)},
-    )
-
-
-@require_POST
-def accept_discharge(request: HttpRequest, handover_id: int) -> HttpResponse:
-    """Accept a discharge handover for the team; someone who was beaten to it is told who accepted it."""
-    assert isinstance(request.user, Staff)
-    handover = _handover(handover_id)
-    try:
-        hospital.accept_discharge_handover(actor=request.user, handover=handover)
-    except ReferralRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, "You accepted this discharge handover.")
-    return redirect("referrals_public:discharge_handover", handover_id=handover.pk)

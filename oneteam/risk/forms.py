@@ -44,6 +44,11 @@ class CohortFilterForm(forms.Form):
     )
     not_known = forms.BooleanField(label="Only people not yet known to the team", required=False)
     changed = forms.BooleanField(label="Only people whose frailty changed since the last run", required=False)
+    everyone = forms.BooleanField(
+        label="Include people under 65 and others without an electronic Frailty Index (eFI)",
+        help_text="Proactive care is for people 65 and over with an eFI, so the list shows only them unless you ask",
+        required=False,
+    )
 
     def __init__(
         self, data: Any, *, neighbourhoods: Sequence[Neighbourhood], practices: Sequence[Organisation]
@@ -76,6 +81,7 @@ class CohortFilterForm(forms.Form):
             min_priority=data.get("min_priority"),
             not_known=bool(data.get("not_known")),
             changed=bool(data.get("changed")),
+            with_efi_only=not data.get("everyone"),
         )
 
 

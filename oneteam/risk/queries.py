@@ -109,6 +109,8 @@ class Filters:
     min_priority: int | None = None
     not_known: bool = False
     changed: bool = False
+    # Proactive care is for frailty, so by default the list shows only people with an eFI (those 65 and over).
+    with_efi_only: bool = True
 
     def in_words(self) -> dict[str, object]:
         """The filters as the audit event records them (no personal data)."""
@@ -119,6 +121,7 @@ class Filters:
             "min_priority": self.min_priority,
             "not_known": self.not_known,
             "changed": self.changed,
+            "with_efi_only": self.with_efi_only,
         }
 
 
@@ -186,6 +189,8 @@ def _filtered(
         risks = risks.filter(_served_by([filters.neighbourhood.pk]))
     if filters.practice is not None:
         risks = risks.filter(gp_practice=filters.practice)
+    if filters.with_efi_only:
+        risks = risks.filter(deficits__isnull=False)
     if filters.categories:
         risks = risks.filter(category__in=filters.categories)
     if filters.min_priority is not None:

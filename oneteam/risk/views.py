@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from oneteam.access.decorators import reads_personal_data
 from oneteam.jinja2 import error_summary
 from oneteam.organisations.models import Neighbourhood
+from oneteam.referrals.services import ReferralRefused
 from oneteam.web import signed_in_staff
 
 from . import queries, services
@@ -94,10 +95,15 @@ def refer(request: HttpRequest, person_id: int) -> HttpResponse:
     explanation = queries.explanation(staff=staff, person_id=person_id)
     if not explanation.decision.allowed or explanation.row is None:
         return _cannot(request, explanation)
-    referral = services.refer_to_front_door(actor=staff, person=explanation.person, why=explanation.row.why)
-    messages.success(
-        request, f"{explanation.person} is referred to the single point of access (referral {referral.pk})."
-    )
+    try:
+        referral = services.refer_to_front_door(actor=staff, person=explanation.person, why=explanation.row.why)
+    except ReferralRefused as refused:
+        # Already referred (a second click, or a colleague first), or no front door: said, not a server error.
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request, f"{explanation.person} is referred to the single point of access (referral {referral.pk})."
+        )
     return redirect(_back(request, person_id))
 
 

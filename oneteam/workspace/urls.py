@@ -8,4 +8,5 @@ app_name = "workspace"
 
 urlpatterns = [
     path("people/<int:person_id>/timeline/", views.timeline, name="timeline"),
+    path("inbox/", views.inbox, name="inbox"),
 ]

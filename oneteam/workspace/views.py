@@ -1,4 +1,4 @@
-"""Pages that gather several capabilities."""
+"""Pages that gather several capabilities. Each view reads the composition in this app and renders it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from oneteam.access.decorators import reads_personal_data
 from oneteam.care.queries import person_for_care
 from oneteam.web import cannot, signed_in_staff
 
+from .inbox import inbox as gather_inbox
 from .timeline import person_timeline
 
 
@@ -21,3 +22,10 @@ def timeline(request: HttpRequest, person_id: int) -> HttpResponse:
     if not any(decision.allowed for decision in found.decisions.values()):
         return cannot(request)
     return render(request, "workspace/timeline.jinja", {"timeline": found, "active_nav": "people"})
+
+
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Everything the member of staff owns or must answer, with what is due and what is overdue."""
+    box = gather_inbox(staff=signed_in_staff(request))
+    return render(request, "workspace/inbox.jinja", {"inbox": box, "active_nav": "inbox"})

@@ -15,7 +15,8 @@ from playwright.sync_api import Browser, ConsoleMessage, Page, expect
 from pytest_django.fixtures import SettingsWrapper
 
 from oneteam.mdt import services
-from oneteam.mdt.models import MdtAction
+from oneteam.mdt.models import MdtAction, Meeting
+from oneteam.mdt.tests.factories import start
 from oneteam.organisations.models import Neighbourhood, Profession, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_practice, make_staff
 from oneteam.people.tests.factories import make_person
@@ -124,7 +125,8 @@ def test_a_meeting_from_suggestions_to_actions_and_back(page: Page, live_server:
     expect(page.get_by_text(river_practice.name)).to_have_count(0)
     expect(page.locator(".mdt-item")).to_have_count(2)
 
-    # The meeting is run: attendance, a decision and two actions for Ada.
+    # The meeting is run: attendance, a decision and two actions for Ada. Decisions wait until it has started.
+    start(Meeting.objects.get(pk=int(meeting_url.rstrip("/").split("/")[-1])))
     open_as(page, base, coordinator, meeting_url.removeprefix(base))
     page.get_by_role("link", name=re.compile(r"Run this item\W+Ada KHAN")).click()
     axe(page)
@@ -155,12 +157,12 @@ def test_a_meeting_from_suggestions_to_actions_and_back(page: Page, live_server:
     expect(page.get_by_text("Ada KHAN")).to_be_visible()
 
     # Each owner finds their action in their inbox; the nurse finishes hers.
-    open_as(page, base, nurse, "/referrals/inbox/")
+    open_as(page, base, nurse, "/inbox/")
     expect(page.get_by_role("cell", name=re.compile("^Refer to the falls clinic from the MDT meeting"))).to_be_visible()
     page.get_by_role("button", name=re.compile(r"Mark done\W+Refer to the falls clinic")).click()
     expect(page.get_by_text("Action marked as done.")).to_be_visible()
     axe(page)
-    open_as(page, base, social_worker, "/referrals/inbox/")
+    open_as(page, base, social_worker, "/inbox/")
     expect(page.get_by_role("cell", name=re.compile("^Arrange a bed sensor from the MDT meeting"))).to_be_visible()
     axe(page)
 

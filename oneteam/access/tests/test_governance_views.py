@@ -92,3 +92,8 @@ def test_editing_an_agreement_publishes_a_new_version() -> None:
     assert "Version 2" in detail and "Link workers support people" in detail
     old = officer.get(reverse("access:agreement_version", args=[home.code, 1])).content.decode()
     assert "Version 1" in old
+
+    # The same edit sent again (a double click, or a colleague with the same change) publishes nothing new.
+    again = officer.post(url, data, follow=True).content.decode()
+    assert "These rules are already in force as version 2. Nothing changed." in again
+    assert SharingAgreement.objects.filter(neighbourhood=home).count() == 2

@@ -112,7 +112,11 @@ def agreement_edit(request: HttpRequest, code: str) -> HttpResponse:
             cells=form.cells(),
             change_note=form.cleaned_data["change_note"],
         )
-        messages.success(request, f"Version {published.version} of the agreement is now in force.")
+        if grid.agreement is not None and published.pk == grid.agreement.pk:
+            # Sent twice, or a colleague published the same rules first: nothing new to publish.
+            messages.info(request, f"These rules are already in force as version {published.version}. Nothing changed.")
+        else:
+            messages.success(request, f"Version {published.version} of the agreement is now in force.")
         return redirect(f"{reverse('access:agreement_detail', args=[code])}?purpose={purpose.value}")
     return render(
         request,

@@ -228,10 +228,10 @@ def test_signposting_goes_to_the_inbox_when_due_and_the_outcome_is_recorded(link
     made = Signpost.objects.get()
     assert made.follow_up_on == timezone.localdate() + datetime.timedelta(weeks=2)
     assert AuditEvent.objects.filter(person_id=person.pk, action=AuditAction.CREATE, category="care_plan").exists()
-    assert "Signposting follow-ups due (0)" in client.get(reverse("referrals:inbox")).content.decode()
+    assert "Signposting follow-ups due (0)" in client.get(reverse("workspace:inbox")).content.decode()
 
     Signpost.objects.filter(pk=made.pk).update(follow_up_on=timezone.localdate())  # two weeks pass
-    inbox = client.get(reverse("referrals:inbox")).content.decode()
+    inbox = client.get(reverse("workspace:inbox")).content.decode()
     assert "Signposting follow-ups due (1)" in inbox and "Inbox (1)" in inbox
 
     outcome = reverse("directory:record_outcome", args=[made.pk])
@@ -240,7 +240,7 @@ def test_signposting_goes_to_the_inbox_when_due_and_the_outcome_is_recorded(link
     client.post(outcome, {"outcome": "did_not_attend", "note": "Could not get a lift"})
     made.refresh_from_db()
     assert (made.outcome, made.outcome_note) == (SignpostOutcome.DID_NOT_ATTEND, "Could not get a lift")
-    assert "Inbox (0)" in client.get(reverse("referrals:inbox")).content.decode()
+    assert "Inbox (0)" in client.get(reverse("workspace:inbox")).content.decode()
     record = client.get(reverse("directory:person_signposts", args=[person.pk])).content.decode()
     assert "Did not attend: Could not get a lift" in record
 

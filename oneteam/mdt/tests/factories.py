@@ -40,3 +40,10 @@ def make_item(
         professions=professions,
         expected_minutes=minutes,
     )
+
+
+def start(meeting: Meeting) -> Meeting:
+    """Move the meeting to have started a minute ago: decisions are recorded only once it has."""
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - datetime.timedelta(minutes=1))
+    meeting.refresh_from_db()
+    return meeting

@@ -15,7 +15,7 @@ from oneteam.access.models import AuditAction, AuditEvent, ConsentStatus
 from oneteam.mdt import services
 from oneteam.mdt.models import MdtAction, Meeting
 from oneteam.mdt.queries import measures
-from oneteam.mdt.tests.factories import make_item, make_meeting
+from oneteam.mdt.tests.factories import make_item, make_meeting, start
 from oneteam.organisations.models import Neighbourhood, Organisation, Profession, Sector, Staff, Team
 from oneteam.organisations.tests.factories import make_staff
 from oneteam.people.models import SafetyAlert
@@ -82,6 +82,9 @@ def test_measures_minutes_per_case_attendance_gp_share_and_actions_on_time(home:
     nurse = make_staff(home)
     services.record_attendance(actor=chair, item=first, attendees=[gp, nurse, chair])
     services.record_attendance(actor=chair, item=second, attendees=[nurse])
+    start(meeting)
+    first.refresh_from_db()
+    second.refresh_from_db()
     services.record_outcome(actor=chair, item=first, summary="", decision="Refer to falls clinic", actual_minutes=12)
     services.record_outcome(actor=chair, item=second, summary="", decision="No change", actual_minutes=6)
     today = timezone.localdate()

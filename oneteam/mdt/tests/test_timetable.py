@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from oneteam.mdt.timetable import Entry, build, ends_at, overlaps
+from oneteam.mdt.timetable import MINIMUM_MINUTES, Entry, build, ends_at, overlaps
 
 NINE = datetime.datetime(2026, 12, 3, 9, 0, tzinfo=datetime.UTC)
 
@@ -30,7 +30,7 @@ def test_each_practice_gets_one_consecutive_slot_in_order_of_its_first_item() ->
 
 def test_an_empty_agenda_has_no_slots_and_ends_when_it_starts() -> None:
     assert build([], NINE) == []
-    assert ends_at([], NINE) == NINE
+    assert ends_at([], NINE) == at(MINIMUM_MINUTES)
 
 
 @pytest.mark.parametrize(

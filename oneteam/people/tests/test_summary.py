@@ -105,8 +105,8 @@ def test_summary_query_count_does_not_grow_with_data(rows: int, django_assert_nu
     person = make_person(home)
     add_history(person, rows)
     staff = make_staff(home)
-    for _ in range(rows):  # the first is open; the others join it
-        make_referral(home, person=person)
+    for row in range(rows):  # the first is open; the others (for another need: the same one is refused) join it
+        make_referral(home, person=person, need="falls" if row == 0 else "loneliness")
     Episode.objects.create(person=person, neighbourhood=home, opened_at=timezone.now(), key_worker=staff)
     client.force_login(staff)
     client.get(reverse("people:search"))  # first request of a session records its activity time

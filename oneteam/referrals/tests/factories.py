@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
-from oneteam.organisations.models import Neighbourhood, Staff, Team
+import datetime
+import itertools
+
+from django.utils import timezone
+
+from oneteam.organisations.models import Neighbourhood, Organisation, Sector, Staff, Team
 from oneteam.people.models import Person
-from oneteam.referrals.models import Referral, Source, Urgency
+from oneteam.referrals.models import (
+    DischargeHandover,
+    HospitalEvent,
+    HospitalEventKind,
+    HospitalSystem,
+    Referral,
+    Source,
+    Urgency,
+)
 from oneteam.referrals.services import ReferralDetails, receive_referral
 
 
@@ -28,4 +41,35 @@ def make_referral(
     )
     return receive_referral(
         neighbourhood=neighbourhood, details=details, source=Source.STAFF, referred_by=referred_by, person=person
+    )
+
+
+_discharges = itertools.count(1)
+
+
+def make_discharge(person: Person, team: Team, *, due_in_hours: int = 24) -> DischargeHandover:
+    """A discharge from St Mary's Hospital, sent by its feed (named differently, as real feeds are)."""
+    number = next(_discharges)
+    hospital, _ = Organisation.objects.get_or_create(
+        ods_code="RSM", defaults={"name": "St Mary's Hospital", "sector": Sector.ACUTE_HOSPITAL}
+    )
+    system, _ = HospitalSystem.objects.get_or_create(
+        organisation=hospital,
+        defaults={"name": "St Mary's ADT feed", "token_hash": "0" * 64, "created_at": timezone.now()},
+    )
+    now = timezone.now()
+    event = HospitalEvent.objects.create(
+        system=system,
+        external_id=f"DIS-{number}",
+        kind=HospitalEventKind.DISCHARGE,
+        person=person,
+        occurred_at=now - datetime.timedelta(hours=2),
+        received_at=now,
+    )
+    return DischargeHandover.objects.create(
+        event=event,
+        person=person,
+        team=team,
+        due_at=now + datetime.timedelta(hours=due_in_hours),
+        summary="Home after a fall; needs a wound check",
     )

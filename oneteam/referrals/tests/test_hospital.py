@@ -28,7 +28,7 @@ from oneteam.referrals.models import (
     Notice,
     NoticeKind,
 )
-from oneteam.referrals.services import ReferralRefused, token_hash
+from oneteam.referrals.services import token_hash
 
 pytestmark = pytest.mark.django_db
 
@@ -232,53 +232,6 @@ def test_a_discharge_with_no_team_to_take_it_is_refused_and_changes_nothing(
     assert response.status_code == 422
     assert "no team taking referrals" in response.json()["issue"][0]["diagnostics"]
     assert row_counts() == before
-
-
-@pytest.fixture
-def handover(client: Client, system: HospitalSystem, person: Person) -> DischargeHandover:
-    send(client, encounter(person.nhs_number))
-    return DischargeHandover.objects.get()
-
-
-def test_a_team_member_accepts_and_a_second_is_told_who_did(handover: DischargeHandover, member: Staff) -> None:
-    colleague = make_staff()
-    colleague.teams.add(handover.team)
-    hospital.accept_discharge_handover(actor=member, handover=handover)
-    handover.refresh_from_db()
-    assert handover.accepted_by == member and handover.accepted_at is not None
-    assert AuditEvent.objects.filter(staff=member, detail__discharge_handover=handover.pk).exists()
-    with pytest.raises(ReferralRefused, match=f"{member.get_full_name()} already accepted this handover"):
-        hospital.accept_discharge_handover(actor=colleague, handover=handover)
-
-
-def test_only_the_team_can_accept_or_see_a_handover(client: Client, handover: DischargeHandover) -> None:
-    outsider = make_staff(make_neighbourhood())
-    with pytest.raises(ReferralRefused, match="Only members of"):
-        hospital.accept_discharge_handover(actor=outsider, handover=handover)
-    client.force_login(outsider)
-    assert client.get(reverse("referrals_public:discharge_handover", args=[handover.pk])).status_code == 403
-
-
-def test_accepting_on_the_page(client: Client, handover: DischargeHandover, member: Staff) -> None:
-    client.force_login(member)
-    page = reverse("referrals_public:discharge_handover", args=[handover.pk])
-    response = client.post(reverse("referrals_public:accept_discharge", args=[handover.pk]))
-    assert response["Location"] == page
-    shown = client.get(page).content.decode()
-    assert "You accepted this discharge handover." in shown
-    assert "Accepted" in shown and "Accept handover" not in shown
-
-    client.post(reverse("referrals_public:accept_discharge", args=[handover.pk]))
-    assert "already accepted this handover" in client.get(page).content.decode()
-
-
-def test_an_overdue_handover_shows_red(client: Client, handover: DischargeHandover, member: Staff) -> None:
-    DischargeHandover.objects.filter(pk=handover.pk).update(due_at=timezone.now() - datetime.timedelta(minutes=1))
-    handover.refresh_from_db()
-    assert hospital.overdue(handover)
-    client.force_login(member)
-    page = client.get(reverse("referrals_public:discharge_handover", args=[handover.pk])).content.decode()
-    assert "nhsuk-tag--red" in page and "Overdue" in page
 
 
 def test_create_hospital_system_shows_the_token_once_and_keeps_only_its_hash(

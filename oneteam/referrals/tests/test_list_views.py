@@ -88,7 +88,7 @@ def test_the_queue_query_count_does_not_grow_with_data(
     for n in range(referrals):
         make_referral(home, person=make_person(home) if n % 2 else None)
     client = client_for(triager)
-    client.get(reverse("referrals:inbox"))  # the first request of a session records its activity time
+    client.get(reverse("workspace:inbox"))  # the first request of a session records its activity time
     # session, staff, staff's teams, response targets, the count and the page of referrals (with their people),
     # the audit append, then the header's inbox count
     with django_assert_num_queries(6 + audit_append_queries() + INBOX_COUNT_QUERIES):  # type: ignore[operator]
@@ -117,9 +117,9 @@ def test_the_inbox_holds_offers_referrals_notices_and_discharges_and_counts_them
     services.notify(nurse, NoticeKind.OFFER_DECLINED, "Sam declined your handover offer: caseload full", referral=held)
     discharge = make_discharge(make_person(home, given_name="Cy", family_name="Home"), nurse.teams.get())
 
-    page = html.unescape(client_for(nurse).get(reverse("referrals:inbox")).content.decode())
+    page = html.unescape(client_for(nurse).get(reverse("workspace:inbox")).content.decode())
 
-    assert "Inbox (3)" in page  # one offer, one unread notice, one overdue referral
+    assert "Inbox (4)" in page  # one offer, one unread notice, one overdue referral, one discharge to accept
     assert "Handover offers waiting for your answer (1)" in page and "Leg ulcer dressing" in page
     assert "Referrals you hold (1)" in page and "Bea LATE" in page
     assert "Notices (1)" in page and "caseload full" in page
@@ -136,6 +136,6 @@ def test_a_notice_is_marked_as_read_by_its_recipient_only(
     url = reverse("referrals:mark_notice_read", args=[notice.pk])
     assert client_for(other).post(url).status_code == 404
     response = client_for(nurse).post(url)
-    assert response["Location"] == reverse("referrals:inbox")
+    assert response["Location"] == reverse("workspace:inbox")
     assert Notice.objects.get().read_at is not None
-    assert "Notices (0)" in client_for(nurse).get(reverse("referrals:inbox")).content.decode()
+    assert "Notices (0)" in client_for(nurse).get(reverse("workspace:inbox")).content.decode()

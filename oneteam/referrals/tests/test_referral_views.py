@@ -160,7 +160,7 @@ def test_declining_needs_a_reason_and_the_referral_stays_with_the_sender(
         reverse("referrals:decline", args=[held.pk]),
         {"decline-offer": offer.pk, "decline-reason": "Caseload full this week"},
     )
-    assert response["Location"] == reverse("referrals:inbox")
+    assert response["Location"] == reverse("workspace:inbox")
     held.refresh_from_db()
     assert held.owner_staff == social_worker
     assert "Caseload full this week" in page_of(client_for(social_worker), held)

@@ -101,7 +101,7 @@ def test_the_busiest_queue_costs_the_pinned_number_of_queries(django_assert_num_
     assert coordinator is not None
     client = Client()
     client.force_login(coordinator)
-    client.get(reverse("referrals:inbox"))  # the first request of a session records its activity time
+    client.get(reverse("workspace:inbox"))  # the first request of a session records its activity time
     # The same count as with a handful of referrals (test_list_views.py), so it does not grow with the data.
     with django_assert_num_queries(6 + audit_append_queries() + INBOX_COUNT_QUERIES):  # type: ignore[operator]
         response = client.get(reverse("referrals:queue", args=[team.pk]))

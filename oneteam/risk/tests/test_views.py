@@ -187,7 +187,7 @@ def test_the_list_pages_at_a_pinned_query_count_however_many_match(
     many_people(home, people)
     stratify.run()
     client = client_for(matron)
-    client.get(reverse("referrals:inbox"))  # the first request of a session records its activity time
+    client.get(reverse("workspace:inbox"))  # the first request of a session records its activity time
     # session, staff, staff's teams, listable neighbourhoods, their practices, the current run, the count, the
     # page of scores, their people, their deficits, the audit append, the weights in force, then the header's
     # inbox count
