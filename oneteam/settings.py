@@ -132,6 +132,8 @@ if not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", "sqlite:///var/oneteam.sqlite3"))}
+# `/healthz` reports the server unhealthy if the database does not answer within this many milliseconds.
+HEALTHZ_TIMEOUT_MS = env_int("HEALTHZ_TIMEOUT_MS", 2_000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
