@@ -164,6 +164,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, so static files are not logged; inside the request id, so each line carries it.
     "oneteam.operations.middleware.RequestLogMiddleware",
+    # Before any view: an id too big for the database is a 404, not an error (issue 20).
+    "oneteam.operations.middleware.IdsInRangeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
