@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 from tqdm import tqdm
 
 LOG_EVERY_SECONDS = 60
-_Item = TypeVar("_Item")
 
 
 class _LogLines(tqdm):  # type: ignore[type-arg]
@@ -25,10 +24,10 @@ class _LogLines(tqdm):  # type: ignore[type-arg]
         self.fp.flush()
 
 
-def progress(iterable: Iterable[_Item] | None = None, **kwargs: Any) -> tqdm[_Item]:
+def progress(iterable: Iterable[Any] | None = None, **kwargs: Any) -> tqdm[Any]:
     """A tqdm progress bar (same arguments) on a terminal; whole lines to standard error elsewhere."""
     kwargs.pop("disable", None)
     if sys.stderr.isatty():
-        return cast("tqdm[_Item]", tqdm(iterable, **kwargs))
+        return cast("tqdm[Any]", tqdm(iterable, **kwargs))
     kwargs.update(file=sys.stderr, mininterval=LOG_EVERY_SECONDS, ascii=True)
-    return cast("tqdm[_Item]", _LogLines(iterable, **kwargs))
+    return cast("tqdm[Any]", _LogLines(iterable, **kwargs))

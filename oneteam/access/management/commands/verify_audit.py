@@ -7,7 +7,6 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
-from tqdm import tqdm
 
 from oneteam.access.audit import verify_chain
 from oneteam.access.checkpoint import CheckpointForged, latest_checkpoint, missing_since
@@ -37,7 +36,6 @@ class Command(BaseCommand):
             checkpoint = latest_checkpoint(as_of=as_of)
         except CheckpointForged as forged:
             raise CommandError(f"Audit checkpoints cannot be trusted: {forged}") from forged
-        bar: tqdm[None]
         with progress(total=AuditEvent.objects.count(), unit="event", unit_scale=True, desc="Checking") as bar:
             result = verify_chain(on_progress=bar.update)
         if result.broken is not None:
