@@ -10,11 +10,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import socket
 import subprocess
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -147,3 +152,32 @@ def test_the_health_check_says_unavailable_in_time_when_the_database_does_not_an
         finally:
             process.terminate()
             process.wait(timeout=60)
+
+
+def failed_sign_in(server: Server, username: str) -> int:
+    """A whole failed sign-in as a browser behind the TLS-ending balancer does it (the form, then a wrong
+    password); the answer's status. Cookies are secure, so they are carried by hand over this plain loopback."""
+    secure_page = server.url.replace("http://", "https://") + "/sign-in/"
+    headers = {"X-Forwarded-Proto": "https", "Referer": secure_page}
+    # Our own server on loopback; the URLs are built here.
+    with urllib.request.urlopen(urllib.request.Request(f"{server.url}/sign-in/", headers=headers), timeout=60) as form:  # noqa: S310
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.read().decode())
+        cookies = "; ".join(cookie.split(";")[0] for cookie in form.headers.get_all("Set-Cookie") or [])
+    assert token is not None
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": token[1], "username": username, "password": "wrong"})
+    request = urllib.request.Request(  # noqa: S310
+        f"{server.url}/sign-in/", data=body.encode(), headers={**headers, "Cookie": cookies}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310
+            return int(answer.status)
+    except urllib.error.HTTPError as answer:
+        return answer.code
+
+
+def test_several_people_signing_in_at_once_on_sqlite_do_not_find_the_database_locked(threaded_server: Server) -> None:
+    """Each failed sign-in writes its count and an audit event; SQLite's WAL mode and busy timeout queue them."""
+    with ThreadPoolExecutor(8) as pool:
+        statuses = list(pool.map(lambda n: failed_sign_in(threaded_server, f"someone.{n}"), range(16)))
+    assert statuses == [400] * 16, statuses
+    assert "database is locked" not in threaded_server.log.read_text()
