@@ -38,4 +38,4 @@ def unlock_sign_in(request: HttpRequest) -> HttpResponse:
         services.unlock_sign_in(staff=request.user, username=username, address=form.cleaned_data["address"] or "")
         messages.success(request, f"{username} can sign in again now.")
         return redirect("access:unlock_sign_in")
-    return render_form(request, "access/unlock_sign_in.jinja", form)
+    return render_form(request, "access/unlock_sign_in.jinja", form, active_nav="sign_in_help")
