@@ -28,6 +28,8 @@ def long_first_wait() -> Iterator[None]:
     """A first wait long enough that a slow test run cannot outlast it (the tries' order is what is tested)."""
     with override_settings(SIGN_IN_DELAY_SECONDS=60, SIGN_IN_MAX_DELAY_SECONDS=600):
         yield
+
+
 SIGN_IN = reverse("access:sign_in")
 UNLOCK = reverse("access:unlock_sign_in")
 __all__ = ["front_door", "no_minimum_time", "practice"]  # fixtures shared with the intake tests
