@@ -8,6 +8,8 @@ database's own refusal, as an owner would (see oneteam/access/tests/test_audit_c
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
 from collections.abc import Callable, Iterator
@@ -148,3 +150,10 @@ def test_a_database_restored_to_an_earlier_moment_is_checked_against_the_checkpo
     assert "Audit log shortened" in verify_audit_fails_with()
     call_command("verify_audit", f"--as-of={first['taken_at']}")
     assert f"including all {first['events']} of the checkpoint" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("length", [0, 1, 50, 64, 65, 86, 200])
+def test_the_keyed_hash_is_hmac_sha256(length: int) -> None:
+    key = ("k3y-" * 60)[:length]
+    for message in (b"", b"event", "é\x1f".encode() * 100):
+        assert audit.keyed_sha256(key, message) == hmac.new(key.encode(), message, hashlib.sha256).hexdigest()

@@ -15,7 +15,6 @@ latest checkpoint in the file.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import hmac
 import json
 import logging
@@ -27,7 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .audit import CHAIN_LOCK_ID
+from .audit import CHAIN_LOCK_ID, keyed_sha256
 from .models import AuditEvent
 
 checkpoint_logger = logging.getLogger("oneteam.audit.checkpoint")
@@ -49,7 +48,7 @@ class Checkpoint:
 
     def expected_signature(self) -> str:
         """The signature this checkpoint must carry under the current audit key."""
-        return hmac.new(settings.AUDIT_KEY.encode(), self.signed_content(), hashlib.sha256).hexdigest()
+        return keyed_sha256(settings.AUDIT_KEY, self.signed_content())
 
     @property
     def taken(self) -> datetime.datetime:
