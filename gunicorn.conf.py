@@ -9,8 +9,11 @@ import multiprocessing
 import os
 
 bind = os.environ.get("BIND", "127.0.0.1:8000")
-# The usual rule of thumb for synchronous workers: two per core, plus one.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
+# Threaded workers: a client that sends its request slowly ties up one thread, not a whole process, so a handful
+# of slow clients cannot take every worker and stop the health check (bench/slow_clients.py; docs/operations.md).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 # A slow page (a big export, say) must not be killed by the default 30 seconds, but nothing should hang forever.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 # Workers are replaced now and then so that no slow leak can grow without bound.
@@ -20,6 +23,8 @@ max_requests_jitter = 200
 # gunicorn's access log would write URLs, which can identify a person's record.
 accesslog = None
 errorlog = "-"
+# gunicorn's own error lines name the URL of a failed or timed-out request: keep the path, withhold the query string.
+logger_class = "oneteam.operations.gunicorn_logging.PathOnlyLogger"
 # Trust X-Forwarded-* only from the load balancer on the same host or network (set FORWARDED_ALLOW_IPS).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 

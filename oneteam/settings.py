@@ -8,6 +8,7 @@ running with development defaults.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -15,6 +16,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Files OneTeam writes beside its code (the SQLite database, audit checkpoints in production).
+VAR_DIR = Path(os.environ.get("ONETEAM_VAR_DIR", BASE_DIR / "var"))
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -49,11 +52,24 @@ def database_from_url(url: str) -> dict[str, object]:
         return {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(BASE_DIR / path) if path else ":memory:",
-            # Writers queue at BEGIN rather than failing mid-transaction; the audit chain relies on it.
-            "OPTIONS": {"transaction_mode": "IMMEDIATE"},
+            "OPTIONS": {
+                # Writers queue at BEGIN rather than failing mid-transaction; the audit chain relies on it.
+                "transaction_mode": "IMMEDIATE",
+                # Seconds a writer waits for another to finish before "database is locked".
+                "timeout": env_int("DATABASE_BUSY_TIMEOUT_SECONDS", 20),
+                # Write-ahead logging lets readers carry on while one writer writes.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     if parts.scheme in {"postgres", "postgresql"}:
-        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        options: dict[str, object] = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        # No request waits for ever: for a connection, for a statement, or for another transaction's lock.
+        options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT_SECONDS", 5))
+        server_options = (
+            f"-c statement_timeout={env_int('DATABASE_STATEMENT_TIMEOUT_MS', 30_000)} "
+            f"-c lock_timeout={env_int('DATABASE_LOCK_TIMEOUT_MS', 5_000)}"
+        )
+        options["options"] = f"{options['options']} {server_options}" if "options" in options else server_options
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),
@@ -75,11 +91,40 @@ PRODUCTION = ENVIRONMENT == "production"
 
 DEBUG = env_bool("DEBUG", default=not PRODUCTION)
 
+
+def strong_enough(secret: str) -> bool:
+    """Whether a key is long and varied enough to sign with: at least 50 characters, at least 10 different ones."""
+    return len(secret) >= 50 and len(set(secret)) >= 10
+
+
+DEVELOPMENT_SECRET_KEY = "development-only-not-secret"  # noqa: S105 - refused in production (below)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if PRODUCTION:
-        raise ImproperlyConfigured("SECRET_KEY must be set in production")
-    SECRET_KEY = "development-only-not-secret"  # noqa: S105 - never used in production (checked above)
+if PRODUCTION and not strong_enough(SECRET_KEY):
+    raise ImproperlyConfigured("SECRET_KEY must be set in production to a random value of at least 50 characters")
+SECRET_KEY = SECRET_KEY or DEVELOPMENT_SECRET_KEY
+
+# The key of the audit log's hash chain and checkpoints (oneteam/access/audit.py). It lives outside the
+# database, so whoever owns the database cannot recompute the chain after changing it. From AUDIT_KEY, or the
+# file named by AUDIT_KEY_FILE (a secret mounted by the platform).
+DEVELOPMENT_AUDIT_KEY = "development-only-audit-key-not-secret"
+AUDIT_KEY_FILE = os.environ.get("AUDIT_KEY_FILE", "")
+try:
+    AUDIT_KEY = Path(AUDIT_KEY_FILE).read_text().strip() if AUDIT_KEY_FILE else os.environ.get("AUDIT_KEY", "")
+except OSError as error:
+    raise ImproperlyConfigured(f"AUDIT_KEY_FILE cannot be read: {error.strerror}") from error
+if PRODUCTION and (not strong_enough(AUDIT_KEY) or AUDIT_KEY == SECRET_KEY):
+    raise ImproperlyConfigured(
+        "AUDIT_KEY (or AUDIT_KEY_FILE) must be set in production to a random value of at least 50 characters, "
+        "different from SECRET_KEY"
+    )
+AUDIT_KEY = AUDIT_KEY or DEVELOPMENT_AUDIT_KEY
+# Signed checkpoints of the audit log (event count and last hash) are appended to this file, which the
+# database's owner must not be able to change (another host, or write-once storage). Off when blank.
+AUDIT_CHECKPOINT_FILE = os.environ.get(
+    "AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl") if PRODUCTION else ""
+)
+# Where each checkpoint is written: functions taking a Checkpoint. An external write-once store is one more.
+AUDIT_CHECKPOINT_STORES = ["oneteam.access.checkpoint.to_log", "oneteam.access.checkpoint.to_file"]
 
 ALLOWED_HOSTS = [host for host in os.environ.get("ALLOWED_HOSTS", "").split(",") if host]
 if not ALLOWED_HOSTS:
@@ -88,6 +133,8 @@ if not ALLOWED_HOSTS:
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]"]
 
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL", "sqlite:///var/oneteam.sqlite3"))}
+# `/healthz` reports the server unhealthy if the database does not answer within this many milliseconds.
+HEALTHZ_TIMEOUT_MS = env_int("HEALTHZ_TIMEOUT_MS", 2_000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 INSTALLED_APPS = [
@@ -119,6 +166,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise, so static files are not logged; inside the request id, so each line carries it.
     "oneteam.operations.middleware.RequestLogMiddleware",
+    # Before any view: an id too big for the database is a 404, not an error (issue 20).
+    "oneteam.operations.middleware.IdsInRangeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -179,9 +228,20 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 
-# After this many failed sign-ins in a row, the username is locked for a while.
-SIGN_IN_MAX_FAILURES = env_int("SIGN_IN_MAX_FAILURES", 5)
-SIGN_IN_LOCKOUT_MINUTES = env_int("SIGN_IN_LOCKOUT_MINUTES", 15)
+# Failed sign-ins slow down, never lock out (docs/adr/0013): after this many failures in a row, for a
+# username or from one client address, each further try waits twice as long as the last, from
+# SIGN_IN_DELAY_SECONDS up to SIGN_IN_MAX_DELAY_SECONDS.
+SIGN_IN_FREE_FAILURES = env_int("SIGN_IN_FREE_FAILURES", 5)
+SIGN_IN_DELAY_SECONDS = env_int("SIGN_IN_DELAY_SECONDS", 2)
+SIGN_IN_MAX_DELAY_SECONDS = env_int("SIGN_IN_MAX_DELAY_SECONDS", 300)
+# Client addresses of the load balancers in front of OneTeam (comma-separated addresses or networks).
+# A request from one of these is taken to come from the address it puts last in X-Forwarded-For.
+TRUSTED_PROXIES = [proxy.strip() for proxy in os.environ.get("TRUSTED_PROXIES", "").split(",") if proxy.strip()]
+for proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(proxy, strict=False)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {proxy!r} is not an IP address or network") from error
 
 # How long emergency ("break-glass") access to a record lasts.
 BREAK_GLASS_HOURS = env_int("BREAK_GLASS_HOURS", 4)

@@ -1,18 +1,10 @@
 """Top-level URLs. Every page needs a signed-in member of staff unless its view is marked otherwise."""
 
-from django.contrib.auth.decorators import login_not_required
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import include, path
 
-
-@login_not_required
-def healthz(request: HttpRequest) -> HttpResponse:
-    """Liveness check for load balancers: the app answers and the database responds."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+from oneteam.operations.health import healthz
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -14,6 +14,7 @@ def test_manage_py_check_deploy_is_clean_in_production() -> None:
         "PATH": os.environ.get("PATH", ""),
         "ONETEAM_ENVIRONMENT": "production",
         "SECRET_KEY": secrets.token_urlsafe(64),
+        "AUDIT_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "oneteam.example.org",
         "DATABASE_URL": "sqlite:///var/deploycheck.sqlite3",
     }

@@ -62,6 +62,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         "HOME": os.environ.get("HOME", ""),
         "DATABASE_URL": f"sqlite:///{folder / 'oneteam.sqlite3'}",
         "SECRET_KEY": secrets.token_urlsafe(48),
+        "AUDIT_KEY": secrets.token_urlsafe(48),
         "ALLOWED_HOSTS": "127.0.0.1",
         "BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": "2",

@@ -9,7 +9,30 @@ def test_postgres_url() -> None:
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert (config["NAME"], config["USER"], config["PASSWORD"]) == ("oneteam", "oneteam", "p@ss")
     assert (config["HOST"], config["PORT"]) == ("db.example", "6432")
-    assert config["OPTIONS"] == {"sslmode": "require"}
+    assert config["OPTIONS"] == {
+        "sslmode": "require",
+        # Issue 20: nothing waits for ever, for a connection, a statement or a lock.
+        "connect_timeout": 5,
+        "options": "-c statement_timeout=30000 -c lock_timeout=5000",
+    }
+
+
+def test_database_timeouts_are_configurable_and_keep_options_given_in_the_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_CONNECT_TIMEOUT_SECONDS", "3")
+    monkeypatch.setenv("DATABASE_STATEMENT_TIMEOUT_MS", "10000")
+    monkeypatch.setenv("DATABASE_LOCK_TIMEOUT_MS", "1000")
+    config = database_from_url("postgres://db.example/oneteam?options=-c%20search_path%3Done")
+    assert config["OPTIONS"] == {
+        "connect_timeout": 3,
+        "options": "-c search_path=one -c statement_timeout=10000 -c lock_timeout=1000",
+    }
+
+
+def test_sqlite_writes_ahead_and_waits_for_a_busy_database() -> None:
+    options = database_from_url("sqlite:///var/x.sqlite3")["OPTIONS"]
+    assert isinstance(options, dict)
+    assert "PRAGMA journal_mode=WAL" in options["init_command"]
+    assert options["timeout"] == 20
 
 
 def test_sqlite_url_is_relative_to_the_project() -> None:

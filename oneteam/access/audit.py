@@ -1,9 +1,14 @@
-"""Writing the audit log as a hash chain.
+"""Writing the audit log as a keyed hash chain, with signed checkpoints kept outside the database.
 
-Each event's hash covers its own content and the previous event's hash, so
-changing or removing any event breaks every link after it. Appends are
-serialised (an advisory lock on PostgreSQL; SQLite transactions start
-IMMEDIATE, see settings) so two requests cannot both extend the same head.
+Each event's hash is an HMAC (keyed with `settings.AUDIT_KEY`, which is not in
+the database) of its own content and the previous event's hash, so changing or
+removing any event breaks every link after it, and whoever owns the database
+cannot recompute the chain without the key. A chain alone cannot show that
+events were removed from its end (or all of them): checkpoints (see
+`checkpoint.py`) record how long the chain was and its last hash, where the
+database's owner cannot rewrite them. Appends are serialised (an advisory lock
+on PostgreSQL; SQLite transactions start IMMEDIATE, see settings) so two
+requests cannot both extend the same head.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from itertools import islice
 from multiprocessing.sharedctypes import Synchronized
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -36,7 +42,8 @@ from .models import AuditEvent
 
 GENESIS_HASH = "0" * 64
 # Any constant will do: it names the one lock every audit append takes.
-_CHAIN_LOCK_ID = 7_271_001
+CHAIN_LOCK_ID = 7_271_001
+_SHA256_BLOCK = 64  # bytes
 _SEPARATOR = "\x1f"  # ASCII unit separator: cannot appear in a form field by accident
 
 current_request_id: ContextVar[str] = ContextVar("current_request_id", default="")
@@ -78,7 +85,7 @@ def content_hash(
     detail: Any,
     request_id: str,
 ) -> str:
-    """The SHA-256 of an event's content chained to the previous hash. Pure: no database access.
+    """The HMAC-SHA-256 of an event's content chained to the previous hash. Pure: no database access.
 
     The arguments after `previous_hash` are the HASHED_COLUMNS, in order. This is
     the one canonical serialisation: `append` reaches it through `event_hash`,
@@ -101,11 +108,37 @@ def content_hash(
         "{}" if detail == {} else _canonical_json(detail),  # most events have no detail: skip the encoder
         request_id,
     )
-    return hashlib.sha256(_SEPARATOR.join(fields).encode()).hexdigest()
+    return keyed_sha256(settings.AUDIT_KEY, _SEPARATOR.join(fields).encode())
+
+
+def keyed_sha256(key: str, message: bytes) -> str:
+    """HMAC-SHA-256 of `message` under `key`, as hex: the same answer as `hmac.new(key, message, sha256)`.
+
+    Built from SHA-256 states primed once per key with the inner and outer pads
+    (RFC 2104), because the standard library's HMAC objects cost about as much
+    again as the hashing itself, and verifying a long log hashes millions of
+    events. `test_audit_tamper.py` checks it against `hmac` for keys of every length.
+    """
+    inner_pad, outer_pad = _pads(key)
+    inner = inner_pad.copy()
+    inner.update(message)
+    outer = outer_pad.copy()
+    outer.update(inner.digest())
+    return outer.hexdigest()
+
+
+@functools.lru_cache(maxsize=2)
+def _pads(key: str) -> tuple[hashlib._Hash, hashlib._Hash]:
+    """SHA-256 states that have taken in the key XOR the inner pad, and the key XOR the outer pad."""
+    block = key.encode()
+    if len(block) > _SHA256_BLOCK:
+        block = hashlib.sha256(block).digest()
+    block = block.ljust(_SHA256_BLOCK, b"\0")
+    return hashlib.sha256(bytes(byte ^ 0x36 for byte in block)), hashlib.sha256(bytes(byte ^ 0x5C for byte in block))
 
 
 def event_hash(previous_hash: str, event: AuditEvent) -> str:
-    """The SHA-256 of an event's content chained to the previous hash."""
+    """The HMAC-SHA-256 of an event's content chained to the previous hash."""
     return content_hash(previous_hash, *(getattr(event, column) for column in HASHED_COLUMNS))
 
 
@@ -116,7 +149,7 @@ def append(events: Sequence[AuditEvent]) -> None:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_ID])
         head = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
         now = timezone.now()
         request_id = current_request_id.get()
@@ -326,7 +359,7 @@ class _RepeatedJsonbLoader(Loader):
 
 
 def purge_for_demo_reset() -> None:
-    """Empty the audit log of a synthetic or demo database, so a regenerated city starts a new chain.
+    """Empty the audit log (and its checkpoints) of a synthetic or demo database, so a regenerated city starts anew.
 
     Refused in production. The ORM refuses deletes, so this uses SQL the
     append-only triggers allow: TRUNCATE on PostgreSQL (row triggers do not
@@ -334,6 +367,9 @@ def purge_for_demo_reset() -> None:
     """
     if settings.PRODUCTION:
         raise PermissionError("The audit log is never emptied in production.")
+    # Checkpoints of the old chain would make the new one look shortened.
+    if settings.AUDIT_CHECKPOINT_FILE:
+        Path(settings.AUDIT_CHECKPOINT_FILE).unlink(missing_ok=True)
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # TRUNCATE is refused while rows inserted in this transaction await their deferred

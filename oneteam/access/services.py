@@ -6,7 +6,6 @@ transaction as the thing it records.
 
 from __future__ import annotations
 
-import datetime
 import enum
 import time
 from collections.abc import Callable, Iterable
@@ -22,8 +21,8 @@ from django.utils import timezone
 from oneteam.organisations.models import Profession, Staff
 from oneteam.people.models import Person
 
-from . import audit, two_factor
-from .models import AuditAction, AuditEvent, DataCategory, Purpose, RecoveryCode, SignInAttempt, TwoFactorDevice
+from . import audit, throttle, two_factor
+from .models import AuditAction, AuditEvent, DataCategory, Purpose, RecoveryCode, TwoFactorDevice
 from .policy import Decision, decide
 
 
@@ -122,19 +121,10 @@ _PENDING_SINCE = "sign_in_pending_since"
 WRONG_CODE = "The code is not correct. Check your authenticator app and try again."
 WRONG_RECOVERY_CODE = "The recovery code is not correct, or it has already been used."
 
+# Every demo account's username starts with this (oneteam.organisations.demo.demo_username).
+DEMO_USERNAME_PREFIX = "demo."
+
 _Found = TypeVar("_Found")
-
-
-def _lockout_message(until: datetime.datetime) -> str:
-    local = timezone.localtime(until)
-    return (
-        "This account is locked because of too many failed sign-in attempts. "
-        f"Try again after {local:%H:%M}, or ask your administrator to unlock it."
-    )
-
-
-def _lockout_key(username: str) -> str:
-    return username.strip().lower()
 
 
 def two_factor_required(staff: Staff) -> bool:
@@ -153,7 +143,7 @@ def unused_recovery_codes(staff: Staff) -> int:
 
 
 def sign_in(*, request: HttpRequest, username: str, password: str) -> SignInStep:
-    """Check the username and password, counting failures towards a temporary lockout, and say what comes next.
+    """Check the username and password, slowing down repeated failures (see `throttle`), and say what comes next.
 
     Staff who have an authenticator, or whose profession needs one, are only
     remembered as part-way through (see `pending_staff`): their session starts
@@ -161,8 +151,13 @@ def sign_in(*, request: HttpRequest, username: str, password: str) -> SignInStep
     username whether or not an account exists, so the messages do not reveal which
     usernames are real. Raises SignInRefused.
     """
-    key = _lockout_key(username)
-    staff = _under_lockout(
+    if settings.PRODUCTION and username.strip().lower().startswith(DEMO_USERNAME_PREFIX):
+        # The demo accounts (oneteam/organisations/demo.py) share a published password: never a way in to real records.
+        record_event(staff=None, username=username.strip().lower(), action=AuditAction.SIGN_IN_FAILED)
+        raise SignInRefused("The username or password is not correct.")
+    key = username.strip().lower()
+    staff = _throttled(
+        request,
         key,
         lambda: _authenticated(request, key, password),
         wrong="The username or password is not correct.",
@@ -202,10 +197,11 @@ def pending_staff(request: HttpRequest) -> Staff | None:
 def sign_in_with_code(*, request: HttpRequest, staff: Staff, code: str) -> None:
     """Start the session of a pending staff member whose authenticator code is right. Raises SignInRefused.
 
-    A wrong code counts towards the same lockout as a wrong password.
+    A wrong code counts towards the same slowing down as a wrong password.
     """
-    _under_lockout(
-        _lockout_key(staff.username),
+    _throttled(
+        request,
+        staff.username,
         lambda: _accept_code(staff, code, confirmed=True),
         wrong=WRONG_CODE,
         failure={"staff": staff, "action": AuditAction.TWO_FACTOR_FAILED, "detail": {"method": "authenticator"}},
@@ -216,10 +212,11 @@ def sign_in_with_code(*, request: HttpRequest, staff: Staff, code: str) -> None:
 def sign_in_with_recovery_code(*, request: HttpRequest, staff: Staff, code: str) -> None:
     """Start the session of a pending staff member with one of their recovery codes, which is then used up.
 
-    A wrong code counts towards the same lockout as a wrong password. Raises SignInRefused.
+    A wrong code counts towards the same slowing down as a wrong password. Raises SignInRefused.
     """
-    _under_lockout(
-        _lockout_key(staff.username),
+    _throttled(
+        request,
+        staff.username,
         lambda: _use_recovery_code(staff, code),
         wrong=WRONG_RECOVERY_CODE,
         failure={"staff": staff, "action": AuditAction.TWO_FACTOR_FAILED, "detail": {"method": "recovery code"}},
@@ -238,16 +235,17 @@ def device_to_set_up(staff: Staff) -> TwoFactorDevice | None:
     return device
 
 
-def set_up_two_factor(*, staff: Staff, code: str) -> list[str]:
+def set_up_two_factor(*, staff: Staff, code: str, request: HttpRequest | None = None) -> list[str]:
     """Confirm the authenticator being set up with its first code and give out new recovery codes.
 
     Returns the recovery codes: this list is the only place they exist in plain, as
-    only their hashes are stored. A wrong code counts towards the lockout. Raises
-    SignInRefused.
+    only their hashes are stored. A wrong code counts towards the slowing down
+    (of `request`'s client too, when given). Raises SignInRefused.
     """
     codes = two_factor.new_recovery_codes()
-    _under_lockout(
-        _lockout_key(staff.username),
+    _throttled(
+        request,
+        staff.username,
         lambda: _confirm_device(staff, code, codes),
         wrong=WRONG_CODE,
         failure={"staff": staff, "action": AuditAction.TWO_FACTOR_FAILED, "detail": {"method": "set up"}},
@@ -257,7 +255,7 @@ def set_up_two_factor(*, staff: Staff, code: str) -> list[str]:
 
 def sign_in_with_new_authenticator(*, request: HttpRequest, staff: Staff, code: str) -> list[str]:
     """Set up a pending staff member's authenticator (see `set_up_two_factor`) and start their session."""
-    codes = set_up_two_factor(staff=staff, code=code)
+    codes = set_up_two_factor(staff=staff, code=code, request=request)
     _start_session(request, staff)
     return codes
 
@@ -302,51 +300,41 @@ def _use_recovery_code(staff: Staff, code: str) -> RecoveryCode | None:
     return None
 
 
-def _under_lockout(key: str, check: Callable[[], _Found | None], *, wrong: str, failure: dict[str, Any]) -> _Found:
-    """Run one sign-in check for username `key` and return what it found. Raises SignInRefused.
+def _throttled(
+    request: HttpRequest | None,
+    username: str,
+    check: Callable[[], _Found | None],
+    *,
+    wrong: str,
+    failure: dict[str, Any],
+) -> _Found:
+    """Run one sign-in check for `username` and return what it found. Raises SignInRefused.
 
-    While the username is locked the check is not tried. A failed check counts
-    towards the lock and is audited as `failure` (fields for `record_event`). The
-    refusal is decided inside the transaction but raised after it commits, so the
-    count and its audit event are kept.
+    While the username or the client must wait (see `throttle`) the check is not
+    tried. A failed check counts against both and is audited as `failure`
+    (fields for `record_event`). The refusal is decided inside the transaction
+    but raised after it commits, so the count and its audit event are kept.
     """
+    keys = throttle.keys(request, username) if request is not None else [throttle.username_key(username)]
     with transaction.atomic():
-        attempt, _ = SignInAttempt.objects.select_for_update().get_or_create(username=key)
-        found, refusal = _checked(attempt, check, wrong, failure)
+        attempts = throttle.attempts(keys)
+        if wait := throttle.seconds_to_wait(attempts):
+            record_event(staff=failure["staff"], username=username.strip().lower(), action=AuditAction.SIGN_IN_LOCKED)
+            found, refusal = None, throttle.wait_message(wait)
+        elif (found := check()) is not None:
+            refusal = ""
+        else:
+            wait = throttle.count_failure(attempts)
+            record_event(**failure)
+            refusal = f"{wrong} {throttle.wait_message(wait)}" if wait else wrong
     if found is None:
         raise SignInRefused(refusal)
     return found
 
 
-def _checked(
-    attempt: SignInAttempt, check: Callable[[], _Found | None], wrong: str, failure: dict[str, Any]
-) -> tuple[_Found | None, str]:
-    now = timezone.now()
-    if attempt.locked_until and attempt.locked_until > now:
-        record_event(staff=failure["staff"], username=attempt.username, action=AuditAction.SIGN_IN_LOCKED)
-        return None, _lockout_message(attempt.locked_until)
-    found = check()
-    if found is not None:
-        return found, ""
-    attempt.consecutive_failures += 1
-    message = wrong
-    if attempt.consecutive_failures >= settings.SIGN_IN_MAX_FAILURES:
-        attempt.locked_until = now + datetime.timedelta(minutes=settings.SIGN_IN_LOCKOUT_MINUTES)
-        attempt.consecutive_failures = 0
-        message = _lockout_message(attempt.locked_until)
-    elif (left := settings.SIGN_IN_MAX_FAILURES - attempt.consecutive_failures) <= 2:
-        message += (
-            f" You have {left} more {'try' if left == 1 else 'tries'} before the account is locked "
-            f"for {settings.SIGN_IN_LOCKOUT_MINUTES} minutes."
-        )
-    attempt.save()
-    record_event(**failure)
-    return None, message
-
-
 def _start_session(request: HttpRequest, staff: Staff) -> None:
-    """Sign in: the failure count starts again, the half-finished state goes, and the session begins."""
-    SignInAttempt.objects.filter(username=_lockout_key(staff.username)).delete()
+    """Sign in: the username's failure count starts again, the half-finished state goes, and the session begins."""
+    throttle.forget_username(staff.username)
     request.session.pop(_PENDING_STAFF, None)
     request.session.pop(_PENDING_SINCE, None)
     login(request, staff)
@@ -359,3 +347,18 @@ def sign_out(*, request: HttpRequest, timed_out: bool = False) -> None:
     if staff is not None:
         record_event(staff=staff, action=AuditAction.TIMED_OUT if timed_out else AuditAction.SIGN_OUT)
     logout(request)
+
+
+@transaction.atomic
+def unlock_sign_in(*, staff: Staff | None, username: str, address: str = "") -> int:
+    """Clear the failed sign-ins of `username` (and of a client `address`, if given), audited as done by `staff`
+    (None: from the command line). Returns how many counts were cleared."""
+    cleared = throttle.forget_username(username) + (throttle.forget_address(address) if address else 0)
+    what = username.strip().lower() + (f" and address {address}" if address else "")
+    record_event(
+        staff=staff,
+        action=AuditAction.SIGN_IN_UNLOCKED,
+        reason=f"Cleared failed sign-ins for {what}",
+        detail={"by": "screen" if staff else "command"},
+    )
+    return cleared

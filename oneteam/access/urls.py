@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import audit, governance, person_access, sign_in, two_factor
+from .views import audit, governance, person_access, sign_in, two_factor, unlock
 
 app_name = "access"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("sign-in/recovery-code/", sign_in.enter_recovery_code, name="sign_in_recovery_code"),
     path("sign-in/set-up-two-factor/", sign_in.set_up_at_sign_in, name="sign_in_set_up"),
     path("account/two-factor/", two_factor.overview, name="two_factor"),
+    path("accounts/unlock-sign-in/", unlock.unlock_sign_in, name="unlock_sign_in"),
     path("account/two-factor/set-up/", two_factor.set_up, name="two_factor_set_up"),
     path("people/<int:person_id>/sharing/", person_access.who_can_see, name="who_can_see"),
     path("people/<int:person_id>/sharing/consent/", person_access.record_consent, name="record_consent"),

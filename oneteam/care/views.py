@@ -630,6 +630,10 @@ def cancel_visit(request: HttpRequest, person_id: int, visit_id: int) -> HttpRes
     )
 
 
+# The years a day list can show; a day outside them (a typed or hostile address) shows today.
+DAY_LIST_YEARS = (1900, 2999)
+
+
 @require_GET
 def my_day(request: HttpRequest) -> HttpResponse:
     """The member of staff's visits for a day, in time order (`?day=YYYY-MM-DD`, today by default)."""
@@ -638,6 +642,9 @@ def my_day(request: HttpRequest) -> HttpResponse:
             datetime.date.fromisoformat(request.GET.get("day", "")) if request.GET.get("day") else timezone.localdate()
         )
     except ValueError:
+        day = timezone.localdate()
+    if not DAY_LIST_YEARS[0] <= day.year <= DAY_LIST_YEARS[1]:
+        # Days at the ends of the calendar (year 1, year 9999) have no day before or after: show today instead.
         day = timezone.localdate()
     rows = queries.day_list(staff=signed_in_staff(request), day=day)
     context = {

@@ -126,10 +126,26 @@ class ManualItemForm(ItemForm):
         return value
 
 
+class _StaffChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  # generic only in the stubs
+    """Staff chosen by id; an id beyond the database's integer range is refused like any unknown one."""
+
+    def clean(self, value: Any) -> Any:
+        for choice in value or ():
+            try:
+                in_range = -(2**63) <= int(choice) < 2**63
+            except (TypeError, ValueError):
+                continue  # Django names it as not a valid value
+            if not in_range:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": choice}
+                )
+        return super().clean(value)
+
+
 class AttendanceForm(forms.Form):
     """Who took part in the discussion of the item."""
 
-    attendees = forms.ModelMultipleChoiceField(
+    attendees = _StaffChoiceField(
         Staff.objects.none(),
         label="Who took part in discussing this item?",
         widget=forms.CheckboxSelectMultiple,

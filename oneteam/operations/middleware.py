@@ -10,8 +10,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 
 from oneteam.access.audit import current_request_id
 
@@ -48,3 +49,29 @@ class RequestLogMiddleware:
             extra={"fields": fields},
         )
         return response
+
+
+# The largest id a database row can have (a signed 64-bit integer).
+LARGEST_ID = 2**63 - 1
+
+
+class IdsInRangeMiddleware:
+    """Answers 404 for an address whose number is too big to be any row's id (`/people/99999999999999999999/`).
+
+    Such a number cannot name anything, and passing it to the database fails
+    (SQLite cannot even bind it), so it is refused here for every route at once.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., HttpResponse], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> HttpResponse | None:
+        """404 if any whole number in the address is beyond the range of ids."""
+        if any(isinstance(value, int) and abs(value) > LARGEST_ID for value in (*args, *kwargs.values())):
+            raise Http404("No such record")
+        return None

@@ -117,7 +117,18 @@ def open_invitation(token: str) -> ExperienceInvitation:
         raise LinkNotUsable("This link has expired.") from expired
     except signing.BadSignature as bad:
         raise LinkNotUsable("This link is not right. Check it was copied in full.") from bad
-    invitation = ExperienceInvitation.objects.filter(pk=value["invitation"], secret_hash=_hash(value["secret"])).first()
+    # A token signed with our key but not made by `invitation_token` (an old format, or a leaked key) is refused too.
+    well_formed = (
+        isinstance(value, dict)
+        and type(value.get("invitation")) is int
+        and 0 < value["invitation"] < 2**63
+        and isinstance(value.get("secret"), str)
+    )
+    invitation = (
+        ExperienceInvitation.objects.filter(pk=value["invitation"], secret_hash=_hash(value["secret"])).first()
+        if well_formed
+        else None
+    )
     if invitation is None:
         raise LinkNotUsable("This link is not right. Check it was copied in full.")
     if invitation.used_at is not None:

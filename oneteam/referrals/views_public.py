@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from oneteam.access.views.sign_in import render_form
+from oneteam.operations.client_address import client_address
 
 from . import intake
 from .forms_public import WHAT_MATTERS_LIMIT, SelfReferralForm
@@ -29,7 +30,7 @@ def self_referral(request: HttpRequest) -> HttpResponse:
         try:
             intake.accept(
                 referral,
-                address=request.META.get("REMOTE_ADDR", ""),
+                address=client_address(request),
                 honeypot=form.cleaned_data["website"],
                 started=form.cleaned_data["started"],
             )

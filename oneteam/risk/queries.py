@@ -438,7 +438,9 @@ def export_lines(*, staff: Staff) -> Iterator[ExportLine]:
     allowed = listable_neighbourhoods(staff)
     if run is None or not allowed:
         return
-    risks = _filtered(run, staff, allowed, Filters()).prefetch_related("person").order_by("-priority", "person_id")
+    # Joined, not prefetched: on SQLite a prefetch of a whole batch of people builds a condition deeper than
+    # SQLite allows ("Expression tree is too large").
+    risks = _filtered(run, staff, allowed, Filters()).select_related("person").order_by("-priority", "person_id")
     paginator = Paginator(risks, EXPORT_BATCH)
     for number in paginator.page_range:
         batch = list(paginator.page(number).object_list)

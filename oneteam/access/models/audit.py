@@ -26,7 +26,8 @@ class AuditAction(models.TextChoices):
     RECOVERY_CODE_USED = "recovery_code_used", "Signed in with a recovery code"
     SIGN_IN = "sign_in", "Signed in"
     SIGN_IN_FAILED = "sign_in_failed", "Failed to sign in"
-    SIGN_IN_LOCKED = "sign_in_locked", "Sign-in refused: account locked"
+    SIGN_IN_LOCKED = "sign_in_locked", "Sign-in refused: asked to wait after failed attempts"
+    SIGN_IN_UNLOCKED = "sign_in_unlocked", "Cleared failed sign-in attempts"
     SIGN_OUT = "sign_out", "Signed out"
     TIMED_OUT = "timed_out", "Signed out after inactivity"
 

@@ -7,14 +7,16 @@ from django.db import models
 
 
 class SignInAttempt(models.Model):
-    """Consecutive failed sign-ins for a username, known or not, so lockout does not reveal which accounts exist."""
+    """Consecutive failed sign-ins for one key: a username (known or not) or a client address (see access.throttle)."""
 
-    username = models.CharField(max_length=150, unique=True)
+    key = models.CharField(max_length=200, unique=True, help_text="username:<name> or address:<ip>")
     consecutive_failures = models.PositiveIntegerField(default=0)
-    locked_until = models.DateTimeField(null=True, blank=True)
+    last_failed_at = models.DateTimeField(null=True, blank=True)
+    # No try is checked before this time; a wait, never a lock (docs/adr/0013).
+    next_try_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
-        return self.username
+        return self.key
 
 
 class TwoFactorDevice(models.Model):

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from oneteam.jinja2 import error_summary
 from oneteam.organisations.models import Staff
 
-from .. import services, two_factor
+from .. import services, throttle, two_factor
 from ..forms import CodeForm, RecoveryCodeForm, SignInForm
 from ..models import TwoFactorDevice
 
@@ -46,7 +46,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             form.add_error("username", refused.message)
         else:
             if step is services.SignInStep.SIGNED_IN:
-                return redirect(next_page(request))
+                return _session_started(request, redirect(next_page(request)))
             return redirect(_step_url(_STEP_PAGES[step], request))
     return render_form(
         request,
@@ -95,7 +95,7 @@ def _second_step(
         except services.SignInRefused as refused:
             form.add_error("code", refused.message)
         else:
-            return redirect(next_page(request))
+            return _session_started(request, redirect(next_page(request)))
     return render_form(request, template, form, **context)
 
 
@@ -140,7 +140,8 @@ def set_up_page(
         except services.SignInRefused as refused:
             form.add_error("code", refused.message)
         else:
-            return render(request, "access/recovery_codes.jinja", {"codes": codes, "continue_to": continue_to})
+            page = render(request, "access/recovery_codes.jinja", {"codes": codes, "continue_to": continue_to})
+            return _session_started(request, page)
     uri = two_factor.provisioning_uri(device.secret, staff.username)
     return render_form(
         request,
@@ -158,6 +159,13 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     """End the session and return to the sign-in page."""
     services.sign_out(request=request)
     return redirect("access:sign_in")
+
+
+def _session_started(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Remember this browser as a known device of whoever is now signed in (see `throttle`)."""
+    if isinstance(request.user, Staff):
+        throttle.remember_device(response, request.user.username)
+    return response
 
 
 def render_form(request: HttpRequest, template: str, form: forms.Form, **context: Any) -> HttpResponse:

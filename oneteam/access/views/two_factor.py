@@ -39,7 +39,7 @@ def set_up(request: HttpRequest) -> HttpResponse:
         request,
         staff,
         device,
-        confirm=lambda code: services.set_up_two_factor(staff=staff, code=code),
+        confirm=lambda code: services.set_up_two_factor(staff=staff, code=code, request=request),
         continue_to=reverse("access:two_factor"),
         at_sign_in=False,
     )

@@ -6,11 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
 from oneteam.fhir.export import export_ndjson, people_in_scope
 from oneteam.fhir.models import ApiClient
 from oneteam.fhir.registry import EXCHANGE_TYPES, SERVED_TYPES
+from oneteam.operations.progress import progress
 
 
 class Command(BaseCommand):
@@ -37,9 +37,9 @@ class Command(BaseCommand):
         if api_client is None:
             raise CommandError(f"There is no FHIR API client {client}.")
         total = len(people_in_scope(api_client))
-        with tqdm(total=total, unit="person", desc="Exporting", disable=None) as progress:
+        with progress(total=total, unit="person", desc="Exporting") as bar:
             counts = export_ndjson(
-                api_client, Path(out), types=options["type"] or EXCHANGE_TYPES, on_progress=progress.update
+                api_client, Path(out), types=options["type"] or EXCHANGE_TYPES, on_progress=bar.update
             )
         for resource_type, count in sorted(counts.items()):
             self.stdout.write(f"{resource_type}: {count} written to {Path(out) / (resource_type + '.ndjson')}")

@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from tqdm import tqdm
 
 from oneteam.fhir.importer import FILE_SUFFIXES, NDJSON_SUFFIXES, ORDER, Importer
+from oneteam.operations.progress import progress
 
 
 def _files(paths: list[str]) -> list[Path]:
@@ -52,8 +52,8 @@ class Command(BaseCommand):
             if path.suffix in NDJSON_SUFFIXES:
                 with path.open("rb") as counting:
                     total = sum(1 for _line in counting)
-                # disable=None: a progress bar on a terminal, none in logs or cron mail.
-                with path.open("rb") as lines, tqdm(total=total, unit="resource", desc=path.name, disable=None) as bar:
+                # A bar on a terminal; whole progress lines in logs and cron mail.
+                with path.open("rb") as lines, progress(total=total, unit="resource", desc=path.name) as bar:
                     importer.import_ndjson(str(path), lines, on_progress=bar.update)
             else:
                 importer.import_path(path)

@@ -11,10 +11,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
-from tqdm import tqdm
 
 from oneteam.mdt.models import Meeting
 from oneteam.mdt.services import return_overdue_actions
+from oneteam.operations.progress import progress
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
         for meeting in upcoming.select_related("chair"):
             next_meetings.setdefault(meeting.neighbourhood_id, meeting)
         returned = 0
-        for meeting in tqdm(next_meetings.values(), desc="neighbourhoods", unit="meeting", disable=None):
+        for meeting in progress(next_meetings.values(), desc="neighbourhoods", unit="meeting"):
             returned += len(return_overdue_actions(meeting=meeting))
         self.stdout.write(
             f"Checked the next meeting of {len(next_meetings)} neighbourhood(s); "

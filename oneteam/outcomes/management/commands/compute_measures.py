@@ -7,8 +7,8 @@ from functools import partial
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from tqdm import tqdm
 
+from oneteam.operations.progress import progress
 from oneteam.outcomes.services import compute_measures
 
 
@@ -17,6 +17,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         started = time.perf_counter()
-        # disable=None: a progress bar on a terminal, none in logs or cron mail.
-        stored = compute_measures(progress=partial(tqdm, unit="measure", desc="Measuring", disable=None))
+        # A bar on a terminal; whole progress lines in logs and cron mail.
+        stored = compute_measures(progress=partial(progress, unit="measure", desc="Measuring"))
         self.stdout.write(f"Stored {stored:,} results in {time.perf_counter() - started:.1f} seconds.")

@@ -6,8 +6,8 @@ from functools import partial
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from tqdm import tqdm
 
+from oneteam.operations.progress import progress
 from oneteam.referrals.escalation import escalate_breaches
 
 
@@ -15,8 +15,8 @@ class Command(BaseCommand):
     help = "Send a breach notice to the team leads of each referral that has newly passed its response target."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        # disable=None: a progress bar on a terminal, none in logs or cron mail.
-        result = escalate_breaches(progress=partial(tqdm, unit="referral", desc="Escalating", disable=None))
+        # A bar on a terminal; whole progress lines in logs and cron mail.
+        result = escalate_breaches(progress=partial(progress, unit="referral", desc="Escalating"))
         self.stdout.write(f"Referrals newly past their response target: {result.breaches:,}")
         self.stdout.write(f"Escalated to their team leads: {result.escalated:,}")
         self.stdout.write(f"Breach notices sent: {result.notices:,}")

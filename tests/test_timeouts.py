@@ -1,0 +1,70 @@
+"""Issue 20, item 3 on PostgreSQL: a long lock held by another transaction does not hang pages, the audit
+chain, or the health check."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import psycopg
+import pytest
+from django.db import OperationalError, connection, connections, transaction
+from django.test import Client
+
+from oneteam.access.models import AuditAction, AuditEvent
+from oneteam.access.services import record_event
+from oneteam.people.models import Person
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="lock and statement timeouts are PostgreSQL's"),
+]
+LOCK_TIMEOUT_SECONDS = 5  # the default DATABASE_LOCK_TIMEOUT_MS
+
+
+@contextmanager
+def table_locked(table: str) -> Iterator[None]:
+    """Another session holds `table` in ACCESS EXCLUSIVE mode (as a long migration or a careless query would)."""
+    server = connection.settings_dict
+    with (
+        psycopg.connect(host=server["HOST"], port=server["PORT"], user=server["USER"], dbname=server["NAME"]) as other,
+        other.transaction(),
+    ):
+        other.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+        yield
+
+
+def test_a_write_blocked_by_a_table_lock_gives_up_and_frees_the_audit_chain_for_everyone_else() -> None:
+    timings: dict[str, float] = {}
+
+    def unrelated_append() -> None:
+        time.sleep(0.5)  # after the blocked request has taken the chain
+        started = time.monotonic()
+        record_event(staff=None, username="elsewhere", action=AuditAction.SIGN_IN_FAILED)
+        timings["unrelated"] = time.monotonic() - started
+        connections.close_all()
+
+    with table_locked("people_person"):
+        other = threading.Thread(target=unrelated_append)
+        other.start()
+        started = time.monotonic()
+        with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
+            record_event(staff=None, username="blocked", action=AuditAction.SIGN_IN_FAILED)
+            Person.objects.update(given_name="x")  # waits for the lock, then gives up
+        timings["blocked"] = time.monotonic() - started
+        other.join(timeout=30)
+    assert timings["blocked"] < LOCK_TIMEOUT_SECONDS + 2
+    assert timings["unrelated"] < LOCK_TIMEOUT_SECONDS + 2
+    assert list(AuditEvent.objects.values_list("username", flat=True)) == ["elsewhere"]
+
+
+def test_the_health_check_says_unavailable_while_the_tables_every_page_needs_are_locked() -> None:
+    with table_locked("django_session"):
+        started = time.monotonic()
+        response = Client().get("/healthz")
+        assert (response.status_code, response.json()) == (503, {"status": "unavailable"})
+        assert time.monotonic() - started < 4  # HEALTHZ_TIMEOUT_MS is 2 seconds
+    response = Client().get("/healthz")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
