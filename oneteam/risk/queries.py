@@ -440,7 +440,8 @@ def export_lines(*, staff: Staff) -> Iterator[ExportLine]:
         return
     # Joined, not prefetched: on SQLite a prefetch of a whole batch of people builds a condition deeper than
     # SQLite allows ("Expression tree is too large").
-    risks = _filtered(run, staff, allowed, Filters()).select_related("person").order_by("-priority", "person_id")
+    everyone = Filters(with_efi_only=False)
+    risks = _filtered(run, staff, allowed, everyone).select_related("person").order_by("-priority", "person_id")
     paginator = Paginator(risks, EXPORT_BATCH)
     for number in paginator.page_range:
         batch = list(paginator.page(number).object_list)

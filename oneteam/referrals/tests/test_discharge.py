@@ -72,6 +72,7 @@ def test_the_key_worker_is_told_of_a_discharge_as_of_an_admission(
         "resourceType": "Encounter",
         "identifier": [{"value": "ENC-9"}],
         "status": "finished",
+        "class": {"system": "http://terminology.hl7.org/CodeSystem/v3-ActCode", "code": "IMP"},
         "subject": {"identifier": {"system": hospital.NHS_NUMBER_SYSTEM, "value": person.nhs_number}},
         "period": {"start": "2026-03-01T09:15:00Z", "end": "2026-03-04T14:30:00Z"},
     }
