@@ -272,7 +272,8 @@ USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Collected for production by scripts/serve.sh; under VAR_DIR so two servers on one machine do not share it.
+STATIC_ROOT = VAR_DIR / "staticfiles"
 STATICFILES_DIRS = [
     BASE_DIR / "oneteam" / "static" / "build",
     ("js", BASE_DIR / "oneteam" / "static" / "js"),

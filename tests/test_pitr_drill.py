@@ -13,12 +13,12 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests.test_production_server import _free_port
+from tests.serving import free_port
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the drill is for the PostgreSQL run")
 def test_point_in_time_recovery_restores_to_the_moment_and_the_audit_log_verifies() -> None:
-    environment = {**os.environ, "LIVE_PORT": str(_free_port()), "RESTORE_PORT": str(_free_port())}
+    environment = {**os.environ, "LIVE_PORT": str(free_port()), "RESTORE_PORT": str(free_port())}
     environment.pop("DATABASE_URL")  # the drill points each step at its own scratch cluster
     result = subprocess.run(
         ["bash", "scripts/pitr_drill.sh"],  # noqa: S607 - bash from PATH; our own script

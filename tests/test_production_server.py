@@ -9,85 +9,18 @@ request as JSON by route, never by path.
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import socket
-import subprocess
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-STARTUP_SECONDS = 120
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-class Server:
-    def __init__(self, url: str, log: Path) -> None:
-        self.url = url
-        self.log = log
-
-    def get(self, path: str, **headers: str) -> tuple[int, dict[str, str], bytes]:
-        """Fetch `path` as the load balancer would (it ends TLS and says so); redirects are not followed."""
-        # Our own server on loopback, over http: the URL is built here, never taken from input.
-        request = urllib.request.Request(self.url + path, headers={"X-Forwarded-Proto": "https", **headers})  # noqa: S310
-        opener = urllib.request.build_opener(_NoRedirect)
-        try:
-            with opener.open(request, timeout=30) as response:
-                return response.status, dict(response.headers), response.read()
-        except urllib.error.HTTPError as answer:
-            return answer.code, dict(answer.headers), answer.read()
-
-
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
+from tests.serving import Server, start_server
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    folder = tmp_path_factory.mktemp("serve")
-    port = _free_port()
-    environment = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": os.environ.get("HOME", ""),
-        "DATABASE_URL": f"sqlite:///{folder / 'oneteam.sqlite3'}",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "AUDIT_KEY": secrets.token_urlsafe(48),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "2",
-    }
-    log = folder / "server.log"
-    with log.open("w") as output:
-        # bash from PATH, as `make serve` runs it; our own script with fixed arguments.
-        process = subprocess.Popen(
-            ["bash", "scripts/serve.sh"],  # noqa: S607
-            cwd=settings.BASE_DIR,
-            env=environment,
-            stdout=output,
-            stderr=output,
-        )
-    serving = Server(f"http://127.0.0.1:{port}", log)
+    process, serving = start_server(tmp_path_factory.mktemp("serve"), WEB_CONCURRENCY="2")
     try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            try:
-                serving.get("/healthz")
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"serve.sh did not start: {log.read_text()[-2000:]}")
-                time.sleep(0.5)
         yield serving
     finally:
         process.terminate()

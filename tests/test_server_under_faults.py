@@ -9,11 +9,8 @@ clients do not stop the health check.
 from __future__ import annotations
 
 import contextlib
-import os
 import re
-import secrets
 import socket
-import subprocess
 import time
 import urllib.error
 import urllib.parse
@@ -23,44 +20,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 
-from tests.test_production_server import STARTUP_SECONDS, Server, _free_port
+from tests.serving import Server, start_server
 
 NAME, NHS_NUMBER = "Zebedee", "9434765919"
 SEARCH = f"/fhir/Patient?name={NAME}&identifier=https://fhir.nhs.uk/Id/nhs-number|{NHS_NUMBER}"
-
-
-def start(folder: Path, **extra: str) -> tuple[subprocess.Popen[bytes], Server]:
-    port = _free_port()
-    environment = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": os.environ.get("HOME", ""),
-        "DATABASE_URL": f"sqlite:///{folder / 'oneteam.sqlite3'}",
-        "SECRET_KEY": secrets.token_urlsafe(48),
-        "AUDIT_KEY": secrets.token_urlsafe(48),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1",
-        **extra,
-    }
-    log = folder / "server.log"
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            ["bash", "scripts/serve.sh"],  # noqa: S607 - bash from PATH, as `make serve` runs it
-            cwd=settings.BASE_DIR,
-            env=environment,
-            stdout=output,
-            stderr=output,
-        )
-    serving = Server(f"http://127.0.0.1:{port}", log)
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while "Booting worker" not in log.read_text():
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.terminate()
-            pytest.fail(f"serve.sh did not start: {log.read_text()[-2000:]}")
-        time.sleep(0.5)
-    return process, serving
 
 
 @pytest.fixture
@@ -71,7 +35,7 @@ def sync_server(tmp_path: Path) -> Iterator[Server]:
         black_hole.bind(("127.0.0.1", 0))
         black_hole.listen(16)
         silent = f"postgres://oneteam@127.0.0.1:{black_hole.getsockname()[1]}/oneteam"
-        process, serving = start(
+        process, serving = start_server(
             tmp_path,
             MIGRATE_DATABASE_URL=f"sqlite:///{tmp_path / 'oneteam.sqlite3'}",
             DATABASE_URL=silent,
@@ -111,7 +75,7 @@ def test_a_timed_out_worker_and_unparsable_requests_leave_no_personal_data_in_th
 @pytest.fixture
 def threaded_server(tmp_path: Path) -> Iterator[Server]:
     """The server as `make serve` starts it, with one worker process (of threads) to make starving it easy."""
-    process, serving = start(tmp_path)
+    process, serving = start_server(tmp_path)
     yield serving
     process.terminate()
     process.wait(timeout=60)
@@ -137,7 +101,7 @@ def test_the_health_check_says_unavailable_in_time_when_the_database_does_not_an
     with socket.socket() as black_hole:
         black_hole.bind(("127.0.0.1", 0))
         black_hole.listen(16)
-        process, serving = start(
+        process, serving = start_server(
             tmp_path,
             MIGRATE_DATABASE_URL=f"sqlite:///{tmp_path / 'oneteam.sqlite3'}",
             DATABASE_URL=f"postgres://oneteam@127.0.0.1:{black_hole.getsockname()[1]}/oneteam",
