@@ -306,27 +306,30 @@ def decide(staff: Staff, person: Person, category: DataCategory, purpose: Purpos
 
 
 def _decide_under_agreement(q: _Question, neighbourhood_id: int) -> Decision:
-    """The decision under the agreement of one of the person's two neighbourhoods."""
+    """The decision under the agreement of one of the person's two neighbourhoods.
+
+    A refusal names neither the person nor their neighbourhood: whoever is refused
+    may not know who the record belongs to or where they live (docs/information-governance.md).
+    """
     if neighbourhood_id not in q.context.agreements:
-        return Decision(False, f"Not allowed: no information sharing agreement is in force for {q.person}'s area.")
+        return Decision(False, "Not allowed: no information sharing agreement is in force for this person's area.")
     rule = q.context.rules.get((q.category.value, q.purpose.value, neighbourhood_id))
     if rule is None:
         return Decision(
             False, f"Not allowed: the information sharing agreement does not let {q.their} see {q.what} for {q.why}."
         )
-    agreement = f"the {rule.neighbourhood_name} information sharing agreement (version {rule.version})"
     in_team = neighbourhood_id in staff_neighbourhood_ids(q.staff)
     if rule.level == AccessLevel.CARE_TEAM and not q.in_care_team:
         return Decision(
             False,
-            f"Not allowed: you are not on {q.person}'s care team, and {agreement} lets {q.their} see {q.what} "
-            "only for people whose care team they are on.",
+            "Not allowed: you are not on this person's care team, and the information sharing agreement lets "
+            f"{q.their} see {q.what} only for people whose care team they are on.",
         )
     if rule.level == AccessLevel.NEIGHBOURHOOD_TEAM and not (q.in_care_team or in_team):
         return Decision(
             False,
-            f"Not allowed: you are not on {q.person}'s care team or in their neighbourhood team, and {agreement} "
-            f"lets {q.their} see {q.what} only for people their team serves.",
+            "Not allowed: you are not on this person's care team or in their neighbourhood team, and the "
+            f"information sharing agreement lets {q.their} see {q.what} only for people their team serves.",
         )
     if q.in_care_team:
         basis = f"you are on {q.person}'s care team"
@@ -337,6 +340,7 @@ def _decide_under_agreement(q: _Question, neighbourhood_id: int) -> Decision:
     wishes = _wishes_refusal(q)
     if wishes and q.purpose != Purpose.SAFEGUARDING:
         return Decision(False, wishes)
+    agreement = f"the {rule.neighbourhood_name} information sharing agreement (version {rule.version})"
     granted = f"Allowed: {basis} and {agreement} lets {q.their} see {q.what} for {q.why}."
     if wishes:
         return Decision(True, f"{granted} This overrides the person's wishes because it is for safeguarding.")
@@ -344,10 +348,10 @@ def _decide_under_agreement(q: _Question, neighbourhood_id: int) -> Decision:
 
 
 def _wishes_refusal(q: _Question) -> str:
-    """Why the person's own wishes stop this access, or "" if they do not."""
-    person, context, in_care_team = q.person, q.context, q.in_care_team
+    """Why the person's own wishes stop this access, or "" if they do not (without naming them)."""
+    context, in_care_team = q.context, q.in_care_team
     if q.category.value in context.objected_categories:
-        return f"Not allowed: {person} objected to sharing their {q.what} with your organisation."
+        return f"Not allowed: the person objected to sharing their {q.what} with your organisation."
     covered = not context.consent_categories or q.category.value in context.consent_categories
     refused = context.consent_status in (ConsentStatus.DECLINED, ConsentStatus.WITHDRAWN)
     # Care given by the person's own named professionals does not rest on consent to share with
@@ -355,15 +359,16 @@ def _wishes_refusal(q: _Question) -> str:
     if refused and covered and not in_care_team:
         word = "withdrew" if context.consent_status == ConsentStatus.WITHDRAWN else "declined"
         return (
-            f"Not allowed: {person} {word} consent to share their record with the neighbourhood team, "
+            f"Not allowed: the person {word} consent to share their record with the neighbourhood team, "
             "so only their named care team can see it."
         )
     return ""
 
 
-def has_emergency_access(staff: Staff, person: Person) -> bool:
-    """True while `staff` has unexpired break-glass access to `person` (for the page banner)."""
-    return _context(staff, person).break_glass_reason is not None
+def remembered_emergency_access(staff: Staff, person_id: int) -> bool | None:
+    """Whether `staff` has emergency access to the person, if this request already asked about them (else None)."""
+    context = _staff_cache(staff).get(f"person:{person_id}")
+    return None if context is None else context.break_glass_reason is not None  # type: ignore[attr-defined]
 
 
 def in_team_neighbourhoods(staff: Staff) -> Q:

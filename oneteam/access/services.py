@@ -24,7 +24,31 @@ from oneteam.people.models import Person
 
 from . import audit, two_factor
 from .models import AuditAction, AuditEvent, DataCategory, Purpose, RecoveryCode, SignInAttempt, TwoFactorDevice
-from .policy import Decision, decide
+from .policy import (
+    Decision,
+    decide,
+    forget,
+    in_team_neighbourhoods,
+    prefetch,
+    staff_neighbourhood_ids,
+    staff_teams,
+)
+
+# What other apps may use of the policy. `policy.decide` itself is private to this app (an
+# import-linter contract in `make lint` forbids importing `oneteam.access.policy` from outside);
+# a decision is asked through `authorise_read(s)` (audited) or `ask` (the caller audits).
+__all__ = [
+    "Decision",
+    "ask",
+    "authorise_read",
+    "authorise_reads",
+    "forget",
+    "in_team_neighbourhoods",
+    "prefetch",
+    "record_event",
+    "staff_neighbourhood_ids",
+    "staff_teams",
+]
 
 
 def new_event(
@@ -58,6 +82,13 @@ def new_event(
 def record_event(**fields: Any) -> None:
     """Append one event to the audit log (see `new_event` for the fields)."""
     audit.append([new_event(**fields)])
+
+
+def ask(staff: Staff, person: Person, category: DataCategory, purpose: Purpose) -> Decision:
+    """The policy's answer, not audited: for a caller that audits the page's reads itself in one append
+    (a list) or refuses a change that it then audits. Prefer `authorise_read`.
+    """
+    return decide(staff, person, category, purpose)
 
 
 def authorise_read(

@@ -55,8 +55,7 @@ def test_withdrawing_consent_takes_effect_for_colleagues_at_once(home: Neighbour
     assert response.status_code == 302
     assert ConsentDecision.objects.get(person=ada).status == ConsentStatus.WITHDRAWN
     page = colleague.get(summary).content.decode()
-    assert "You can see limited details" in page
-    assert "withdrew consent" in page
+    assert "You may not see this record" in page
     assert AuditEvent.objects.filter(action=AuditAction.CONSENT_RECORDED, person_id=ada.pk).count() == 1
 
 
@@ -101,3 +100,51 @@ def test_emergency_access_needs_a_reason(ada: Person) -> None:
     assert "You are using emergency access to this record" in page
     event = AuditEvent.objects.get(action=AuditAction.BREAK_GLASS)
     assert event.reason == "Found on the floor by a neighbour, confused"
+
+
+def test_emergency_access_is_for_clinical_direct_care_roles_only(ada: Person) -> None:
+    for profession in (Profession.ANALYST, Profession.INFORMATION_GOVERNANCE_OFFICER, Profession.ADMINISTRATOR):
+        client = signed_in(make_neighbourhood(), profession)
+        url = reverse("access:emergency_access", args=[ada.pk])
+        assert client.get(url).status_code == 403
+        response = client.post(url, {"reason": "Found on the floor by a neighbour, confused"})
+        assert response.status_code == 403
+    assert not BreakGlassAccess.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.BREAK_GLASS).exists()
+
+
+def test_the_emergency_access_page_does_not_name_someone_the_viewer_may_not_see(ada: Person) -> None:
+    outsider = signed_in(make_neighbourhood(), Profession.SOCIAL_WORKER)
+    page = outsider.get(reverse("access:emergency_access", args=[ada.pk])).content.decode()
+    assert "Use emergency access" in page
+    assert "Khan" not in page and "KHAN" not in page and ada.nhs_number not in page
+
+
+@pytest.mark.parametrize("reason", ["aaaaaaaaaa", "asdf asdf asdf", "x x x x x x x x", "1234567890123"])
+def test_emergency_access_needs_a_reason_in_words(ada: Person, reason: str) -> None:
+    outsider = signed_in(make_neighbourhood(), Profession.SOCIAL_WORKER)
+    response = outsider.post(reverse("access:emergency_access", args=[ada.pk]), {"reason": reason})
+    assert response.status_code == 400
+    assert "Describe in words why you need to see this record now" in response.content.decode()
+    assert not BreakGlassAccess.objects.exists()
+
+
+def test_opening_emergency_access_again_extends_the_one_grant(ada: Person) -> None:
+    outsider = signed_in(make_neighbourhood(), Profession.DISTRICT_NURSE)
+    url = reverse("access:emergency_access", args=[ada.pk])
+    for reason in ("Found on the floor by a neighbour, confused", "Still waiting for the ambulance crew to arrive"):
+        assert outsider.post(url, {"reason": reason}).status_code == 302
+    access = BreakGlassAccess.objects.get()
+    assert "Still waiting for the ambulance" in access.reason and "Found on the floor" in access.reason
+    assert AuditEvent.objects.filter(action=AuditAction.BREAK_GLASS).count() == 2
+
+
+def test_the_emergency_access_banner_shows_on_every_page_about_the_person(ada: Person) -> None:
+    outsider = signed_in(make_neighbourhood(), Profession.SOCIAL_WORKER)
+    outsider.post(
+        reverse("access:emergency_access", args=[ada.pk]), {"reason": "Found on the floor by a neighbour, confused"}
+    )
+    for name in ("people:summary", "access:who_can_see", "care:record", "care:visits", "directory:person_signposts"):
+        page = outsider.get(reverse(name, args=[ada.pk])).content.decode()
+        assert "You are using emergency access to this record" in page, name
+    assert "emergency access" not in outsider.get(reverse("people:search")).content.decode()

@@ -47,7 +47,7 @@ def test_care_team_level_data_needs_a_relationship(home: Neighbourhood, ada: Per
     nurse = make_staff(home)
     refused = decide(nurse, ada, DataCategory.MENTAL_HEALTH, Purpose.DIRECT_CARE)
     assert not refused.allowed
-    assert "you are not on Ada Khan's care team" in refused.reason
+    assert "you are not on this person's care team" in refused.reason
     care_team.join_care_team(actor=None, person=ada, staff=nurse, role=CareRole.KEY_WORKER)
     allowed = decide(fresh(nurse), ada, DataCategory.MENTAL_HEALTH, Purpose.DIRECT_CARE)
     assert allowed.allowed
@@ -86,7 +86,7 @@ def test_no_relationship_means_no_record(ada: Person) -> None:
     stranger = make_staff(make_neighbourhood())
     decision = decide(stranger, ada, DataCategory.DEMOGRAPHICS, Purpose.DIRECT_CARE)
     assert not decision.allowed
-    assert "not on Ada Khan's care team or in their neighbourhood team" in decision.reason
+    assert "not on this person's care team or in their neighbourhood team" in decision.reason
 
 
 def test_consent_withdrawal_removes_team_access_at_once_but_not_the_care_team(home: Neighbourhood, ada: Person) -> None:
@@ -100,7 +100,7 @@ def test_consent_withdrawal_removes_team_access_at_once_but_not_the_care_team(ho
     refused = decide(fresh(team_nurse), ada, DataCategory.PHYSICAL_HEALTH, Purpose.DIRECT_CARE)
     assert not refused.allowed
     assert refused.reason == (
-        "Not allowed: Ada Khan withdrew consent to share their record with the neighbourhood team, "
+        "Not allowed: the person withdrew consent to share their record with the neighbourhood team, "
         "so only their named care team can see it."
     )
     assert decide(fresh(key_worker), ada, DataCategory.PHYSICAL_HEALTH, Purpose.DIRECT_CARE).allowed
@@ -211,3 +211,20 @@ def test_many_decisions_cost_two_queries(home: Neighbourhood, ada: Person) -> No
             for purpose in Purpose:
                 decide(nurse, ada, category, purpose)
     assert len(queries) == 2
+
+
+@pytest.mark.parametrize(
+    "category",
+    [DataCategory.DEMOGRAPHICS, DataCategory.MENTAL_HEALTH, DataCategory.SOCIAL_CARE_FINANCES],
+)
+def test_a_refusal_names_neither_the_person_nor_their_neighbourhood(
+    home: Neighbourhood, ada: Person, category: DataCategory
+) -> None:
+    key_worker = make_staff(home)
+    care_team.join_care_team(actor=None, person=ada, staff=key_worker, role=CareRole.KEY_WORKER)
+    consent.record_consent(actor=key_worker, person=ada, status=ConsentStatus.WITHDRAWN, categories=[], note="")
+    for staff in (make_staff(make_neighbourhood()), make_staff(home)):
+        refused = decide(staff, ada, category, Purpose.DIRECT_CARE)
+        assert not refused.allowed
+        assert "Ada" not in refused.reason and "Khan" not in refused.reason
+        assert home.name not in refused.reason

@@ -109,15 +109,29 @@ def emergency_access(request: HttpRequest, person_id: int) -> HttpResponse:
     """Break-glass: open the whole record for a limited time, giving a reason that is reviewed."""
     staff = signed_in_staff(request)
     person = queries.person_for_access_pages(person_id)
+    # Asked (and audited) first: the page names the person only to someone who may see who they are.
+    demographics = authorise_read(
+        staff=staff, person=person, categories=[DataCategory.DEMOGRAPHICS], purpose=Purpose.DIRECT_CARE
+    )[DataCategory.DEMOGRAPHICS]
+    if not break_glass.may_use_emergency_access(staff):
+        return cannot(request)
     form = EmergencyAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        break_glass.open_emergency_access(staff=staff, person=person, reason=form.cleaned_data["reason"])
-        return redirect("people:summary", person_id=person_id)
-    # Showing the form reveals who the person is, as search does; that is audited too.
-    authorise_read(staff=staff, person=person, categories=[DataCategory.DEMOGRAPHICS], purpose=Purpose.DIRECT_CARE)
+        try:
+            break_glass.open_emergency_access(staff=staff, person=person, reason=form.cleaned_data["reason"])
+        except break_glass.EmergencyAccessRefused as refused:
+            form.add_error("reason", str(refused))
+        else:
+            return redirect("people:summary", person_id=person_id)
     return render(
         request,
         "access/emergency_access.jinja",
-        {"person": person, "form": form, "errors": error_summary(form), "hours": settings.BREAK_GLASS_HOURS},
+        {
+            "person": person,
+            "named": demographics.allowed,
+            "form": form,
+            "errors": error_summary(form),
+            "hours": settings.BREAK_GLASS_HOURS,
+        },
         status=400 if form.errors else 200,
     )
