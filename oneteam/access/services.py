@@ -38,11 +38,16 @@ from .policy import (
 # import-linter contract in `make lint` forbids importing `oneteam.access.policy` from outside);
 # a decision is asked through `authorise_read(s)` (audited) or `ask` (the caller audits).
 __all__ = [
+    "NO_DIRECT_CARE",
     "Decision",
     "ask",
+    "audit_list",
     "authorise_read",
     "authorise_reads",
+    "authorise_referral",
+    "decide_referral",
     "forget",
+    "gives_direct_care",
     "in_team_neighbourhoods",
     "prefetch",
     "record_event",
@@ -126,6 +131,83 @@ def authorise_reads(
         ]
     )
     return decisions
+
+
+# Roles that support the service but do not care for people: they never see or act on a person's referral
+# (whatever team they sit in) and never hold one.
+NO_DIRECT_CARE = frozenset({Profession.ANALYST, Profession.INFORMATION_GOVERNANCE_OFFICER, Profession.ADMINISTRATOR})
+
+
+def gives_direct_care(staff: Staff) -> bool:
+    """Whether `staff` is in a role that cares for people (so may work on referrals about them)."""
+    return staff.profession not in NO_DIRECT_CARE
+
+
+def decide_referral(staff: Staff, person: Person | None, *, holds: bool, offered: bool) -> Decision:
+    """May `staff` see and work on a referral (or a discharge handover) about `person`? Not audited.
+
+    A referral's content (the need, what matters to the person, who referred them)
+    is care plan data. Roles without direct care never see it. Before the referral
+    is matched to a record, holding it or being offered it is the reason to see it
+    (the front door must read it to triage it). Once matched, the policy decides,
+    like any read of the care plan; someone offered it may still read it to answer.
+    """
+    if not gives_direct_care(staff):
+        return Decision(False, "Not allowed: your role does not give direct care, so it does not see referrals.")
+    if person is None:
+        if holds:
+            return Decision(True, "Allowed: you or your team hold this referral, which is not yet matched to a record.")
+        if offered:
+            return Decision(True, "Allowed: this referral has been offered to you or your team.")
+        return Decision(
+            False,
+            "Not allowed: you do not hold this referral, it has not been offered to you, and it is not yet "
+            "matched to a person's record.",
+        )
+    decision = decide(staff, person, DataCategory.CARE_PLAN, Purpose.DIRECT_CARE)
+    if not decision.allowed and offered:
+        return Decision(True, "Allowed: this was offered to you or your team, who must read it to answer.")
+    return decision
+
+
+def authorise_referral(
+    *, staff: Staff, person: Person | None, holds: bool, offered: bool, detail: dict[str, Any]
+) -> Decision:
+    """`decide_referral`, audited as a read of the care plan (`detail` says which referral or handover)."""
+    decision = decide_referral(staff, person, holds=holds, offered=offered)
+    record_event(
+        staff=staff,
+        action=AuditAction.VIEW if decision.allowed else AuditAction.DENIED,
+        person_id=person.pk if person else None,
+        category=DataCategory.CARE_PLAN,
+        purpose=Purpose.DIRECT_CARE,
+        allowed=decision.allowed,
+        reason=decision.reason,
+        detail=detail,
+    )
+    return decision
+
+
+def audit_list(
+    *, staff: Staff, person_ids: Iterable[int], category: DataCategory, purpose: Purpose, detail: dict[str, Any]
+) -> None:
+    """Record that a list page showed these people (one event each, in one append): who has seen whose record
+    includes the lists they appeared on. `detail` says which list.
+    """
+    audit.append(
+        [
+            new_event(
+                staff=staff,
+                action=AuditAction.LIST,
+                person_id=person_id,
+                category=category,
+                purpose=purpose,
+                allowed=True,
+                detail=detail,
+            )
+            for person_id in dict.fromkeys(person_ids)
+        ]
+    )
 
 
 class SignInRefused(Exception):

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from oneteam.access.models import AuditAction
-from oneteam.access.services import record_event
+from oneteam.access.services import decide_referral, record_event
 from oneteam.jinja2 import nhs_datetime
 from oneteam.organisations.models import Staff
 from oneteam.people import nhs_number
@@ -285,6 +285,9 @@ def accept_discharge_handover(*, actor: Staff, handover: DischargeHandover) -> D
     )
     if not may_accept(actor, handover):
         raise ReferralRefused(f"Only members of {handover.team.name} can accept this handover.")
+    decision = decide_referral(actor, handover.person, holds=False, offered=True)
+    if not decision.allowed:
+        raise ReferralRefused(decision.reason)
     if handover.accepted_by is not None:
         assert handover.accepted_at is not None
         raise ReferralRefused(

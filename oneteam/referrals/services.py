@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from oneteam.access.care_team import join_care_team, leave_care_team
 from oneteam.access.models import AuditAction, CareRole, CareTeamMembership, DataCategory
-from oneteam.access.services import record_event
+from oneteam.access.services import decide_referral, gives_direct_care, record_event
 from oneteam.organisations.models import Neighbourhood, Staff, Team
 from oneteam.people.models import Person
 
@@ -159,12 +159,17 @@ def receive_referral(
 
 
 def _require_owner(actor: Staff, referral: Referral) -> None:
-    """Only the owner (or a member of the owning team) may act on a referral."""
-    if referral.owner_staff_id == actor.pk:
-        return
-    if referral.owner_team_id is not None and actor.teams.filter(pk=referral.owner_team_id).exists():
-        return
-    raise ReferralRefused(f"Only {owner_in_words(referral)} can do this, because they hold the referral.")
+    """Only the owner (or a member of the owning team) may act on a referral, and only if the access policy
+    lets them see it: holding a referral gives no right to a record the policy refuses.
+    """
+    holds = referral.owner_staff_id == actor.pk or (
+        referral.owner_team_id is not None and actor.teams.filter(pk=referral.owner_team_id).exists()
+    )
+    if not holds:
+        raise ReferralRefused(f"Only {owner_in_words(referral)} can do this, because they hold the referral.")
+    decision = decide_referral(actor, referral.person, holds=True, offered=False)
+    if not decision.allowed:
+        raise ReferralRefused(decision.reason)
 
 
 def _locked(referral: Referral) -> Referral:
@@ -196,6 +201,8 @@ def allocate(*, actor: Staff, referral: Referral, to: Staff, note: str = "") -> 
         raise ReferralRefused("Match the referral to a person's record before allocating it.")
     if referral.state == State.CLOSED:
         raise ReferralRefused("This referral is closed.")
+    if not gives_direct_care(to) or not to.is_active:
+        raise ReferralRefused("Allocate the referral to someone who gives direct care.")
     referral.owner_team, referral.owner_staff = None, to
     _move(referral, State.ALLOCATED)
     referral.save()

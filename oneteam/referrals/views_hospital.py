@@ -10,8 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from oneteam.access.decorators import reads_personal_data
-from oneteam.access.models import DataCategory, Purpose
-from oneteam.access.services import authorise_read
+from oneteam.access.services import authorise_referral
 from oneteam.organisations.models import Staff
 
 from . import hospital
@@ -61,9 +60,16 @@ def discharge_handover(request: HttpRequest, handover_id: int) -> HttpResponse:
     handover = _handover(handover_id)
     if not hospital.may_accept(request.user, handover):
         return render(request, "403.html", status=403)
-    decision = authorise_read(
-        staff=request.user, person=handover.person, categories=[DataCategory.DEMOGRAPHICS], purpose=Purpose.DIRECT_CARE
-    )[DataCategory.DEMOGRAPHICS]
+    # Sent to their team, but roles without direct care never see who it is about (audited either way).
+    decision = authorise_referral(
+        staff=request.user,
+        person=handover.person,
+        holds=False,
+        offered=True,
+        detail={"discharge_handover": handover.pk},
+    )
+    if not decision.allowed:
+        return render(request, "403.html", status=403)
     return render(
         request,
         "referrals/public/discharge_handover.jinja",

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from oneteam.access.models import AuditEvent
+from oneteam.access.models import AuditAction, AuditEvent
 from oneteam.organisations.models import Neighbourhood, Organisation, Sector, Staff, Team
 from oneteam.organisations.tests.factories import make_neighbourhood, make_organisation, make_staff
 from oneteam.people.models import Person
@@ -255,6 +255,24 @@ def test_only_the_team_can_accept_or_see_a_handover(client: Client, handover: Di
         hospital.accept_discharge_handover(actor=outsider, handover=handover)
     client.force_login(outsider)
     assert client.get(reverse("referrals_public:discharge_handover", args=[handover.pk])).status_code == 403
+
+
+@pytest.mark.parametrize("profession", ["analyst", "information_governance_officer", "administrator"])
+def test_a_team_member_without_direct_care_neither_sees_nor_accepts_a_handover(
+    client: Client, handover: DischargeHandover, home: Neighbourhood, profession: str
+) -> None:
+    supporter = make_staff(home, profession=profession)
+    supporter.teams.add(handover.team)
+    with pytest.raises(ReferralRefused, match="does not give direct care"):
+        hospital.accept_discharge_handover(actor=supporter, handover=handover)
+    client.force_login(supporter)
+    client.post(reverse("referrals_public:accept_discharge", args=[handover.pk]))
+    response = client.get(reverse("referrals_public:discharge_handover", args=[handover.pk]))
+    assert response.status_code == 403
+    assert handover.person.family_name.upper() not in response.content.decode()
+    handover.refresh_from_db()
+    assert handover.accepted_at is None
+    assert AuditEvent.objects.filter(staff=supporter, action=AuditAction.DENIED, person_id=handover.person_id).exists()
 
 
 def test_accepting_on_the_page(client: Client, handover: DischargeHandover, member: Staff) -> None:
