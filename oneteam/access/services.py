@@ -49,8 +49,10 @@ __all__ = [
     "forget",
     "gives_direct_care",
     "in_team_neighbourhoods",
+    "may_contribute",
     "prefetch",
     "record_event",
+    "refused_writes",
     "staff_neighbourhood_ids",
     "staff_teams",
 ]
@@ -131,6 +133,36 @@ def authorise_reads(
         ]
     )
     return decisions
+
+
+def may_contribute(staff: Staff, person: Person, category: DataCategory, purpose: Purpose) -> Decision:
+    """May `staff` (a person or a connected system's account) add `category` data to `person`'s record?
+
+    Only if they may see who the person is and that category of their record: a
+    system refused the record cannot write into it. Not audited: the caller audits
+    the write or the refusal. A refusal names no one.
+    """
+    if not decide(staff, person, DataCategory.DEMOGRAPHICS, purpose).allowed:
+        return Decision(False, "Not allowed: you may not see this record, so you may not add to it.")
+    return decide(staff, person, category, purpose)
+
+
+def refused_writes(*, staff: Staff, person_ids: Iterable[int], purpose: str) -> None:
+    """Audit writes the policy refused (nothing was written), one event per person, in one append."""
+    audit.append(
+        [
+            new_event(
+                staff=staff,
+                action=AuditAction.DENIED,
+                person_id=person_id,
+                purpose=purpose,
+                allowed=False,
+                reason="Not allowed: a write to this record was refused, and nothing was written.",
+                detail={"write": True},
+            )
+            for person_id in sorted(person_ids)
+        ]
+    )
 
 
 # Roles that support the service but do not care for people: they never see or act on a person's referral

@@ -22,7 +22,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from oneteam.access.models import AuditAction
-from oneteam.access.services import record_event
+from oneteam.access.services import record_event, refused_writes
 from oneteam.referrals import hospital
 
 from . import capability, codes, queries
@@ -177,7 +177,7 @@ def base(request: HttpRequest, *, system: Any, client: ApiClient | None) -> Http
         raise queries.ApiError(405, "POST a Bundle or NDJSON here; read resources at /fhir/<type>", "not-supported")
     if not client.may_import:
         raise queries.ApiError(403, "This system may read but not import", "forbidden")
-    importer = Importer(actor=client.staff, username="")
+    importer = Importer(actor=client.staff, username="", purpose=queries.purpose_of(client))
     content_type = request.content_type or ""
     ndjson = "ndjson" in content_type
     if ndjson:
@@ -185,6 +185,8 @@ def base(request: HttpRequest, *, system: Any, client: ApiClient | None) -> Http
     else:
         outcomes = importer.import_json("request", request.body)
     if outcomes is None:
+        if importer.refused_person_ids:
+            refused_writes(staff=client.staff, person_ids=importer.refused_person_ids, purpose=client.purpose)
         errors = importer.report.errors
         malformed = any(error.entry is None and error.resource_type in ("", "Bundle") for error in errors)
         message = "; ".join(
