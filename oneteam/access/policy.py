@@ -365,6 +365,11 @@ def _wishes_refusal(q: _Question) -> str:
     return ""
 
 
+def in_care_team(staff: Staff, person: Person) -> bool:
+    """Whether `staff` is on `person`'s care team now (key worker, allocated professional or referral owner)."""
+    return bool(_context(staff, person).roles & _CARE_ROLES)
+
+
 def remembered_emergency_access(staff: Staff, person_id: int) -> bool | None:
     """Whether `staff` has emergency access to the person, if this request already asked about them (else None)."""
     context = _staff_cache(staff).get(f"person:{person_id}")

@@ -146,12 +146,20 @@ def _show(
     page: queries.ReferralPage,
     posted: dict[str, ActionForm] | None = None,
     match: Person | None = None,
+    agrees: bool = True,
 ) -> HttpResponse:
     """The referral page, with a blank form for each step the viewer may take, or the one they just posted."""
     forms: dict[str, ActionForm] = {name: ACTION_FORMS[name](referral=page.referral) for name in page.actions}
     forms.update(posted or {})
     errors = [error for form in (posted or {}).values() for error in error_summary(form)]
-    context = {"page": page, "forms": forms, "match": match, "errors": errors, "active_nav": "inbox"}
+    context = {
+        "page": page,
+        "forms": forms,
+        "match": match,
+        "agrees": agrees,
+        "errors": errors,
+        "active_nav": "inbox",
+    }
     return render(request, "referrals/referral.jinja", context, status=400 if errors else 200)
 
 
@@ -178,13 +186,21 @@ def triage(request: HttpRequest, referral_id: int) -> HttpResponse:
             form.add_error("nhs_number", "No one with this NHS number was found. Check it with the referrer")
         elif form.cleaned_data["confirm"]:
             try:
-                services.triage(actor=staff, referral=page.referral, person=found)
+                services.triage(
+                    actor=staff,
+                    referral=page.referral,
+                    person=found,
+                    mismatch_reason=form.cleaned_data["mismatch_reason"],
+                )
             except services.ReferralRefused as refused:
-                form.add_error("nhs_number", str(refused))
+                # Shown where the triager can act on it: the reason box appears only when the details differ.
+                agreed = services.identity_agrees(page.referral, found)
+                form.add_error("nhs_number" if agreed else "mismatch_reason", str(refused))
             else:
                 messages.success(request, f"Referral matched to {found}'s record.")
                 return redirect("referrals:referral", referral_id=referral_id)
-    return _show(request, page, {"triage": form}, match=found)
+    agrees = found is not None and services.identity_agrees(page.referral, found)
+    return _show(request, page, {"triage": form}, match=found, agrees=agrees)
 
 
 # A step: given who acts, the page they acted on and the form's cleaned data, make the change through a

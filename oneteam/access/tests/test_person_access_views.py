@@ -1,9 +1,12 @@
 """The person's access pages: who can see the record, consent, objections, emergency access."""
 
+import datetime
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from oneteam.access import consent
 from oneteam.access.models import (
     AuditAction,
     AuditEvent,
@@ -11,9 +14,12 @@ from oneteam.access.models import (
     ConsentDecision,
     ConsentStatus,
     DataCategory,
+    FlagKind,
+    GovernanceFlag,
     Objection,
 )
-from oneteam.organisations.models import Neighbourhood, Profession
+from oneteam.access.tests.factories import key_worker_for
+from oneteam.organisations.models import Neighbourhood, Profession, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.models import Person
 from oneteam.people.tests.factories import make_person
@@ -37,6 +43,12 @@ def signed_in(staff_neighbourhood: Neighbourhood, profession: str = Profession.D
     return client
 
 
+def signed_in_as(staff: Staff) -> Client:
+    client = Client()
+    client.force_login(staff)
+    return client
+
+
 def test_who_can_see_explains_each_part_and_the_agreement(home: Neighbourhood, ada: Person) -> None:
     page = signed_in(home).get(reverse("access:who_can_see", args=[ada.pk])).content.decode()
     assert "Who can see this record and why" in page
@@ -46,7 +58,7 @@ def test_who_can_see_explains_each_part_and_the_agreement(home: Neighbourhood, a
 
 
 def test_withdrawing_consent_takes_effect_for_colleagues_at_once(home: Neighbourhood, ada: Person) -> None:
-    recorder, colleague = signed_in(home), signed_in(home)
+    recorder, colleague = signed_in_as(key_worker_for(ada)), signed_in(home)
     summary = reverse("people:summary", args=[ada.pk])
     assert "Long-term conditions" in colleague.get(summary).content.decode()
     response = recorder.post(
@@ -60,14 +72,14 @@ def test_withdrawing_consent_takes_effect_for_colleagues_at_once(home: Neighbour
 
 
 def test_consent_form_names_the_missing_answer_and_saves_nothing(home: Neighbourhood, ada: Person) -> None:
-    response = signed_in(home).post(reverse("access:record_consent", args=[ada.pk]), {"note": "x"})
+    response = signed_in_as(key_worker_for(ada)).post(reverse("access:record_consent", args=[ada.pk]), {"note": "x"})
     assert response.status_code == 400
     assert "Select what the person has decided" in response.content.decode()
     assert not ConsentDecision.objects.exists()
 
 
 def test_objection_recorded_and_withdrawn(home: Neighbourhood, ada: Person) -> None:
-    client = signed_in(home)
+    client = signed_in_as(key_worker_for(ada))
     client.post(reverse("access:record_objection", args=[ada.pk]), {"category": "mental_health", "sector": "vcse"})
     objection = Objection.objects.get(person=ada)
     assert (objection.category, objection.sector) == (DataCategory.MENTAL_HEALTH, "vcse")
@@ -85,6 +97,42 @@ def test_outsiders_cannot_record_wishes(ada: Person) -> None:
     response = outsider.post(reverse("access:record_consent", args=[ada.pk]), {"status": "withdrawn"})
     assert response.status_code == 403
     assert not ConsentDecision.objects.exists()
+
+
+@pytest.mark.parametrize("profession", [Profession.DISTRICT_NURSE, Profession.ADMINISTRATOR, Profession.ANALYST])
+def test_only_the_care_team_records_wishes(home: Neighbourhood, ada: Person, profession: Profession) -> None:
+    # In the person's neighbourhood team, so able to see them, but not in their care team.
+    colleague = signed_in(home, profession)
+    for name, data in (("record_consent", {"status": "given"}), ("record_objection", {"category": "notes"})):
+        assert colleague.post(reverse(f"access:{name}", args=[ada.pk]), data).status_code == 403
+    assert not ConsentDecision.objects.exists() and not Objection.objects.exists()
+
+
+def test_reversing_a_withdrawal_records_who_said_so_when_and_how_and_is_shown_to_ig(
+    home: Neighbourhood, ada: Person
+) -> None:
+    key_worker = key_worker_for(ada)
+    consent.record_consent(actor=key_worker, person=ada, status=ConsentStatus.WITHDRAWN, categories=[], note="")
+    client = signed_in_as(key_worker)
+    url = reverse("access:record_consent", args=[ada.pk])
+    response = client.post(url, {"status": "given"})
+    assert response.status_code == 400
+    assert "Enter who gave this decision" in response.content.decode()
+    assert ConsentDecision.objects.count() == 1 and not GovernanceFlag.objects.exists()
+
+    response = client.post(
+        url,
+        {"status": "given", "stated_by": "Ada herself", "stated_on": "1/12/2026", "stated_how": "In person at home"},
+    )
+    assert response.status_code == 302
+    latest = ConsentDecision.objects.filter(person=ada).first()
+    assert latest is not None
+    assert (latest.status, latest.stated_by, latest.stated_how) == ("given", "Ada herself", "In person at home")
+    assert latest.stated_on == datetime.date(2026, 12, 1)
+    flag = GovernanceFlag.objects.get(kind=FlagKind.CONSENT_REVERSED, person=ada)
+    assert "Ada herself" in flag.note and flag.staff == key_worker
+    ig = signed_in(home, Profession.INFORMATION_GOVERNANCE_OFFICER)
+    assert "Consent withdrawn reversed" in ig.get(reverse("access:review_queue")).content.decode()
 
 
 def test_emergency_access_needs_a_reason(ada: Person) -> None:

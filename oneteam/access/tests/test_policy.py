@@ -10,6 +10,7 @@ from django.utils import timezone
 from oneteam.access import agreements, break_glass, care_team, consent
 from oneteam.access.models import AccessLevel, BreakGlassAccess, CareRole, ConsentStatus, DataCategory, Purpose
 from oneteam.access.policy import decide, forget
+from oneteam.access.tests.factories import key_worker_for
 from oneteam.organisations.models import Neighbourhood, Profession, Sector, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.models import Person
@@ -109,7 +110,11 @@ def test_consent_withdrawal_removes_team_access_at_once_but_not_the_care_team(ho
 def test_consent_limited_to_some_categories(home: Neighbourhood, ada: Person) -> None:
     nurse = make_staff(home)
     consent.record_consent(
-        actor=nurse, person=ada, status=ConsentStatus.DECLINED, categories=[DataCategory.PHYSICAL_HEALTH], note=""
+        actor=key_worker_for(ada),
+        person=ada,
+        status=ConsentStatus.DECLINED,
+        categories=[DataCategory.PHYSICAL_HEALTH],
+        note="",
     )
     nurse = fresh(nurse)
     assert not decide(nurse, ada, DataCategory.PHYSICAL_HEALTH, Purpose.DIRECT_CARE).allowed
@@ -118,7 +123,7 @@ def test_consent_limited_to_some_categories(home: Neighbourhood, ada: Person) ->
 
 def test_objection_refuses_a_category_unless_for_safeguarding(home: Neighbourhood, ada: Person) -> None:
     social_worker = make_staff(home, profession=Profession.SOCIAL_WORKER)
-    consent.record_objection(actor=social_worker, person=ada, category=DataCategory.CAPACITY, sector="", note="")
+    consent.record_objection(actor=key_worker_for(ada), person=ada, category=DataCategory.CAPACITY, sector="", note="")
     social_worker = fresh(social_worker)
     refused = decide(social_worker, ada, DataCategory.CAPACITY, Purpose.DIRECT_CARE)
     assert not refused.allowed
@@ -134,7 +139,11 @@ def test_objection_to_one_sector_leaves_the_others(home: Neighbourhood, ada: Per
     social_worker.organisation.sector = Sector.ADULT_SOCIAL_CARE  # type: ignore[union-attr]
     social_worker.organisation.save()  # type: ignore[union-attr]
     consent.record_objection(
-        actor=nurse, person=ada, category=DataCategory.DEMOGRAPHICS, sector=Sector.ADULT_SOCIAL_CARE, note=""
+        actor=key_worker_for(ada),
+        person=ada,
+        category=DataCategory.DEMOGRAPHICS,
+        sector=Sector.ADULT_SOCIAL_CARE,
+        note="",
     )
     assert not decide(fresh(social_worker), ada, DataCategory.DEMOGRAPHICS, Purpose.DIRECT_CARE).allowed
     assert decide(fresh(nurse), ada, DataCategory.DEMOGRAPHICS, Purpose.DIRECT_CARE).allowed

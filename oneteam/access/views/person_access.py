@@ -28,15 +28,17 @@ def who_can_see(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def _person_whose_record_you_may_see(request: HttpRequest, person_id: int) -> Person | None:
-    """The person, if the policy lets this member of staff see their record (the check is audited)."""
+    """The person, if the policy lets this member of staff see their record (the check is audited) and they
+    are in the care team that records the person's wishes.
+    """
+    staff = signed_in_staff(request)
     person = queries.person_for_access_pages(person_id)
     decisions = authorise_read(
-        staff=signed_in_staff(request),
-        person=person,
-        categories=[DataCategory.DEMOGRAPHICS],
-        purpose=Purpose.DIRECT_CARE,
+        staff=staff, person=person, categories=[DataCategory.DEMOGRAPHICS], purpose=Purpose.DIRECT_CARE
     )
-    return person if decisions[DataCategory.DEMOGRAPHICS].allowed else None
+    if not decisions[DataCategory.DEMOGRAPHICS].allowed or not consent.may_record_wishes(staff, person):
+        return None
+    return person
 
 
 @require_http_methods(["GET", "POST"])
@@ -48,15 +50,21 @@ def record_consent(request: HttpRequest, person_id: int) -> HttpResponse:
         return cannot(request)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        consent.record_consent(
-            actor=signed_in_staff(request),
-            person=person,
-            status=ConsentStatus(form.cleaned_data["status"]),
-            categories=[DataCategory(c) for c in form.cleaned_data["categories"]],
-            note=form.cleaned_data["note"],
-        )
-        messages.success(request, "Consent decision recorded. It applies straight away.")
-        return redirect("access:who_can_see", person_id=person_id)
+        data = form.cleaned_data
+        try:
+            consent.record_consent(
+                actor=signed_in_staff(request),
+                person=person,
+                status=ConsentStatus(data["status"]),
+                categories=[DataCategory(c) for c in data["categories"]],
+                note=data["note"],
+                statement=consent.Statement(data["stated_by"], data["stated_on"], data["stated_how"]),
+            )
+        except consent.ConsentRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(request, "Consent decision recorded. It applies straight away.")
+            return redirect("access:who_can_see", person_id=person_id)
     return render(
         request,
         "access/consent_form.jinja",

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from oneteam.access import consent
 from oneteam.access.models import AuditAction, AuditEvent, ConsentStatus
+from oneteam.access.tests.factories import key_worker_for
 from oneteam.mdt import services
 from oneteam.mdt.models import MdtAction, Meeting
 from oneteam.mdt.queries import measures
@@ -68,7 +69,9 @@ def test_the_huddle_board_shows_the_days_four_lists_to_the_team_only(
     assert client_for(make_staff(home)).get(reverse("mdt:huddle", args=[front_door.pk])).status_code == 403
 
     # Someone who withdraws consent to share with the wider team leaves the board.
-    consent.record_consent(actor=chair, person=discharged, status=ConsentStatus.WITHDRAWN, categories=[], note="")
+    consent.record_consent(
+        actor=key_worker_for(discharged), person=discharged, status=ConsentStatus.WITHDRAWN, categories=[], note=""
+    )
     page = client_for(chair).get(reverse("mdt:huddle", args=[front_door.pk])).content.decode()
     assert "Dora D." not in page and "1 more about people whose care plan you may not see" in page
 
