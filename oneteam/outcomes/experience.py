@@ -19,8 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from oneteam.access.models import AuditAction, DataCategory, Purpose
-from oneteam.access.policy import decide, prefetch
-from oneteam.access.services import authorise_read, record_event
+from oneteam.access.services import ask, authorise_read, prefetch, record_event
 from oneteam.organisations.models import Staff
 from oneteam.referrals.models import Episode
 
@@ -69,7 +68,7 @@ def episodes_to_ask(staff: Staff) -> list[Episode]:
     shown = [
         episode
         for episode in episodes
-        if decide(staff, episode.person, DataCategory.DEMOGRAPHICS, Purpose.DIRECT_CARE).allowed
+        if ask(staff, episode.person, DataCategory.DEMOGRAPHICS, Purpose.DIRECT_CARE).allowed
     ]
     record_event(
         staff=staff,
