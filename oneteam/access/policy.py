@@ -130,6 +130,7 @@ class _Context:
     objected_categories: set[str] = field(default_factory=set)
     rules: dict[tuple[str, str, int], _Rule] = field(default_factory=dict)  # (category, purpose, nbhd) -> rule
     agreements: set[int] = field(default_factory=set)
+    person: Person | None = None  # who it is about, so a later check in the same request needs no query
 
 
 def _text(expression: Combinable) -> Cast:
@@ -240,6 +241,7 @@ def _load_contexts(staff: Staff, people: list[Person]) -> dict[int, _Context]:
     for person in people:
         # Rules are looked up by the person's own neighbourhoods, so every context can share the one table.
         context = contexts[person.pk]
+        context.person = person
         context.rules = rules
         context.agreements = set(names) & {person.practice_neighbourhood_id, person.ward_neighbourhood_id}
     return contexts
@@ -282,7 +284,7 @@ def decide(staff: Staff, person: Person, category: DataCategory, purpose: Purpos
     if purpose == Purpose.PLANNING:
         return Decision(False, "Not allowed: planning uses de-identified, aggregate figures, never a person's record.")
     if category == DataCategory.SAFETY_ALERTS and purpose in (Purpose.DIRECT_CARE, Purpose.MDT_DISCUSSION):
-        return Decision(True, f"Allowed: safety alerts are shown to anyone who may visit {person}, to keep staff safe.")
+        return Decision(True, "Allowed: safety alerts are shown to anyone who may visit the person, to keep staff safe.")
 
     context = _context(staff, person)
     if context.break_glass_reason is not None:
@@ -368,6 +370,12 @@ def _wishes_refusal(q: _Question) -> str:
 def in_care_team(staff: Staff, person: Person) -> bool:
     """Whether `staff` is on `person`'s care team now (key worker, allocated professional or referral owner)."""
     return bool(_context(staff, person).roles & _CARE_ROLES)
+
+
+def remembered_person(staff: Staff, person_id: int) -> Person | None:
+    """The person, if this request already asked the policy about them (else None)."""
+    context = _staff_cache(staff).get(f"person:{person_id}")
+    return context.person if isinstance(context, _Context) else None
 
 
 def remembered_emergency_access(staff: Staff, person_id: int) -> bool | None:

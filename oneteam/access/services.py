@@ -30,6 +30,7 @@ from .policy import (
     forget,
     in_team_neighbourhoods,
     prefetch,
+    remembered_person,
     staff_neighbourhood_ids,
     staff_teams,
 )
@@ -50,6 +51,7 @@ __all__ = [
     "gives_direct_care",
     "in_team_neighbourhoods",
     "may_contribute",
+    "may_see_who",
     "prefetch",
     "record_event",
     "refused_writes",
@@ -133,6 +135,21 @@ def authorise_reads(
         ]
     )
     return decisions
+
+
+def may_see_who(staff: Staff, person_id: int) -> bool:
+    """May `staff` see who this person is, for any purpose they work for? Not audited (the page asking has been).
+
+    Usually free: the page has already asked the policy about the person in this request.
+    """
+    person = remembered_person(staff, person_id) or Person.objects.filter(pk=person_id).first()
+    if person is None:
+        return True  # nothing to name: the page answers 404
+    return any(decide(staff, person, DataCategory.DEMOGRAPHICS, purpose).allowed for purpose in _PERSON_PURPOSES)
+
+
+# Purposes for which someone may see a person's identity (planning never does).
+_PERSON_PURPOSES = (Purpose.DIRECT_CARE, Purpose.MDT_DISCUSSION, Purpose.SAFEGUARDING, Purpose.AUDIT)
 
 
 def may_contribute(staff: Staff, person: Person, category: DataCategory, purpose: Purpose) -> Decision:

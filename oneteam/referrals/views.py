@@ -81,15 +81,18 @@ def refer(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @reads_personal_data
 def refer_person(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Refer a person whose record you have found. Anyone may refer, so the page shows only who they are."""
+    """Refer a person whose record you may see; the page shows only who they are. (Anyone else refers with the
+    details they know on the blank form: a page that names whoever an id belongs to would list the city.)
+    """
     person = person_for_access_pages(person_id)
-    # Showing the form reveals who the person is, as search does; that is audited too.
-    authorise_read(
+    decision = authorise_read(
         staff=signed_in_staff(request),
         person=person,
         categories=[DataCategory.DEMOGRAPHICS],
         purpose=Purpose.DIRECT_CARE,
-    )
+    )[DataCategory.DEMOGRAPHICS]
+    if not decision.allowed:
+        return cannot(request)
     form = ReferralForm(posted(request), initial={"neighbourhood": person.practice_neighbourhood_id})
     if request.method == "POST" and form.is_valid():
         referral = _receive(request, form, person_identity(person), person)

@@ -13,7 +13,7 @@ from oneteam.people.models import Person
 from oneteam.web import cannot, signed_in_staff
 
 from .. import break_glass, consent, queries
-from ..decorators import reads_personal_data
+from ..decorators import reads_personal_data, shows_its_own_refusal
 from ..models import ConsentStatus, DataCategory, Objection, Purpose
 from ..services import authorise_read
 from ..sharing_forms import ConsentForm, EmergencyAccessForm, ObjectionForm
@@ -113,6 +113,7 @@ def withdraw_objection(request: HttpRequest, person_id: int, objection_id: int) 
 
 @require_http_methods(["GET", "POST"])
 @reads_personal_data
+@shows_its_own_refusal
 def emergency_access(request: HttpRequest, person_id: int) -> HttpResponse:
     """Break-glass: open the whole record for a limited time, giving a reason that is reviewed."""
     staff = signed_in_staff(request)
