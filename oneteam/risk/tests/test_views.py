@@ -223,7 +223,8 @@ def test_an_outsider_cannot_open_the_explanation_and_is_told_why(client_for: Sig
     outsider = make_staff(make_neighbourhood(), profession=Profession.COMMUNITY_MATRON)
     response = client_for(outsider).get(reverse("risk:person", args=[person.pk]))
     assert response.status_code == 403
-    assert "Not allowed" in text(response) and "heart failure" not in text(response)
+    # Someone with no relationship is told only that (issue 16): not why, which would say where the person is.
+    assert "You may not see this record" in text(response) and "heart failure" not in text(response)
     assert AuditEvent.objects.filter(person_id=person.pk, action=AuditAction.DENIED).exists()
 
 
