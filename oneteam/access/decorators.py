@@ -7,6 +7,7 @@ from functools import wraps
 from typing import TypeVar
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from oneteam.organisations.models import Profession, Staff
@@ -28,8 +29,9 @@ def reads_personal_data(view: F) -> F:
     """
 
     @wraps(view)
-    def guarded(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        response: HttpResponse = view(request, *args, **kwargs)
+    def guarded(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        assert isinstance(response, HttpResponseBase)
         person_id = kwargs.get("person_id")
         if (
             isinstance(request.user, Staff)

@@ -284,7 +284,7 @@ def decide(staff: Staff, person: Person, category: DataCategory, purpose: Purpos
     if purpose == Purpose.PLANNING:
         return Decision(False, "Not allowed: planning uses de-identified, aggregate figures, never a person's record.")
     if category == DataCategory.SAFETY_ALERTS and purpose in (Purpose.DIRECT_CARE, Purpose.MDT_DISCUSSION):
-        return Decision(True, "Allowed: safety alerts are shown to anyone who may visit the person, to keep staff safe.")
+        return Decision(True, "Allowed: safety alerts are shown to anyone who may visit the person, for staff safety.")
 
     context = _context(staff, person)
     if context.break_glass_reason is not None:
