@@ -14,6 +14,8 @@ from oneteam.organisations.models import Profession
 from oneteam.organisations.tests.factories import make_neighbourhood
 from oneteam.people.models import Condition, SafetyAlert
 from oneteam.people.tests.factories import make_person
+from oneteam.referrals.models import DischargeHandover, HospitalEvent
+from oneteam.referrals.tests.factories import make_front_door
 
 from . import bundles, checks
 from .conftest import Api, Place
@@ -106,3 +108,26 @@ def test_a_client_may_not_write_a_category_it_may_not_see(place: Place, api_for:
     physical = bundles.bundle("transaction", bundles.condition(subject))
     assert nurse_system.http.post("/fhir/", data=json.dumps(physical), content_type=codes.FHIR_JSON).status_code == 200
     assert list(Condition.objects.values_list("snomed_code", flat=True)) == ["13645005"]
+
+
+def test_a_client_refused_the_record_cannot_send_an_admission_or_discharge_for_it(
+    place: Place, api_for: Callable[..., Api]
+) -> None:
+    person = make_person(place.neighbourhood, given_name="Jake", family_name="Wilson")
+    make_front_door(place.neighbourhood)
+    elsewhere = api_for(make_neighbourhood())
+    encounter = {
+        "resourceType": "Encounter",
+        "identifier": [{"system": "https://hospital.example/encounters", "value": "ENC-9"}],
+        "status": "finished",
+        "class": {"system": codes.ACT_CODE, "code": "IMP"},
+        "subject": {"identifier": {"system": codes.NHS_NUMBER, "value": person.nhs_number}},
+        "period": {"start": "2026-11-01T10:00:00Z", "end": "2026-11-20T15:00:00Z"},
+    }
+
+    response = elsewhere.http.post("/fhir/Encounter", data=json.dumps(encounter), content_type=codes.FHIR_JSON)
+
+    assert response.status_code == 403
+    assert "Wilson" not in response.content.decode()
+    assert not HospitalEvent.objects.exists() and not DischargeHandover.objects.exists()
+    assert AuditEvent.objects.filter(staff=elsewhere.client.staff, person_id=person.pk, detail__write=True).exists()
