@@ -106,6 +106,9 @@ def test_only_the_care_team_records_wishes(home: Neighbourhood, ada: Person, pro
     for name, data in (("record_consent", {"status": "given"}), ("record_objection", {"category": "notes"})):
         assert colleague.post(reverse(f"access:{name}", args=[ada.pk]), data).status_code == 403
     assert not ConsentDecision.objects.exists() and not Objection.objects.exists()
+    if profession == Profession.DISTRICT_NURSE:  # may see the page, but is not offered what they may not do
+        page = colleague.get(reverse("access:who_can_see", args=[ada.pk])).content.decode()
+        assert "Only the person's care team can record their wishes" in page and "Record an objection" not in page
 
 
 def test_reversing_a_withdrawal_records_who_said_so_when_and_how_and_is_shown_to_ig(
