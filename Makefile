@@ -52,6 +52,7 @@ browser:
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck:
 	$(BIN)/mypy oneteam bench tests gunicorn.conf.py conftest.py

@@ -191,6 +191,7 @@ TEMPLATES = [
             "environment": "oneteam.jinja2.environment",
             "context_processors": [
                 "oneteam.access.context_processors.signed_in_staff",
+                "oneteam.access.context_processors.emergency_access",
                 "oneteam.referrals.context_processors.inbox",
                 "oneteam.access.csp.csp_nonce",
             ],

@@ -5,6 +5,8 @@ from django.shortcuts import redirect
 from django.urls import include, path
 
 from oneteam.operations.health import healthz
+from oneteam.people import urls as people_urls
+from oneteam.workspace import views as workspace_views
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -15,7 +17,20 @@ urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("", include("oneteam.access.urls")),
-    path("people/", include("oneteam.people.urls")),
+    # The person summary keeps its `people:summary` name, but is composed by the workspace app, which sits
+    # above the capability apps (people must not import referrals or MDT to build it).
+    path(
+        "people/",
+        include(
+            (
+                [
+                    *people_urls.urlpatterns,
+                    path("<int:person_id>/", workspace_views.person_summary, name="summary"),
+                ],
+                people_urls.app_name,
+            )
+        ),
+    ),
     path("referrals/", include("oneteam.referrals.urls")),
     path("outcomes/", include("oneteam.outcomes.urls")),
     path("", include("oneteam.outcomes.urls_public")),

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from oneteam.organisations.models import Organisation, Profession, Staff
 
-from .models import AuditEvent
+from .models import AuditAction, AuditEvent
 
 EVENTS_PER_PAGE = 50
 STAFF_RESULTS_LIMIT = 50
@@ -40,7 +40,11 @@ class AuditRow:
 
     @property
     def accessed(self) -> str:
-        """What was accessed: the kind of data, or for events about the whole record, what was done."""
+        """What was accessed: the kind of data (and whether it was seen on a list), or for events about the
+        whole record, what was done.
+        """
+        if self.category and self.action == AuditAction.LIST.label:
+            return f"{self.category} – {self.action.lower()}"
         return self.category or self.action
 
 

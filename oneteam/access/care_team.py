@@ -8,15 +8,30 @@ from django.utils import timezone
 from oneteam.organisations.models import Staff
 from oneteam.people.models import Person
 
-from .models import AuditAction, CareRole, CareTeamMembership
-from .policy import forget
+from .governance_flags import raise_flag
+from .models import AuditAction, CareRole, CareTeamMembership, FlagKind
+from .policy import forget, staff_neighbourhood_ids
 from .services import record_event
 
 
 @transaction.atomic
 def join_care_team(*, actor: Staff | None, person: Person, staff: Staff, role: CareRole) -> CareTeamMembership:
-    """Make `staff` part of `person`'s care team in `role`, from now."""
+    """Make `staff` part of `person`'s care team in `role`, from now.
+
+    A relationship is what opens a record, so one with someone outside the member of
+    staff's own neighbourhoods goes to the IG review queue. (Attending one MDT item is
+    for that discussion only and is arranged by the meeting's chair, so it is not flagged.)
+    """
     membership = CareTeamMembership.objects.create(person=person, staff=staff, role=role, started_at=timezone.now())
+    home = {person.practice_neighbourhood_id, person.ward_neighbourhood_id}
+    if role != CareRole.MDT_ATTENDEE and not home & staff_neighbourhood_ids(staff):
+        raise_flag(
+            kind=FlagKind.OUT_OF_AREA_RELATIONSHIP,
+            person=person,
+            staff=staff,
+            note=f"{staff.get_full_name()} became {CareRole(role).label.lower()} for {person}, "
+            "who lives and is registered outside their teams' neighbourhoods.",
+        )
     record_event(
         staff=actor,
         action=AuditAction.CARE_TEAM_CHANGED,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils import timezone
 
 from oneteam.organisations.models import Profession, Staff
 
+from .break_glass import may_use_emergency_access
 from .models import BreakGlassAccess
-from .policy import staff_teams
+from .policy import remembered_emergency_access, staff_teams
 
 
 def signed_in_staff(request: HttpRequest) -> dict[str, object]:
@@ -19,3 +21,27 @@ def signed_in_staff(request: HttpRequest) -> dict[str, object]:
         # This count is how information governance hears of each new emergency access.
         context["reviews_waiting"] = BreakGlassAccess.objects.filter(reviewed_at__isnull=True).count()
     return context
+
+
+def emergency_access(request: HttpRequest) -> dict[str, object]:
+    """`emergency_access`: true on every page about a person whom the viewer sees through emergency access.
+
+    A page about a person has already asked the policy about them, so the answer is
+    usually remembered and costs no query.
+    """
+    match = request.resolver_match
+    # Pages that show a person's data carry the `reads_personal_data` mark (the audit pages do not).
+    if match is None or not getattr(match.func, "reads_personal_data", False):
+        return {}
+    person_id = match.kwargs.get("person_id")
+    if not isinstance(request.user, Staff) or not isinstance(person_id, int):
+        return {}
+    if not may_use_emergency_access(request.user):
+        return {}
+    active = remembered_emergency_access(request.user, person_id)
+    if active is None:
+        now = timezone.now()
+        active = BreakGlassAccess.objects.filter(
+            staff=request.user, person_id=person_id, started_at__lte=now, expires_at__gt=now
+        ).exists()
+    return {"emergency_access": active}

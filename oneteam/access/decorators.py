@@ -7,21 +7,53 @@ from functools import wraps
 from typing import TypeVar
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from oneteam.organisations.models import Profession, Staff
+
+from . import services
 
 F = TypeVar("F", bound=Callable[..., object])
 View = Callable[..., HttpResponse]
 
 
 def reads_personal_data(view: F) -> F:
-    """Declare that `view` shows a person's data and asks `oneteam.access.policy` before it does.
+    """Declare that `view` shows a person's data and asks the access policy (through `access.services`) first.
 
     The URL test requires every route with a `person_id` to carry this mark and
-    checks that a request to it leaves an audit event for that person.
+    checks that a request to it leaves an audit event for that person. And a refusal
+    names no one: whatever the view rendered, someone who may not see who the person
+    is gets only "you may not see this record" (views that say so themselves, with
+    the emergency-access form, are marked `@shows_its_own_refusal`).
     """
-    view.reads_personal_data = True  # type: ignore[attr-defined]
+
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        assert isinstance(response, HttpResponseBase)
+        person_id = kwargs.get("person_id")
+        if (
+            isinstance(request.user, Staff)
+            and isinstance(person_id, int)
+            and response.status_code not in _NOTHING_SHOWN
+            and not getattr(view, "shows_its_own_refusal", False)
+            and not services.may_see_who(request.user, person_id)
+        ):
+            return render(request, "access/record_refused.jinja", status=403)
+        return response
+
+    guarded.reads_personal_data = True  # type: ignore[attr-defined]
+    return guarded  # type: ignore[return-value]
+
+
+# Answers that show nothing about anyone: redirects, not found, method not allowed.
+_NOTHING_SHOWN = frozenset({301, 302, 303, 404, 405})
+
+
+def shows_its_own_refusal(view: F) -> F:
+    """Mark a view (under `@reads_personal_data`) that itself shows a refused viewer only what they may see."""
+    view.shows_its_own_refusal = True  # type: ignore[attr-defined]
     return view
 
 

@@ -130,6 +130,7 @@ class _Context:
     objected_categories: set[str] = field(default_factory=set)
     rules: dict[tuple[str, str, int], _Rule] = field(default_factory=dict)  # (category, purpose, nbhd) -> rule
     agreements: set[int] = field(default_factory=set)
+    person: Person | None = None  # who it is about, so a later check in the same request needs no query
 
 
 def _text(expression: Combinable) -> Cast:
@@ -240,6 +241,7 @@ def _load_contexts(staff: Staff, people: list[Person]) -> dict[int, _Context]:
     for person in people:
         # Rules are looked up by the person's own neighbourhoods, so every context can share the one table.
         context = contexts[person.pk]
+        context.person = person
         context.rules = rules
         context.agreements = set(names) & {person.practice_neighbourhood_id, person.ward_neighbourhood_id}
     return contexts
@@ -282,7 +284,7 @@ def decide(staff: Staff, person: Person, category: DataCategory, purpose: Purpos
     if purpose == Purpose.PLANNING:
         return Decision(False, "Not allowed: planning uses de-identified, aggregate figures, never a person's record.")
     if category == DataCategory.SAFETY_ALERTS and purpose in (Purpose.DIRECT_CARE, Purpose.MDT_DISCUSSION):
-        return Decision(True, f"Allowed: safety alerts are shown to anyone who may visit {person}, to keep staff safe.")
+        return Decision(True, "Allowed: safety alerts are shown to anyone who may visit the person, for staff safety.")
 
     context = _context(staff, person)
     if context.break_glass_reason is not None:
@@ -306,27 +308,30 @@ def decide(staff: Staff, person: Person, category: DataCategory, purpose: Purpos
 
 
 def _decide_under_agreement(q: _Question, neighbourhood_id: int) -> Decision:
-    """The decision under the agreement of one of the person's two neighbourhoods."""
+    """The decision under the agreement of one of the person's two neighbourhoods.
+
+    A refusal names neither the person nor their neighbourhood: whoever is refused
+    may not know who the record belongs to or where they live (docs/information-governance.md).
+    """
     if neighbourhood_id not in q.context.agreements:
-        return Decision(False, f"Not allowed: no information sharing agreement is in force for {q.person}'s area.")
+        return Decision(False, "Not allowed: no information sharing agreement is in force for this person's area.")
     rule = q.context.rules.get((q.category.value, q.purpose.value, neighbourhood_id))
     if rule is None:
         return Decision(
             False, f"Not allowed: the information sharing agreement does not let {q.their} see {q.what} for {q.why}."
         )
-    agreement = f"the {rule.neighbourhood_name} information sharing agreement (version {rule.version})"
     in_team = neighbourhood_id in staff_neighbourhood_ids(q.staff)
     if rule.level == AccessLevel.CARE_TEAM and not q.in_care_team:
         return Decision(
             False,
-            f"Not allowed: you are not on {q.person}'s care team, and {agreement} lets {q.their} see {q.what} "
-            "only for people whose care team they are on.",
+            "Not allowed: you are not on this person's care team, and the information sharing agreement lets "
+            f"{q.their} see {q.what} only for people whose care team they are on.",
         )
     if rule.level == AccessLevel.NEIGHBOURHOOD_TEAM and not (q.in_care_team or in_team):
         return Decision(
             False,
-            f"Not allowed: you are not on {q.person}'s care team or in their neighbourhood team, and {agreement} "
-            f"lets {q.their} see {q.what} only for people their team serves.",
+            "Not allowed: you are not on this person's care team or in their neighbourhood team, and the "
+            f"information sharing agreement lets {q.their} see {q.what} only for people their team serves.",
         )
     if q.in_care_team:
         basis = f"you are on {q.person}'s care team"
@@ -337,6 +342,7 @@ def _decide_under_agreement(q: _Question, neighbourhood_id: int) -> Decision:
     wishes = _wishes_refusal(q)
     if wishes and q.purpose != Purpose.SAFEGUARDING:
         return Decision(False, wishes)
+    agreement = f"the {rule.neighbourhood_name} information sharing agreement (version {rule.version})"
     granted = f"Allowed: {basis} and {agreement} lets {q.their} see {q.what} for {q.why}."
     if wishes:
         return Decision(True, f"{granted} This overrides the person's wishes because it is for safeguarding.")
@@ -344,10 +350,10 @@ def _decide_under_agreement(q: _Question, neighbourhood_id: int) -> Decision:
 
 
 def _wishes_refusal(q: _Question) -> str:
-    """Why the person's own wishes stop this access, or "" if they do not."""
-    person, context, in_care_team = q.person, q.context, q.in_care_team
+    """Why the person's own wishes stop this access, or "" if they do not (without naming them)."""
+    context, in_care_team = q.context, q.in_care_team
     if q.category.value in context.objected_categories:
-        return f"Not allowed: {person} objected to sharing their {q.what} with your organisation."
+        return f"Not allowed: the person objected to sharing their {q.what} with your organisation."
     covered = not context.consent_categories or q.category.value in context.consent_categories
     refused = context.consent_status in (ConsentStatus.DECLINED, ConsentStatus.WITHDRAWN)
     # Care given by the person's own named professionals does not rest on consent to share with
@@ -355,15 +361,27 @@ def _wishes_refusal(q: _Question) -> str:
     if refused and covered and not in_care_team:
         word = "withdrew" if context.consent_status == ConsentStatus.WITHDRAWN else "declined"
         return (
-            f"Not allowed: {person} {word} consent to share their record with the neighbourhood team, "
+            f"Not allowed: the person {word} consent to share their record with the neighbourhood team, "
             "so only their named care team can see it."
         )
     return ""
 
 
-def has_emergency_access(staff: Staff, person: Person) -> bool:
-    """True while `staff` has unexpired break-glass access to `person` (for the page banner)."""
-    return _context(staff, person).break_glass_reason is not None
+def in_care_team(staff: Staff, person: Person) -> bool:
+    """Whether `staff` is on `person`'s care team now (key worker, allocated professional or referral owner)."""
+    return bool(_context(staff, person).roles & _CARE_ROLES)
+
+
+def remembered_person(staff: Staff, person_id: int) -> Person | None:
+    """The person, if this request already asked the policy about them (else None)."""
+    context = _staff_cache(staff).get(f"person:{person_id}")
+    return context.person if isinstance(context, _Context) else None
+
+
+def remembered_emergency_access(staff: Staff, person_id: int) -> bool | None:
+    """Whether `staff` has emergency access to the person, if this request already asked about them (else None)."""
+    context = _staff_cache(staff).get(f"person:{person_id}")
+    return None if context is None else context.break_glass_reason is not None  # type: ignore[attr-defined]
 
 
 def in_team_neighbourhoods(staff: Staff) -> Q:

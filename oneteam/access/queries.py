@@ -12,6 +12,7 @@ from oneteam.people.models import Person
 
 from .agreements import current_agreement, rule_levels
 from .care_team import current_care_team
+from .consent import may_record_wishes
 from .default_rules import RULE_CATEGORIES
 from .models import (
     AccessLevel,
@@ -55,6 +56,7 @@ class SharingOverview:
     consent_history: list[ConsentDecision] = field(default_factory=list)
     objections: list[Objection] = field(default_factory=list)
     emergency_accesses: list[BreakGlassAccess] = field(default_factory=list)
+    may_record_wishes: bool = False
 
 
 def sharing_overview(*, staff: Staff, person_id: int) -> SharingOverview:
@@ -71,6 +73,7 @@ def sharing_overview(*, staff: Staff, person_id: int) -> SharingOverview:
     overview.consent_history = list(person.consent_decisions.select_related("recorded_by")[:10])
     overview.objections = list(person.objections.filter(withdrawn_at__isnull=True).select_related("recorded_by"))
     overview.emergency_accesses = list(person.break_glass.select_related("staff")[:10])
+    overview.may_record_wishes = may_record_wishes(staff, person)
     return overview
 
 

@@ -23,7 +23,40 @@ from oneteam.people.models import Person
 
 from . import audit, throttle, two_factor
 from .models import AuditAction, AuditEvent, DataCategory, Purpose, RecoveryCode, TwoFactorDevice
-from .policy import Decision, decide
+from .policy import (
+    Decision,
+    decide,
+    forget,
+    in_team_neighbourhoods,
+    prefetch,
+    remembered_person,
+    staff_neighbourhood_ids,
+    staff_teams,
+)
+
+# What other apps may use of the policy. `policy.decide` itself is private to this app (an
+# import-linter contract in `make lint` forbids importing `oneteam.access.policy` from outside);
+# a decision is asked through `authorise_read(s)` (audited) or `ask` (the caller audits).
+__all__ = [
+    "NO_DIRECT_CARE",
+    "Decision",
+    "ask",
+    "audit_list",
+    "authorise_read",
+    "authorise_reads",
+    "authorise_referral",
+    "decide_referral",
+    "forget",
+    "gives_direct_care",
+    "in_team_neighbourhoods",
+    "may_contribute",
+    "may_see_who",
+    "prefetch",
+    "record_event",
+    "refused_writes",
+    "staff_neighbourhood_ids",
+    "staff_teams",
+]
 
 
 def new_event(
@@ -57,6 +90,13 @@ def new_event(
 def record_event(**fields: Any) -> None:
     """Append one event to the audit log (see `new_event` for the fields)."""
     audit.append([new_event(**fields)])
+
+
+def ask(staff: Staff, person: Person, category: DataCategory, purpose: Purpose) -> Decision:
+    """The policy's answer, not audited: for a caller that audits the page's reads itself in one append
+    (a list) or refuses a change that it then audits. Prefer `authorise_read`.
+    """
+    return decide(staff, person, category, purpose)
 
 
 def authorise_read(
@@ -94,6 +134,128 @@ def authorise_reads(
         ]
     )
     return decisions
+
+
+def may_see_who(staff: Staff, person_id: int) -> bool:
+    """May `staff` see who this person is, for any purpose they work for? Not audited (the page asking has been).
+
+    Usually free: the page has already asked the policy about the person in this request.
+    """
+    person = remembered_person(staff, person_id) or Person.objects.filter(pk=person_id).first()
+    if person is None:
+        return True  # nothing to name: the page answers 404
+    return any(decide(staff, person, DataCategory.DEMOGRAPHICS, purpose).allowed for purpose in _PERSON_PURPOSES)
+
+
+# Purposes for which someone may see a person's identity (planning never does).
+_PERSON_PURPOSES = (Purpose.DIRECT_CARE, Purpose.MDT_DISCUSSION, Purpose.SAFEGUARDING, Purpose.AUDIT)
+
+
+def may_contribute(staff: Staff, person: Person, category: DataCategory, purpose: Purpose) -> Decision:
+    """May `staff` (a person or a connected system's account) add `category` data to `person`'s record?
+
+    Only if they may see who the person is and that category of their record: a
+    system refused the record cannot write into it. Not audited: the caller audits
+    the write or the refusal. A refusal names no one.
+    """
+    if not decide(staff, person, DataCategory.DEMOGRAPHICS, purpose).allowed:
+        return Decision(False, "Not allowed: you may not see this record, so you may not add to it.")
+    return decide(staff, person, category, purpose)
+
+
+def refused_writes(*, staff: Staff, person_ids: Iterable[int], purpose: str) -> None:
+    """Audit writes the policy refused (nothing was written), one event per person, in one append."""
+    audit.append(
+        [
+            new_event(
+                staff=staff,
+                action=AuditAction.DENIED,
+                person_id=person_id,
+                purpose=purpose,
+                allowed=False,
+                reason="Not allowed: a write to this record was refused, and nothing was written.",
+                detail={"write": True},
+            )
+            for person_id in sorted(person_ids)
+        ]
+    )
+
+
+# Roles that support the service but do not care for people: they never see or act on a person's referral
+# (whatever team they sit in) and never hold one.
+NO_DIRECT_CARE = frozenset({Profession.ANALYST, Profession.INFORMATION_GOVERNANCE_OFFICER, Profession.ADMINISTRATOR})
+
+
+def gives_direct_care(staff: Staff) -> bool:
+    """Whether `staff` is in a role that cares for people (so may work on referrals about them)."""
+    return staff.profession not in NO_DIRECT_CARE
+
+
+def decide_referral(staff: Staff, person: Person | None, *, holds: bool, offered: bool) -> Decision:
+    """May `staff` see and work on a referral (or a discharge handover) about `person`? Not audited.
+
+    A referral's content (the need, what matters to the person, who referred them)
+    is care plan data. Roles without direct care never see it. Before the referral
+    is matched to a record, holding it or being offered it is the reason to see it
+    (the front door must read it to triage it). Once matched, the policy decides,
+    like any read of the care plan; someone offered it may still read it to answer.
+    """
+    if not gives_direct_care(staff):
+        return Decision(False, "Not allowed: your role does not give direct care, so it does not see referrals.")
+    if person is None:
+        if holds:
+            return Decision(True, "Allowed: you or your team hold this referral, which is not yet matched to a record.")
+        if offered:
+            return Decision(True, "Allowed: this referral has been offered to you or your team.")
+        return Decision(
+            False,
+            "Not allowed: you do not hold this referral, it has not been offered to you, and it is not yet "
+            "matched to a person's record.",
+        )
+    decision = decide(staff, person, DataCategory.CARE_PLAN, Purpose.DIRECT_CARE)
+    if not decision.allowed and offered:
+        return Decision(True, "Allowed: this was offered to you or your team, who must read it to answer.")
+    return decision
+
+
+def authorise_referral(
+    *, staff: Staff, person: Person | None, holds: bool, offered: bool, detail: dict[str, Any]
+) -> Decision:
+    """`decide_referral`, audited as a read of the care plan (`detail` says which referral or handover)."""
+    decision = decide_referral(staff, person, holds=holds, offered=offered)
+    record_event(
+        staff=staff,
+        action=AuditAction.VIEW if decision.allowed else AuditAction.DENIED,
+        person_id=person.pk if person else None,
+        category=DataCategory.CARE_PLAN,
+        purpose=Purpose.DIRECT_CARE,
+        allowed=decision.allowed,
+        reason=decision.reason,
+        detail=detail,
+    )
+    return decision
+
+
+def audit_list(
+    *, staff: Staff, person_ids: Iterable[int], category: DataCategory, purpose: Purpose, detail: dict[str, Any]
+) -> None:
+    """Record that a list page showed these people (one event each, in one append): who has seen whose record
+    includes the lists they appeared on. `detail` says which list.
+    """
+    audit.append(
+        [
+            new_event(
+                staff=staff,
+                action=AuditAction.LIST,
+                person_id=person_id,
+                category=category,
+                purpose=purpose,
+                allowed=True,
+                detail=detail,
+            )
+            for person_id in dict.fromkeys(person_ids)
+        ]
+    )
 
 
 class SignInRefused(Exception):

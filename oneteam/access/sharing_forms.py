@@ -35,6 +35,26 @@ class ConsentForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea,
     )
+    # Needed when the decision reverses an earlier withdrawal or refusal (the service says so next to the field).
+    stated_by = forms.CharField(
+        label="Who gave this decision",
+        help_text="Needed if it reverses a withdrawal or refusal. For example, the person, or their attorney",
+        required=False,
+        max_length=200,
+    )
+    stated_on = forms.DateField(
+        label="When they gave it",
+        help_text="Needed if it reverses a withdrawal or refusal. For example, 27/3/2026",
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        error_messages={"invalid": "Enter the date like 27/3/2026"},
+    )
+    stated_how = forms.CharField(
+        label="How they gave it",
+        help_text="Needed if it reverses a withdrawal or refusal. For example, in person at home, or by phone",
+        required=False,
+        max_length=200,
+    )
 
 
 class ObjectionForm(forms.Form):

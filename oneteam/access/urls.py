@@ -23,6 +23,7 @@ urlpatterns = [
     path("people/<int:person_id>/emergency-access/", person_access.emergency_access, name="emergency_access"),
     path("governance/emergency-access/", governance.review_queue, name="review_queue"),
     path("governance/emergency-access/<int:access_id>/", governance.review, name="review"),
+    path("governance/flags/<int:flag_id>/reviewed/", governance.review_flag, name="review_flag"),
     path("governance/sharing-agreements/", governance.agreement_list, name="agreement_list"),
     path("governance/sharing-agreements/<str:code>/", governance.agreement_detail, name="agreement_detail"),
     path(

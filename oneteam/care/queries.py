@@ -18,8 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from oneteam.access.models import DataCategory, Purpose
-from oneteam.access.policy import Decision
-from oneteam.access.services import authorise_read, authorise_reads
+from oneteam.access.services import Decision, authorise_read, authorise_reads
 from oneteam.directory.models import Signpost
 from oneteam.jinja2 import nhs_date
 from oneteam.mdt.models import MdtAction

@@ -17,9 +17,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from oneteam.access.models import AuditAction, CareTeamMembership, DataCategory, Purpose
-from oneteam.access.policy import Decision
 from oneteam.access.queries import person_for_access_pages
-from oneteam.access.services import authorise_read, record_event
+from oneteam.access.services import Decision, authorise_read, record_event
 from oneteam.organisations.models import Staff
 from oneteam.people.models import Person
 

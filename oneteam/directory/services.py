@@ -15,8 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from oneteam.access.models import AuditAction, DataCategory, Purpose
-from oneteam.access.policy import decide
-from oneteam.access.services import record_event
+from oneteam.access.services import ask, record_event
 from oneteam.organisations.models import Profession, Staff
 from oneteam.people.models import Person
 
@@ -112,7 +111,7 @@ def edit_entry(*, actor: Staff, service_id: str, values: Mapping[str, str], phon
 
 
 def _require_care_plan(actor: Staff, person: Person) -> None:
-    decision = decide(actor, person, DataCategory.CARE_PLAN, Purpose.DIRECT_CARE)
+    decision = ask(actor, person, DataCategory.CARE_PLAN, Purpose.DIRECT_CARE)
     if not decision.allowed:
         record_event(
             staff=actor,

@@ -19,8 +19,7 @@ from typing import IO
 from django.db.models import Q
 
 from oneteam.access.models import AuditAction, DataCategory
-from oneteam.access.policy import in_team_neighbourhoods
-from oneteam.access.services import authorise_reads, record_event
+from oneteam.access.services import authorise_reads, in_team_neighbourhoods, record_event
 from oneteam.people.models import Person
 
 from . import queries

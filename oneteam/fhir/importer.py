@@ -48,8 +48,9 @@ from django.db.models import Count
 from fhir.resources.R4B import get_fhir_model_class
 
 from oneteam.access import audit
-from oneteam.access.models import AuditAction
-from oneteam.access.services import new_event
+from oneteam.access.code_categories import condition_category
+from oneteam.access.models import AuditAction, DataCategory, Purpose
+from oneteam.access.services import may_contribute, new_event, prefetch
 from oneteam.organisations.models import LSOA, Neighbourhood, Organisation, Sector, Staff
 from oneteam.people import services as people_services
 from oneteam.people.models import Condition, HospitalAdmission, Person, RelatedPerson, SafetyAlert
@@ -232,9 +233,14 @@ class Importer:
     who imported in the audit log when there is no actor ("" to use the actor's own).
     """
 
-    def __init__(self, *, actor: Staff | None = None, username: str = "import_fhir") -> None:
+    def __init__(
+        self, *, actor: Staff | None = None, username: str = "import_fhir", purpose: Purpose = Purpose.DIRECT_CARE
+    ) -> None:
         self.actor = actor
         self.username = username
+        self.purpose = purpose
+        # People an API client tried to write about but may not (for the caller to audit the refusal).
+        self.refused_person_ids: set[int] = set()
         self.report = ImportReport()
         self.seen: dict[str, int] = {}  # "Patient/abc" or "urn:uuid:…" -> OneTeam primary key
 
@@ -703,7 +709,33 @@ def _subjects(unit: _Unit, items: Sequence[tuple[Reading, Any]], where: str) -> 
         person_id = unit.resolve(entry, record.subject, where)
         if person_id is not None:
             resolved.append((entry, record, person_id))
-    return resolved
+    return _may_write(unit, resolved) if unit.run.actor is not None else resolved
+
+
+def _category(resource_type: str, record: Any) -> DataCategory:
+    """The data category an entry adds to the record: a condition's from its code, alerts their own, else physical."""
+    if resource_type == "Condition":
+        return condition_category(record.snomed_code)
+    return DataCategory.SAFETY_ALERTS if resource_type == "Flag" else DataCategory.PHYSICAL_HEALTH
+
+
+def _may_write(unit: _Unit, resolved: list[tuple[Reading, Any, int]]) -> list[tuple[Reading, Any, int]]:
+    """The entries the API client may write, asking the access policy per person and category; an error on the
+    others (which names no one), so the unit writes nothing.
+    """
+    actor = unit.run.actor
+    assert actor is not None
+    people = Person.objects.in_bulk({person_id for _entry, _record, person_id in resolved})
+    prefetch(actor, people.values())
+    allowed = []
+    for entry, record, person_id in resolved:
+        category = _category(entry.resource_type, record)
+        if may_contribute(actor, people[person_id], category, unit.run.purpose).allowed:
+            allowed.append((entry, record, person_id))
+        else:
+            unit.run.refused_person_ids.add(person_id)
+            unit.error(entry, entry.resource_type, f"You may not add {category.label.lower()} to this person's record")
+    return allowed
 
 
 def _add_rows(

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from oneteam.access.models import AuditAction, DataCategory, Purpose
-from oneteam.access.services import authorise_read, authorise_reads, record_event
+from oneteam.access.services import authorise_read, authorise_reads, record_event, staff_neighbourhood_ids
 from oneteam.organisations.models import Organisation
 from oneteam.people import nhs_number
 from oneteam.people.models import HospitalAdmission, Person
@@ -82,13 +82,29 @@ def _person_kind(resource_type: str) -> PersonResource:
     return kind
 
 
+# What a refused client is told: the same words whoever the id belongs to, so walking ids learns nothing.
+REFUSED = "You may not see this record, or this part of it"
+
+
 def _authorise(client: ApiClient, person: Person, categories: Sequence[DataCategory]) -> list[DataCategory]:
-    """The categories of the person's record the client may see (every answer audited); 403 if none."""
+    """The categories of the person's record the client may see (every answer audited); 403 if none.
+
+    Safety alerts, which the policy shows to anyone who may visit, go over the API only for people
+    in the client's own neighbourhoods: a system has no visit to make elsewhere.
+    """
     decisions = authorise_read(staff=client.staff, person=person, categories=categories, purpose=purpose_of(client))
     allowed = [category for category in categories if decisions[category].allowed]
+    if DataCategory.SAFETY_ALERTS in allowed and not _in_client_neighbourhoods(client, person):
+        allowed.remove(DataCategory.SAFETY_ALERTS)
     if not allowed:
-        raise ApiError(403, decisions[categories[0]].reason, "forbidden")
+        raise ApiError(403, REFUSED, "forbidden")
     return allowed
+
+
+def _in_client_neighbourhoods(client: ApiClient, person: Person) -> bool:
+    return bool(
+        {person.practice_neighbourhood_id, person.ward_neighbourhood_id} & staff_neighbourhood_ids(client.staff)
+    )
 
 
 def read(client: ApiClient, resource_type: str, resource_id: str) -> Json:
@@ -254,15 +270,20 @@ def everything(client: ApiClient, person_id: str, parameters: Mapping[str, str])
     )
     [demographics] = PATIENT.categories
     if not decisions[demographics].allowed:
-        raise ApiError(403, decisions[demographics].reason, "forbidden")
+        raise ApiError(403, REFUSED, "forbidden")
+    allowed = {category for category, decision in decisions.items() if decision.allowed}
+    if not _in_client_neighbourhoods(client, person):
+        allowed.discard(DataCategory.SAFETY_ALERTS)
     found = [
         resource
         for kind in kinds
-        for resource in kind.by_people([person.pk], [c for c in kind.categories if decisions[c].allowed])
+        for resource in kind.by_people(
+            [person.pk], [c for c in kind.categories if c in decisions and decisions[c].allowed]
+        )
     ]
     organisation_ids = {person.gp_practice_id}
     [stays] = PERSON_RESOURCES["Encounter"].categories
-    if decisions[stays].allowed:
+    if stays in allowed:
         organisation_ids |= set(HospitalAdmission.objects.filter(person=person).values_list("hospital_id", flat=True))
     organisations = (
         Organisation.objects.select_related("neighbourhood")

@@ -18,6 +18,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from oneteam.access.code_categories import CONDITION_CATEGORIES, condition_category
 from oneteam.access.models import CareTeamMembership, ConsentDecision, DataCategory, Objection
 from oneteam.care.models import Assessment, AssessmentStatus, AssessmentTemplate, CarePlan, PlanAction, PlanChange
 from oneteam.care.queries import CARE_CATEGORIES
@@ -185,18 +186,27 @@ def _assessment(resource_id: str) -> Found | None:
     return found.person_id, DataCategory(found.template.category), resources.questionnaire_response(found)
 
 
+def _conditions(person_ids: list[int], categories: Collection[DataCategory]) -> list[Json]:
+    # A condition's category comes from its code (access.code_categories), so the rows are filtered here.
+    rows = Condition.objects.select_related("person").filter(person_id__in=person_ids).order_by("person_id", "pk")
+    return [resources.condition(row) for row in rows if condition_category(row.snomed_code) in categories]
+
+
+def _condition(resource_id: str) -> Found | None:
+    number = _number(resource_id)
+    row = Condition.objects.select_related("person").filter(pk=number).first() if number is not None else None
+    if row is None or resource_id != str(row.pk):
+        return None
+    return row.person_id, condition_category(row.snomed_code), resources.condition(row)
+
+
 PATIENT = _in_one_category("Patient", DataCategory.DEMOGRAPHICS, _patients, _patient)
 
 PERSON_RESOURCES: dict[str, PersonResource] = {
     kind.resource_type: kind
     for kind in (
         PATIENT,
-        _simple(
-            "Condition",
-            DataCategory.PHYSICAL_HEALTH,
-            lambda: Condition.objects.select_related("person"),
-            resources.condition,
-        ),
+        PersonResource("Condition", CONDITION_CATEGORIES, _conditions, _condition),
         _simple(
             "Encounter",
             DataCategory.PHYSICAL_HEALTH,

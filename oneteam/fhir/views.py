@@ -21,8 +21,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
-from oneteam.access.models import AuditAction
-from oneteam.access.services import record_event
+from oneteam.access.models import AuditAction, DataCategory
+from oneteam.access.services import may_contribute, record_event, refused_writes
+from oneteam.people.models import Person
 from oneteam.referrals import hospital
 
 from . import capability, codes, queries
@@ -170,7 +171,10 @@ def resource_type(request: HttpRequest, resource_type: str, *, system: Any, clie
     """GET: search. POST an Encounter: an admission or discharge, taken exactly as /api/hospital/encounters takes it."""
     if request.method == "POST" and resource_type == "Encounter":
         try:
-            done = hospital.receive_encounter(system=system, notice=hospital.parse_encounter(request.body))
+            notice = hospital.parse_encounter(request.body)
+            if client is not None:
+                _may_notify(client, notice)
+            done = hospital.receive_encounter(system=system, notice=notice)
         except hospital.EncounterRefused as refused:
             message = "; ".join(issue.diagnostics for issue in refused.issues)
             record_event(
@@ -187,6 +191,19 @@ def resource_type(request: HttpRequest, resource_type: str, *, system: Any, clie
         raise queries.ApiError(405, f"{request.method} is not supported on {resource_type}", "not-supported")
     assert client is not None
     return _bundle(request, queries.search(client, resource_type, request.GET.dict()))
+
+
+def _may_notify(client: ApiClient, notice: hospital.EncounterNotice) -> None:
+    """A FHIR client's admission or discharge adds physical health to the person's record: the policy must let
+    the client do that for this person. A refusal is audited, writes nothing, and names no one.
+    """
+    person = Person.objects.filter(nhs_number=notice.nhs_number).first()
+    if person is None:
+        return  # receive_encounter refuses an unknown NHS number itself
+    purpose = queries.purpose_of(client)
+    if not may_contribute(client.staff, person, DataCategory.PHYSICAL_HEALTH, purpose).allowed:
+        refused_writes(staff=client.staff, person_ids=[person.pk], purpose=purpose)
+        raise queries.ApiError(403, queries.REFUSED, "forbidden")
 
 
 @_token_required
@@ -217,7 +234,7 @@ def base(request: HttpRequest, *, system: Any, client: ApiClient | None) -> Http
         raise queries.ApiError(405, "POST a Bundle or NDJSON here; read resources at /fhir/<type>", "not-supported")
     if not client.may_import:
         raise queries.ApiError(403, "This system may read but not import", "forbidden")
-    importer = Importer(actor=client.staff, username="")
+    importer = Importer(actor=client.staff, username="", purpose=queries.purpose_of(client))
     content_type = request.content_type or ""
     ndjson = "ndjson" in content_type
     if ndjson:
@@ -225,6 +242,8 @@ def base(request: HttpRequest, *, system: Any, client: ApiClient | None) -> Http
     else:
         outcomes = importer.import_json("request", request.body)
     if outcomes is None:
+        if importer.refused_person_ids:
+            refused_writes(staff=client.staff, person_ids=importer.refused_person_ids, purpose=client.purpose)
         errors = importer.report.errors
         malformed = any(error.entry is None and error.resource_type in ("", "Bundle") for error in errors)
         message = "; ".join(

@@ -18,8 +18,17 @@ from django.utils import timezone
 
 from oneteam.access import audit
 from oneteam.access.models import AuditAction, DataCategory, Purpose
-from oneteam.access.policy import Decision, decide, prefetch, staff_neighbourhood_ids, staff_teams
-from oneteam.access.services import new_event, record_event
+from oneteam.access.services import (
+    Decision,
+    ask,
+    audit_list,
+    gives_direct_care,
+    new_event,
+    prefetch,
+    record_event,
+    staff_neighbourhood_ids,
+    staff_teams,
+)
 from oneteam.organisations.models import Organisation, Profession, Staff, Team
 from oneteam.people.models import Person, SafetyAlert
 from oneteam.referrals.models import DischargeHandover, Episode, Referral, State, Urgency
@@ -130,7 +139,7 @@ def agenda(*, staff: Staff, meeting: Meeting, action: AuditAction = AuditAction.
     by_pk = {item.pk: item for item in items}
     practices = {item.person.gp_practice_id: item.person.gp_practice for item in items}
     prefetch(staff, [item.person for item in items])
-    decisions = {item.pk: decide(staff, item.person, DataCategory.CARE_PLAN, Purpose.MDT_DISCUSSION) for item in items}
+    decisions = {item.pk: ask(staff, item.person, DataCategory.CARE_PLAN, Purpose.MDT_DISCUSSION) for item in items}
     alerts = _safety_alerts([item for item in items if decisions[item.pk].allowed])
     slots = []
     lines = []
@@ -250,7 +259,7 @@ def item_page(*, staff: Staff, item_id: int) -> ItemPage | None:
     item = AgendaItem.objects.select_related("meeting__chair", "person__gp_practice").filter(pk=item_id).first()
     if item is None:
         raise Http404("No such agenda item")
-    decision = decide(staff, item.person, DataCategory.CARE_PLAN, Purpose.MDT_DISCUSSION)
+    decision = ask(staff, item.person, DataCategory.CARE_PLAN, Purpose.MDT_DISCUSSION)
     record_event(
         staff=staff,
         action=AuditAction.VIEW if decision.allowed else AuditAction.DENIED,
@@ -400,11 +409,11 @@ def huddle_board(*, staff: Staff, team_id: int) -> Board | None:
     shows them. Discharges and actions name people, so each is kept only if the
     policy lets the viewer see that person's care plan (one query for all of them):
     someone who withdrew consent to share with the wider team is not put on a wall
-    screen. Safety alerts are always shown for direct care. One audit event records
-    which board and how many entries it showed and held back, not who they are about.
+    screen. Safety alerts are always shown for direct care. The page records each person
+    it showed, in one append. Roles without direct care never see the board.
     """
     team = next((team for team in staff_teams(staff) if team.pk == team_id), None)
-    if team is None or team.neighbourhood_id is None:
+    if team is None or team.neighbourhood_id is None or not gives_direct_care(staff):
         return None
     now = timezone.now()
     today = timezone.localdate()
@@ -427,7 +436,7 @@ def huddle_board(*, staff: Staff, team_id: int) -> Board | None:
     prefetch(staff, [handover.person for handover in discharges] + [action.person for action in actions])
 
     def allowed(person: Person) -> bool:
-        return decide(staff, person, DataCategory.CARE_PLAN, Purpose.DIRECT_CARE).allowed
+        return ask(staff, person, DataCategory.CARE_PLAN, Purpose.DIRECT_CARE).allowed
 
     board = Board(
         team=team,
@@ -452,11 +461,17 @@ def huddle_board(*, staff: Staff, team_id: int) -> Board | None:
         held_back=len(discharges) + len(actions),
     )
     board.held_back -= len(board.discharges) + len(board.actions_due)
-    shown = len(board.urgent_referrals) + len(board.discharges) + len(board.safety_alerts) + len(board.actions_due)
-    record_event(
+    shown = [
+        *(referral.person_id for referral in board.urgent_referrals),
+        *(handover.person_id for handover in board.discharges),
+        *(alert.person_id for alert in board.safety_alerts),
+        *(action.person_id for action in board.actions_due),
+    ]
+    audit_list(
         staff=staff,
-        action=AuditAction.SEARCH,
+        person_ids=[person_id for person_id in shown if person_id is not None],
+        category=DataCategory.CARE_PLAN,
         purpose=Purpose.DIRECT_CARE,
-        detail={"huddle": team.pk, "shown": shown, "held_back": board.held_back},
+        detail={"huddle": team.pk},
     )
     return board

@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from oneteam.access.care_team import join_care_team
 from oneteam.access.models import AuditAction, CareRole, CareTeamMembership, DataCategory, Purpose
-from oneteam.access.policy import decide, staff_neighbourhood_ids
-from oneteam.access.services import record_event
+from oneteam.access.services import ask, record_event, staff_neighbourhood_ids
 from oneteam.jinja2 import nhs_date, nhs_datetime
 from oneteam.organisations.models import Neighbourhood, Staff
 from oneteam.people.models import Person
@@ -157,7 +156,7 @@ def _checked_question_and_professions(question: str, professions: Iterable[str])
 
 
 def _may_propose(actor: Staff, person: Person) -> None:
-    decision = decide(actor, person, DataCategory.CARE_PLAN, Purpose.DIRECT_CARE)
+    decision = ask(actor, person, DataCategory.CARE_PLAN, Purpose.DIRECT_CARE)
     if not decision.allowed:
         raise MdtRefused("person", decision.reason)
 

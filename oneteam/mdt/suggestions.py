@@ -19,8 +19,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from oneteam.access.models import AuditAction, DataCategory, Purpose
-from oneteam.access.policy import decide, prefetch
-from oneteam.access.services import record_event
+from oneteam.access.services import ask, prefetch, record_event
 from oneteam.care.models import ActionStatus, PlanAction
 from oneteam.jinja2 import nhs_date
 from oneteam.organisations.models import Profession, Staff
@@ -270,7 +269,7 @@ def suggest(*, staff: Staff, meeting: Meeting, sources: list[Source] | None = No
     shown = [
         suggestion
         for suggestion in one_per_person.values()
-        if decide(staff, suggestion.person, DataCategory.CARE_PLAN, Purpose.DIRECT_CARE).allowed
+        if ask(staff, suggestion.person, DataCategory.CARE_PLAN, Purpose.DIRECT_CARE).allowed
     ]
     hidden = len(one_per_person) - len(shown)
     record_event(

@@ -17,8 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from oneteam.access.decorators import reads_personal_data
 from oneteam.access.models import AuditAction, DataCategory, Purpose
-from oneteam.access.policy import staff_teams
-from oneteam.access.services import authorise_read
+from oneteam.access.services import authorise_read, staff_teams
 from oneteam.jinja2 import error_summary
 from oneteam.organisations.models import Neighbourhood
 from oneteam.people.models import Person

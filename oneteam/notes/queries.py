@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from oneteam.access.models import DataCategory, Purpose
-from oneteam.access.policy import Decision
-from oneteam.access.services import authorise_read
+from oneteam.access.services import Decision, authorise_read
 from oneteam.organisations.models import Staff
 from oneteam.people.models import Person
 

@@ -19,8 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from oneteam.access.models import AuditAction, DataCategory, Purpose
-from oneteam.access.policy import decide, prefetch
-from oneteam.access.services import authorise_read, record_event
+from oneteam.access.services import ask, audit_list, authorise_read, prefetch, record_event
 from oneteam.organisations.models import Staff
 from oneteam.referrals.models import Episode
 
@@ -63,19 +62,22 @@ def _hash(secret: str) -> str:
 
 
 def episodes_to_ask(staff: Staff) -> list[Episode]:
-    """The open episodes `staff` is key worker for, whose person the policy lets them see. One audit event."""
+    """The open episodes `staff` is key worker for, whose person the policy lets them see. Each person shown is
+    recorded, in one append.
+    """
     episodes = list(Episode.objects.filter(key_worker=staff, closed_at=None).select_related("person").order_by("pk"))
     prefetch(staff, [episode.person for episode in episodes])
     shown = [
         episode
         for episode in episodes
-        if decide(staff, episode.person, DataCategory.DEMOGRAPHICS, Purpose.DIRECT_CARE).allowed
+        if ask(staff, episode.person, DataCategory.DEMOGRAPHICS, Purpose.DIRECT_CARE).allowed
     ]
-    record_event(
+    audit_list(
         staff=staff,
-        action=AuditAction.SEARCH,
+        person_ids=[episode.person_id for episode in shown],
+        category=DataCategory.DEMOGRAPHICS,
         purpose=Purpose.DIRECT_CARE,
-        detail={"experience_links": True, "shown": len(shown)},
+        detail={"experience_links": True},
     )
     return shown
 

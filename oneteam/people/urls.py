@@ -5,5 +5,4 @@ from . import views
 app_name = "people"
 urlpatterns = [
     path("", views.search, name="search"),
-    path("<int:person_id>/", views.summary, name="summary"),
 ]

@@ -1,4 +1,4 @@
-"""Finding a person and reading their summary."""
+"""Finding a person (their summary page is in `oneteam.workspace`)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
-from oneteam.access.decorators import reads_personal_data
 from oneteam.jinja2 import error_summary
 from oneteam.organisations.models import Staff
 
@@ -47,16 +45,3 @@ def _criteria(cleaned: dict[str, Any]) -> dict[str, Any]:
     """The cleaned fields `search_people` takes (the form also has the day/month/year parts)."""
     keep = ("nhs_number", "family_name", "given_name", "date_of_birth", "postcode")
     return {key: cleaned[key] for key in keep if key in cleaned}
-
-
-@require_GET
-@reads_personal_data
-def summary(request: HttpRequest, person_id: int) -> HttpResponse:
-    """The person summary page."""
-    assert isinstance(request.user, Staff)
-    person_summary = queries.person_summary(staff=request.user, person_id=person_id)
-    return render(
-        request,
-        "people/summary.jinja",
-        {"summary": person_summary, "today": timezone.localdate(), "active_nav": "people"},
-    )

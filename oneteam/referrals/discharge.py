@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from oneteam.access.models import AuditAction
-from oneteam.access.services import record_event
+from oneteam.access.services import decide_referral, record_event
 from oneteam.jinja2 import nhs_datetime
 from oneteam.organisations.models import Staff
 
@@ -56,6 +56,10 @@ def _answerable(actor: Staff, handover: DischargeHandover) -> DischargeHandover:
     ).get(pk=handover.pk)
     if not may_answer(actor, handover):
         raise ReferralRefused(f"Only members of {handover.team.name} can answer this handover.")
+    # Being in the team is not enough: roles without direct care never take on (or turn away) a person.
+    decision = decide_referral(actor, handover.person, holds=False, offered=True)
+    if not decision.allowed:
+        raise ReferralRefused(decision.reason)
     return handover
 
 

@@ -148,6 +148,13 @@ class TriageForm(ActionForm):
         error_messages={"required": "Enter the person's NHS number"},
     )
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    mismatch_reason = forms.CharField(
+        label="Why are you sure this is the same person?",
+        help_text="Only if the name or date of birth differ. Information governance reviews every such match",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
         super().__init__(*args, referral=referral, initial={"nhs_number": referral.nhs_number}, **kwargs)

@@ -1,8 +1,9 @@
 """Reads of referrals: one referral's page, team queues, the inbox, allocation suggestions, the person record.
 
-Every read that names the people referrals are about is audited: a list writes
-one event for the whole page, a referral writes one for itself. Whether a
-member of staff may open a referral is decided in one place, `_decide`.
+Every read that names the people referrals are about is audited: a list records
+each person it showed (one append for the page), a referral writes one event for
+itself. Whether a member of staff may open or work on a referral is decided by
+`oneteam.access.services.decide_referral`.
 """
 
 from __future__ import annotations
@@ -30,8 +31,17 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from oneteam.access.models import AuditAction, CareRole, CareTeamMembership, DataCategory, Purpose
-from oneteam.access.policy import Decision, decide, staff_teams
-from oneteam.access.services import authorise_read, record_event
+from oneteam.access.services import (
+    NO_DIRECT_CARE,
+    audit_list,
+    authorise_read,
+    authorise_referral,
+    decide_referral,
+    gives_direct_care,
+    prefetch,
+    record_event,
+    staff_teams,
+)
 from oneteam.care.queries import plan_actions_needing_attention
 from oneteam.directory.queries import follow_ups_due
 from oneteam.mdt.queries import actions_needing_attention
@@ -71,8 +81,6 @@ SUITED_PROFESSIONS: dict[str, tuple[Profession, ...]] = {
     Need.MEDICATION: (Profession.COMMUNITY_MATRON, Profession.GP),
     Need.OTHER: (Profession.CARE_COORDINATOR,),
 }
-# These roles support the service but do not care for people, so referrals are never passed to them.
-_NOT_CARE = (Profession.ANALYST, Profession.INFORMATION_GOVERNANCE_OFFICER, Profession.ADMINISTRATOR)
 
 
 def _team_ids(staff: Staff) -> set[int]:
@@ -108,58 +116,39 @@ def waited_in_words(waited: datetime.timedelta) -> str:
 
 @dataclass(frozen=True)
 class Waiting:
-    """A referral on a list, annotated with `contact_due_at` and `overdue`, and how long it has waited."""
+    """A referral on a list, annotated with `contact_due_at` and `overdue`, and how long it has waited.
+
+    `hidden`: the viewer's team holds it, but the policy does not let the viewer see who it is about
+    (for example the person withdrew consent to share with the wider team), so the list does not say.
+    """
 
     referral: Referral
     waited: str
+    hidden: bool = False
 
 
-def _waiting(referrals: list[Referral], now: datetime.datetime) -> list[Waiting]:
-    return [Waiting(referral, waited_in_words(now - referral.received_at)) for referral in referrals]
+def _waiting(referrals: list[Referral], now: datetime.datetime, staff: Staff) -> list[Waiting]:
+    """The rows of a list of referrals held by `staff` or their team, each shown as the policy allows them."""
+    prefetch(staff, [referral.person for referral in referrals if referral.person is not None])
+    return [
+        Waiting(
+            referral,
+            waited_in_words(now - referral.received_at),
+            hidden=not decide_referral(staff, referral.person, holds=True, offered=False).allowed,
+        )
+        for referral in referrals
+    ]
 
 
 # -- One referral ------------------------------------------------------------------------------------------
 
 
-def _decide(staff: Staff, referral: Referral, pending: HandoverOffer | None) -> tuple[Decision, bool, bool]:
-    """May `staff` open this referral, and why; and do they hold it, or must they answer an offer of it?
-
-    Holding it, or being offered it, is reason enough. Otherwise the referral is
-    part of the person's care plan, so the access policy decides, once it is
-    matched to a person.
-    """
+def _holds_and_receives(staff: Staff, referral: Referral, pending: HandoverOffer | None) -> tuple[bool, bool]:
+    """Do they (or their team) hold this referral; must they (or their team) answer an offer of it?"""
     teams = _team_ids(staff)
     holds = referral.owner_staff_id == staff.pk or referral.owner_team_id in teams
     receives = pending is not None and (pending.to_staff_id == staff.pk or pending.to_team_id in teams)
-    if referral.owner_staff_id == staff.pk:
-        decision = Decision(True, "Allowed: you hold this referral.")
-    elif holds:
-        decision = Decision(True, f"Allowed: your team, {owner_in_words(referral)}, holds this referral.")
-    elif receives:
-        decision = Decision(True, "Allowed: this referral has been offered to you or your team.")
-    elif referral.person is not None:
-        decision = decide(staff, referral.person, DataCategory.CARE_PLAN, Purpose.DIRECT_CARE)
-    else:
-        decision = Decision(
-            False,
-            "Not allowed: you do not hold this referral, it has not been offered to you, and it is not yet "
-            "matched to a person's record.",
-        )
-    return decision, holds, receives
-
-
-def _audit_read(staff: Staff, referral: Referral, decision: Decision) -> None:
-    """One audit event for opening a referral, saying which referral and why it was (not) shown."""
-    record_event(
-        staff=staff,
-        action=AuditAction.VIEW if decision.allowed else AuditAction.DENIED,
-        person_id=referral.person_id,
-        category=DataCategory.CARE_PLAN,
-        purpose=Purpose.DIRECT_CARE,
-        allowed=decision.allowed,
-        reason=decision.reason,
-        detail={"referral": referral.pk},
-    )
+    return holds, receives
 
 
 @dataclass(frozen=True)
@@ -218,8 +207,10 @@ def referral_page(*, staff: Staff, referral_id: int) -> ReferralPage | None:
     pending = (
         referral.offers.filter(status=OfferStatus.PENDING).select_related("to_staff", "to_team", "offered_by").first()
     )
-    decision, holds, receives = _decide(staff, referral, pending)
-    _audit_read(staff, referral, decision)
+    holds, receives = _holds_and_receives(staff, referral, pending)
+    decision = authorise_referral(
+        staff=staff, person=referral.person, holds=holds, offered=receives, detail={"referral": referral.pk}
+    )
     if not decision.allowed:
         return None
     episode = open_episode(referral.person) if referral.person else None
@@ -250,7 +241,16 @@ def sent_referral(*, staff: Staff, referral_id: int) -> Referral | None:
     )
     made_it = referral.referred_by_id == staff.pk
     reason = "Allowed: you made this referral." if made_it else "Not allowed: someone else made this referral."
-    _audit_read(staff, referral, Decision(made_it, reason))
+    record_event(
+        staff=staff,
+        action=AuditAction.VIEW if made_it else AuditAction.DENIED,
+        person_id=referral.person_id,
+        category=DataCategory.CARE_PLAN,
+        purpose=Purpose.DIRECT_CARE,
+        allowed=made_it,
+        reason=reason,
+        detail={"referral": referral.pk},
+    )
     return referral if made_it else None
 
 
@@ -267,7 +267,7 @@ def care_staff(neighbourhood: Neighbourhood) -> QuerySet[Staff]:
     members = Staff.teams.through.objects.filter(team__neighbourhood=neighbourhood).values("staff_id")
     return (
         Staff.objects.filter(pk__in=members, is_active=True)
-        .exclude(profession__in=_NOT_CARE)
+        .exclude(profession__in=NO_DIRECT_CARE)
         # A connected system's service account (oneteam.fhir) sits in teams for the policy, but takes no work.
         .exclude(fhir_client__isnull=False)
         .select_related("organisation")
@@ -389,13 +389,12 @@ class Queue:
 
 
 def team_queue(*, staff: Staff, team_id: int, page_number: str | None) -> Queue | None:
-    """A team's open referrals, oldest first, a page at a time; None unless `staff` is in the team.
-
-    The queue is the team's own caseload. Its one audit event records which queue
-    and how many referrals it showed, not who they are about.
+    """A team's open referrals, oldest first, a page at a time; None unless `staff` is in the team and gives
+    direct care. A referral about someone the policy does not let them see is shown without who it is about
+    (`Waiting.hidden`). The page records each person it showed, in one append.
     """
     team = next((team for team in staff_teams(staff) if team.pk == team_id), None)
-    if team is None:
+    if team is None or not gives_direct_care(staff):
         return None
     now = timezone.now()
     referrals = (
@@ -404,12 +403,13 @@ def team_queue(*, staff: Staff, team_id: int, page_number: str | None) -> Queue 
         .order_by("received_at", "pk")
     )
     page = Paginator(referrals, QUEUE_PAGE_SIZE).get_page(page_number)
-    rows = _waiting(list(page.object_list), now)
-    record_event(
+    rows = _waiting(list(page.object_list), now, staff)
+    audit_list(
         staff=staff,
-        action=AuditAction.SEARCH,
+        person_ids=[row.referral.person_id for row in rows if row.referral.person_id and not row.hidden],
+        category=DataCategory.CARE_PLAN,
         purpose=Purpose.DIRECT_CARE,
-        detail={"queue": team.pk, "shown": len(rows)},
+        detail={"queue": team.pk},
     )
     return Queue(team=team, page=page, rows=rows)
 
@@ -424,15 +424,23 @@ class ReferralInbox:
     discharges: Sequence[DischargeHandover]  # annotated with `overdue`, declines prefetched
     queues: list[Team]
 
-    @property
-    def shown(self) -> int:
-        """How many entries name a person, for the page's audit event."""
-        return len(self.offers) + len(self.held) + len(self.notices) + len(self.discharges)
+    def people_shown(self) -> list[int]:
+        """Whom the entries name (not the held referrals the viewer may not see), for the page's audit."""
+        return [
+            person_id
+            for person_id in (
+                *(offer.referral.person_id for offer in self.offers),
+                *(row.referral.person_id for row in self.held if not row.hidden),
+                *(notice.person_id for notice in self.notices),
+                *(handover.person_id for handover in self.discharges),
+            )
+            if person_id is not None
+        ]
 
 
 def referral_inbox(*, staff: Staff) -> ReferralInbox:
     """Offers waiting for them or their teams, referrals they hold, unread notices, discharges their teams must
-    accept, and the teams whose queues they work. Not audited here: the inbox page (workspace) writes one event.
+    accept, and the teams whose queues they work. Not audited here: the inbox page (workspace) records whom it showed.
     """
     teams = staff_teams(staff)
     team_ids = [team.pk for team in teams]
@@ -459,7 +467,7 @@ def referral_inbox(*, staff: Staff) -> ReferralInbox:
     )
     return ReferralInbox(
         offers=offers,
-        held=_waiting(list(held), now),
+        held=_waiting(list(held), now, staff),
         notices=notices,
         discharges=discharges,
         queues=[team for team in teams if team.takes_referrals],

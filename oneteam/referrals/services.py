@@ -15,8 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from oneteam.access.care_team import join_care_team, leave_care_team
-from oneteam.access.models import AuditAction, CareRole, CareTeamMembership, DataCategory
-from oneteam.access.services import record_event
+from oneteam.access.governance_flags import raise_flag
+from oneteam.access.models import AuditAction, CareRole, CareTeamMembership, DataCategory, FlagKind
+from oneteam.access.services import decide_referral, gives_direct_care, record_event, staff_neighbourhood_ids
 from oneteam.jinja2 import nhs_date
 from oneteam.organisations.models import Neighbourhood, Organisation, Staff, Team
 from oneteam.people.models import Person
@@ -246,12 +247,17 @@ def _open_duplicate(neighbourhood: Neighbourhood, details: ReferralDetails, pers
 
 
 def _require_owner(actor: Staff, referral: Referral) -> None:
-    """Only the owner (or a member of the owning team) may act on a referral."""
-    if referral.owner_staff_id == actor.pk:
-        return
-    if referral.owner_team_id is not None and actor.teams.filter(pk=referral.owner_team_id).exists():
-        return
-    raise ReferralRefused(f"Only {owner_in_words(referral)} can do this, because they hold the referral.")
+    """Only the owner (or a member of the owning team) may act on a referral, and only if the access policy
+    lets them see it: holding a referral gives no right to a record the policy refuses.
+    """
+    holds = referral.owner_staff_id == actor.pk or (
+        referral.owner_team_id is not None and actor.teams.filter(pk=referral.owner_team_id).exists()
+    )
+    if not holds:
+        raise ReferralRefused(f"Only {owner_in_words(referral)} can do this, because they hold the referral.")
+    decision = decide_referral(actor, referral.person, holds=True, offered=False)
+    if not decision.allowed:
+        raise ReferralRefused(decision.reason)
 
 
 def _locked(referral: Referral) -> Referral:
@@ -264,17 +270,64 @@ def _locked(referral: Referral) -> Referral:
     return Referral.objects.select_related("owner_team", "owner_staff").get(pk=referral.pk)
 
 
+def identity_agrees(referral: Referral, person: Person) -> bool:
+    """Do the name and date of birth on the referral agree with the record (ignoring case and spaces)?"""
+
+    def same(a: str, b: str) -> bool:
+        return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+    return (
+        same(referral.family_name, person.family_name)
+        and same(referral.given_name, person.given_name)
+        and referral.date_of_birth == person.date_of_birth
+    )
+
+
+def lives_elsewhere(referral: Referral, person: Person, actor: Staff) -> bool:
+    """The person lives and is registered outside the referral's neighbourhood and the actor's own."""
+    theirs = {person.practice_neighbourhood_id, person.ward_neighbourhood_id}
+    return not theirs & ({referral.neighbourhood_id} | set(staff_neighbourhood_ids(actor)))
+
+
 @transaction.atomic
-def triage(*, actor: Staff, referral: Referral, person: Person, note: str = "") -> Referral:
-    """Match the referral to a person's record and mark it triaged."""
+def triage(*, actor: Staff, referral: Referral, person: Person, note: str = "", mismatch_reason: str = "") -> Referral:
+    """Match the referral to a person's record and mark it triaged.
+
+    A match is how a relationship with the person starts, so it is never taken on
+    trust: the referral's name and date of birth must agree with the record, or the
+    triager writes why they are sure it is the same person (`mismatch_reason`) and
+    the match goes to the IG review queue. Someone who lives and is registered in
+    another neighbourhood is not matched here: the referral is offered to their
+    neighbourhood's front door instead (a warm handover). Refusals name no one.
+    """
     referral = _locked(referral)
     _require_owner(actor, referral)
     if referral.state != State.RECEIVED:
         raise ReferralRefused("This referral has already been triaged.")
+    if lives_elsewhere(referral, person, actor):
+        raise ReferralRefused(
+            "This person lives and is registered outside this neighbourhood. Do not match them here: offer the "
+            "referral to the front door of the neighbourhood they live in."
+        )
+    agrees = identity_agrees(referral, person)
+    if not agrees and len(mismatch_reason.split()) < 3:
+        raise ReferralRefused(
+            "The name or date of birth on the referral does not agree with this record. Check with the referrer, "
+            "or write why you are sure it is the same person."
+        )
     referral.person = person
     _move(referral, State.TRIAGED)
     referral.save()
-    _log(referral, EventKind.TRIAGED, actor, note)
+    _log(referral, EventKind.TRIAGED, actor, note if agrees else f"Name or date of birth differ: {mismatch_reason}")
+    if not agrees:
+        raise_flag(
+            kind=FlagKind.MISMATCHED_MATCH,
+            person=person,
+            staff=actor,
+            note=f"Referral {referral.pk} (for {referral.given_name} {referral.family_name}, born "
+            f"{referral.date_of_birth or 'not given'}) matched to {person} (born {person.date_of_birth}): "
+            f"{mismatch_reason}",
+        )
     return referral
 
 
@@ -290,6 +343,8 @@ def allocate(*, actor: Staff, referral: Referral, to: Staff, note: str = "") -> 
         raise ReferralRefused("Match the referral to a person's record before allocating it.")
     if referral.state == State.CLOSED:
         raise ReferralRefused("This referral is closed.")
+    if not gives_direct_care(to) or not to.is_active:
+        raise ReferralRefused("Allocate the referral to someone who gives direct care.")
     referral.owner_team, referral.owner_staff = None, to
     _move(referral, State.ALLOCATED)
     referral.save()

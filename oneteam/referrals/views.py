@@ -92,15 +92,18 @@ def refer(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @reads_personal_data
 def refer_person(request: HttpRequest, person_id: int) -> HttpResponse:
-    """Refer a person whose record you have found. Anyone may refer, so the page shows only who they are."""
+    """Refer a person whose record you may see; the page shows only who they are. (Anyone else refers with the
+    details they know on the blank form: a page that names whoever an id belongs to would list the city.)
+    """
     person = person_for_access_pages(person_id)
-    # Showing the form reveals who the person is, as search does; that is audited too.
-    authorise_read(
+    decision = authorise_read(
         staff=signed_in_staff(request),
         person=person,
         categories=[DataCategory.DEMOGRAPHICS],
         purpose=Purpose.DIRECT_CARE,
-    )
+    )[DataCategory.DEMOGRAPHICS]
+    if not decision.allowed:
+        return cannot(request)
     form = ReferralForm(posted(request), initial={"neighbourhood": person.practice_neighbourhood_id})
     if request.method == "POST" and form.is_valid():
         referral = _receive(request, form, person_identity(person), person)
@@ -152,6 +155,7 @@ def _show(
     match: Person | None = None,
     find: FindByNameForm | None = None,
     matches: list[Person] | None = None,
+    agrees: bool = True,
 ) -> HttpResponse:
     """The referral page, with a blank form for each step the viewer may take, or the one they just posted.
 
@@ -167,6 +171,7 @@ def _show(
         "match": match,
         "find": find,
         "matches": matches,
+        "agrees": agrees,
         "errors": errors,
         "active_nav": "inbox",
     }
@@ -196,13 +201,21 @@ def triage(request: HttpRequest, referral_id: int) -> HttpResponse:
             form.add_error("nhs_number", "No one with this NHS number was found. Check it with the referrer")
         elif form.cleaned_data["confirm"]:
             try:
-                services.triage(actor=staff, referral=page.referral, person=found)
+                services.triage(
+                    actor=staff,
+                    referral=page.referral,
+                    person=found,
+                    mismatch_reason=form.cleaned_data["mismatch_reason"],
+                )
             except services.ReferralRefused as refused:
-                form.add_error("nhs_number", str(refused))
+                # Shown where the triager can act on it: the reason box appears only when the details differ.
+                agreed = services.identity_agrees(page.referral, found)
+                form.add_error("nhs_number" if agreed else "mismatch_reason", str(refused))
             else:
                 messages.success(request, f"Referral matched to {found}'s record.")
                 return redirect("referrals:referral", referral_id=referral_id)
-    return _show(request, page, {"triage": form}, match=found)
+    agrees = found is not None and services.identity_agrees(page.referral, found)
+    return _show(request, page, {"triage": form}, match=found, agrees=agrees)
 
 
 @require_POST

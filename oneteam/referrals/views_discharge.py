@@ -8,8 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from oneteam.access.decorators import reads_personal_data
-from oneteam.access.models import DataCategory, Purpose
-from oneteam.access.services import authorise_read
+from oneteam.access.services import authorise_referral
 from oneteam.jinja2 import error_summary
 from oneteam.web import cannot, signed_in_staff
 
@@ -33,9 +32,12 @@ def _page(request: HttpRequest, handover: DischargeHandover, form: DischargeDecl
     staff = signed_in_staff(request)
     if not discharge.may_answer(staff, handover):
         return cannot(request)
-    decision = authorise_read(
-        staff=staff, person=handover.person, categories=[DataCategory.DEMOGRAPHICS], purpose=Purpose.DIRECT_CARE
-    )[DataCategory.DEMOGRAPHICS]
+    # Sent to their team, but roles without direct care never see who it is about (audited either way).
+    decision = authorise_referral(
+        staff=staff, person=handover.person, holds=False, offered=True, detail={"discharge_handover": handover.pk}
+    )
+    if not decision.allowed:
+        return cannot(request)
     errors = error_summary(form)
     context = {
         "handover": handover,

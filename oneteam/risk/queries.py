@@ -34,8 +34,7 @@ from oneteam.access.models import (
     SharingAgreement,
     SharingRule,
 )
-from oneteam.access.policy import Decision, staff_neighbourhood_ids
-from oneteam.access.services import authorise_read, record_event
+from oneteam.access.services import Decision, audit_list, authorise_read, record_event, staff_neighbourhood_ids
 from oneteam.organisations.models import Neighbourhood, Organisation, Profession, Sector, Staff
 from oneteam.people.models import EthnicCategory, Person
 
@@ -217,11 +216,13 @@ def cohort(*, staff: Staff, options: ListOptions, filters: Filters, page_number:
     page = Paginator(risks, PAGE_SIZE).get_page(page_number)
     shown = list(page.object_list)
     names = _names(run, shown)
-    record_event(
+    # Each person shown is recorded (one append), so "who has seen my record" includes the risk lists.
+    audit_list(
         staff=staff,
-        action=AuditAction.SEARCH,
+        person_ids=[risk.person_id for risk in shown],
+        category=DataCategory.PHYSICAL_HEALTH,
         purpose=Purpose.DIRECT_CARE,
-        detail={"risk_list": filters.in_words(), "shown": len(shown), "matching": page.paginator.count},
+        detail={"risk_list": filters.in_words(), "matching": page.paginator.count},
     )
     return Cohort(page=page, rows=[Row(risk, names[risk.person_id]) for risk in shown])
 

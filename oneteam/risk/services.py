@@ -14,8 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from oneteam.access.models import AuditAction, DataCategory, Purpose
-from oneteam.access.policy import staff_neighbourhood_ids
-from oneteam.access.services import record_event
+from oneteam.access.services import record_event, staff_neighbourhood_ids
 from oneteam.organisations.models import Neighbourhood, Profession, Staff
 from oneteam.people.models import Person
 from oneteam.referrals.models import Need, Referral, Source, Urgency

@@ -3,16 +3,16 @@
 Referrals (offers, referrals held, notices such as key-worker handover notes,
 discharges for their team), care-plan actions, MDT actions and signposting
 follow-ups. Each list says when things are due and flags what is overdue. Owning
-an entry is reason enough to see whom it is for; the page writes one audit
-event saying how many entries it showed.
+an entry is reason enough to see whom it is for; the page records each person it
+showed (one audit event each, in one append), so "who has seen my record" includes it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from oneteam.access.models import AuditAction, Purpose
-from oneteam.access.services import record_event
+from oneteam.access.models import DataCategory, Purpose
+from oneteam.access.services import audit_list
 from oneteam.care.models import PlanAction
 from oneteam.care.queries import open_plan_actions_owned_by
 from oneteam.directory.models import Signpost
@@ -34,15 +34,24 @@ class Inbox:
 
 
 def inbox(*, staff: Staff) -> Inbox:
-    """The signed-in member of staff's inbox. One audit event for the page."""
+    """The signed-in member of staff's inbox, audited by each person it names."""
     box = Inbox(
         referrals=referral_inbox(staff=staff),
         plan_actions=open_plan_actions_owned_by(staff),
         mdt_actions=open_actions_owned_by(staff),
         follow_ups=inbox_follow_ups(staff),
     )
-    shown = box.referrals.shown + len(box.plan_actions) + len(box.mdt_actions) + len(box.follow_ups)
-    record_event(
-        staff=staff, action=AuditAction.SEARCH, purpose=Purpose.DIRECT_CARE, detail={"inbox": True, "shown": shown}
+    shown = [
+        *box.referrals.people_shown(),
+        *(action.plan.person_id for action in box.plan_actions),
+        *(action.person_id for action in box.mdt_actions),
+        *(signpost.person_id for signpost in box.follow_ups),
+    ]
+    audit_list(
+        staff=staff,
+        person_ids=[person_id for person_id in shown if person_id is not None],
+        category=DataCategory.CARE_PLAN,
+        purpose=Purpose.DIRECT_CARE,
+        detail={"inbox": True},
     )
     return box

@@ -17,8 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from oneteam.access.models import DataCategory, Purpose
-from oneteam.access.policy import Decision
-from oneteam.access.services import authorise_read
+from oneteam.access.services import Decision, authorise_read
 from oneteam.care import queries as care
 from oneteam.mdt.queries import person_decisions
 from oneteam.notes.queries import notes_for

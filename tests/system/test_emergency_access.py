@@ -45,13 +45,12 @@ def test_break_glass_then_review(page: Page, live_server: object) -> None:
     page.get_by_role("button", name="Search by NHS number").click()
     axe(page)
     page.get_by_role("link", name="KHAN, Ada").click()
-    expect(page.get_by_role("heading", name="You can see limited details")).to_be_visible()
-    expect(page.get_by_text("Son can be aggressive; visit in pairs")).to_be_visible()
+    # No relationship: the page says only that, and offers emergency access (nothing about Ada, not even the alert).
+    expect(page.get_by_role("heading", name="You may not see this record")).to_be_visible()
+    expect(page.get_by_text("Son can be aggressive; visit in pairs")).to_have_count(0)
     expect(page.get_by_text("7 Mill Road")).to_have_count(0)
     axe(page)
 
-    page.get_by_role("button", name="Use emergency access").click()
-    axe(page)
     page.get_by_role("button", name="Open the record").click()
     expect(page.locator("#id_reason-error")).to_contain_text("Enter why you need to see this record now")
     axe(page)
@@ -61,6 +60,10 @@ def test_break_glass_then_review(page: Page, live_server: object) -> None:
     page.get_by_role("button", name="Open the record").click()
     expect(page.get_by_role("region", name="Emergency access")).to_be_visible()
     expect(page.get_by_text("7 Mill Road")).to_be_visible()
+    axe(page)
+    # The banner is on every page about Ada while the access lasts.
+    page.get_by_role("link", name="Who can see this record and why").click()
+    expect(page.get_by_role("region", name="Emergency access")).to_be_visible()
     axe(page)
 
     # The information-governance officer (signed in through the session, as their

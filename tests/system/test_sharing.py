@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from oneteam.access.models import SharingAgreement
+from oneteam.access.tests.factories import key_worker_for
 from oneteam.organisations.models import Profession
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.tests.factories import make_person
@@ -19,7 +20,8 @@ def test_nurse_records_withdrawn_consent_and_an_objection(page: Page, live_serve
     base = str(live_server)
     home = make_neighbourhood()
     ada = make_person(home, given_name="Ada", family_name="Khan")
-    open_as(page, base, make_staff(home), f"/people/{ada.pk}/")
+    # Only the person's care team records their wishes: the nurse is Ada's key worker.
+    open_as(page, base, key_worker_for(ada), f"/people/{ada.pk}/")
 
     page.get_by_role("link", name="Who can see this record and why").click()
     expect(page.get_by_role("heading", name="Who can see this record and why")).to_be_visible()

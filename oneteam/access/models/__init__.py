@@ -4,6 +4,7 @@ from .audit import AuditAction, AuditEvent
 from .break_glass import BreakGlassAccess, ReviewOutcome
 from .care_team import CareRole, CareTeamMembership
 from .consent import ConsentDecision, ConsentStatus, Objection
+from .governance import FlagKind, GovernanceFlag
 from .sharing import AccessLevel, SharingAgreement, SharingRule
 from .sign_in import RecoveryCode, SignInAttempt, TwoFactorDevice
 from .vocabulary import DataCategory, Purpose
@@ -18,6 +19,8 @@ __all__ = [
     "ConsentDecision",
     "ConsentStatus",
     "DataCategory",
+    "FlagKind",
+    "GovernanceFlag",
     "Objection",
     "Purpose",
     "RecoveryCode",

@@ -11,6 +11,7 @@ from .vocabulary import DataCategory, Purpose
 class AuditAction(models.TextChoices):
     VIEW = "view", "Viewed a record"
     SEARCH = "search", "Searched for people"
+    LIST = "list", "Saw the person on a list"
     DENIED = "denied", "Was refused access"
     EXPORT = "export", "Exported or printed"
     CREATE = "create", "Added to a record"

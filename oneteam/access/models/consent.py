@@ -27,6 +27,10 @@ class ConsentDecision(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField()
     note = models.TextField(blank=True)
+    # Who told us, when and how: required when a decision reverses an earlier withdrawal or refusal.
+    stated_by = models.CharField("who gave this decision", max_length=200, blank=True)
+    stated_on = models.DateField("when they gave it", null=True, blank=True)
+    stated_how = models.CharField("how they gave it", max_length=200, blank=True)
 
     class Meta:
         ordering = ["-recorded_at", "-id"]

@@ -54,10 +54,13 @@ def test_review_queue_and_review() -> None:
 
 
 def test_no_one_reviews_their_own_emergency_access() -> None:
-    officer = make_staff(make_neighbourhood(), profession=IG)
+    # A nurse who opened a record in an emergency and has since moved into information governance.
+    officer = make_staff(make_neighbourhood(), profession=Profession.DISTRICT_NURSE)
     access = break_glass.open_emergency_access(
-        staff=officer, person=make_person(make_neighbourhood()), reason="Testing a thing"
+        staff=officer, person=make_person(make_neighbourhood()), reason="Called to a fall at home, needed medicines"
     )
+    officer.profession = IG
+    officer.save(update_fields=["profession"])
     response = client_for(officer).post(
         reverse("access:review", args=[access.pk]), {"outcome": "appropriate", "note": "ok"}
     )

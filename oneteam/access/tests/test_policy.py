@@ -10,6 +10,7 @@ from django.utils import timezone
 from oneteam.access import agreements, break_glass, care_team, consent
 from oneteam.access.models import AccessLevel, BreakGlassAccess, CareRole, ConsentStatus, DataCategory, Purpose
 from oneteam.access.policy import decide, forget
+from oneteam.access.tests.factories import key_worker_for
 from oneteam.organisations.models import Neighbourhood, Profession, Sector, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.models import Person
@@ -47,7 +48,7 @@ def test_care_team_level_data_needs_a_relationship(home: Neighbourhood, ada: Per
     nurse = make_staff(home)
     refused = decide(nurse, ada, DataCategory.MENTAL_HEALTH, Purpose.DIRECT_CARE)
     assert not refused.allowed
-    assert "you are not on Ada Khan's care team" in refused.reason
+    assert "you are not on this person's care team" in refused.reason
     care_team.join_care_team(actor=None, person=ada, staff=nurse, role=CareRole.KEY_WORKER)
     allowed = decide(fresh(nurse), ada, DataCategory.MENTAL_HEALTH, Purpose.DIRECT_CARE)
     assert allowed.allowed
@@ -86,7 +87,7 @@ def test_no_relationship_means_no_record(ada: Person) -> None:
     stranger = make_staff(make_neighbourhood())
     decision = decide(stranger, ada, DataCategory.DEMOGRAPHICS, Purpose.DIRECT_CARE)
     assert not decision.allowed
-    assert "not on Ada Khan's care team or in their neighbourhood team" in decision.reason
+    assert "not on this person's care team or in their neighbourhood team" in decision.reason
 
 
 def test_consent_withdrawal_removes_team_access_at_once_but_not_the_care_team(home: Neighbourhood, ada: Person) -> None:
@@ -100,7 +101,7 @@ def test_consent_withdrawal_removes_team_access_at_once_but_not_the_care_team(ho
     refused = decide(fresh(team_nurse), ada, DataCategory.PHYSICAL_HEALTH, Purpose.DIRECT_CARE)
     assert not refused.allowed
     assert refused.reason == (
-        "Not allowed: Ada Khan withdrew consent to share their record with the neighbourhood team, "
+        "Not allowed: the person withdrew consent to share their record with the neighbourhood team, "
         "so only their named care team can see it."
     )
     assert decide(fresh(key_worker), ada, DataCategory.PHYSICAL_HEALTH, Purpose.DIRECT_CARE).allowed
@@ -109,7 +110,11 @@ def test_consent_withdrawal_removes_team_access_at_once_but_not_the_care_team(ho
 def test_consent_limited_to_some_categories(home: Neighbourhood, ada: Person) -> None:
     nurse = make_staff(home)
     consent.record_consent(
-        actor=nurse, person=ada, status=ConsentStatus.DECLINED, categories=[DataCategory.PHYSICAL_HEALTH], note=""
+        actor=key_worker_for(ada),
+        person=ada,
+        status=ConsentStatus.DECLINED,
+        categories=[DataCategory.PHYSICAL_HEALTH],
+        note="",
     )
     nurse = fresh(nurse)
     assert not decide(nurse, ada, DataCategory.PHYSICAL_HEALTH, Purpose.DIRECT_CARE).allowed
@@ -118,7 +123,7 @@ def test_consent_limited_to_some_categories(home: Neighbourhood, ada: Person) ->
 
 def test_objection_refuses_a_category_unless_for_safeguarding(home: Neighbourhood, ada: Person) -> None:
     social_worker = make_staff(home, profession=Profession.SOCIAL_WORKER)
-    consent.record_objection(actor=social_worker, person=ada, category=DataCategory.CAPACITY, sector="", note="")
+    consent.record_objection(actor=key_worker_for(ada), person=ada, category=DataCategory.CAPACITY, sector="", note="")
     social_worker = fresh(social_worker)
     refused = decide(social_worker, ada, DataCategory.CAPACITY, Purpose.DIRECT_CARE)
     assert not refused.allowed
@@ -134,7 +139,11 @@ def test_objection_to_one_sector_leaves_the_others(home: Neighbourhood, ada: Per
     social_worker.organisation.sector = Sector.ADULT_SOCIAL_CARE  # type: ignore[union-attr]
     social_worker.organisation.save()  # type: ignore[union-attr]
     consent.record_objection(
-        actor=nurse, person=ada, category=DataCategory.DEMOGRAPHICS, sector=Sector.ADULT_SOCIAL_CARE, note=""
+        actor=key_worker_for(ada),
+        person=ada,
+        category=DataCategory.DEMOGRAPHICS,
+        sector=Sector.ADULT_SOCIAL_CARE,
+        note="",
     )
     assert not decide(fresh(social_worker), ada, DataCategory.DEMOGRAPHICS, Purpose.DIRECT_CARE).allowed
     assert decide(fresh(nurse), ada, DataCategory.DEMOGRAPHICS, Purpose.DIRECT_CARE).allowed
@@ -211,3 +220,20 @@ def test_many_decisions_cost_two_queries(home: Neighbourhood, ada: Person) -> No
             for purpose in Purpose:
                 decide(nurse, ada, category, purpose)
     assert len(queries) == 2
+
+
+@pytest.mark.parametrize(
+    "category",
+    [DataCategory.DEMOGRAPHICS, DataCategory.MENTAL_HEALTH, DataCategory.SOCIAL_CARE_FINANCES],
+)
+def test_a_refusal_names_neither_the_person_nor_their_neighbourhood(
+    home: Neighbourhood, ada: Person, category: DataCategory
+) -> None:
+    key_worker = make_staff(home)
+    care_team.join_care_team(actor=None, person=ada, staff=key_worker, role=CareRole.KEY_WORKER)
+    consent.record_consent(actor=key_worker, person=ada, status=ConsentStatus.WITHDRAWN, categories=[], note="")
+    for staff in (make_staff(make_neighbourhood()), make_staff(home)):
+        refused = decide(staff, ada, category, Purpose.DIRECT_CARE)
+        assert not refused.allowed
+        assert "Ada" not in refused.reason and "Khan" not in refused.reason
+        assert home.name not in refused.reason

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from oneteam.access import care_team, consent
 from oneteam.access.models import CareRole, ConsentStatus, DataCategory, Purpose
 from oneteam.access.policy import decide, prefetch, staff_teams
+from oneteam.access.tests.factories import key_worker_for
 from oneteam.organisations.models import Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.tests.factories import make_person
@@ -22,9 +23,13 @@ def test_prefetched_decisions_match_one_at_a_time_decisions_and_cost_one_query()
     cared_for = make_person(home, family_name="Cared")
     care_team.join_care_team(actor=None, person=cared_for, staff=nurse, role=CareRole.KEY_WORKER)
     withdrawn = make_person(home, family_name="Withdrawn")
-    consent.record_consent(actor=nurse, person=withdrawn, status=ConsentStatus.WITHDRAWN, categories=[], note="")
+    consent.record_consent(
+        actor=key_worker_for(withdrawn), person=withdrawn, status=ConsentStatus.WITHDRAWN, categories=[], note=""
+    )
     objected = make_person(home, family_name="Objected")
-    consent.record_objection(actor=nurse, person=objected, category=DataCategory.NOTES, sector="", note="")
+    consent.record_objection(
+        actor=key_worker_for(objected), person=objected, category=DataCategory.NOTES, sector="", note=""
+    )
     attendee = make_person(elsewhere, family_name="Attendee")
     care_team.join_care_team(actor=None, person=attendee, staff=nurse, role=CareRole.MDT_ATTENDEE)
     people = [cared_for, withdrawn, objected, attendee, make_person(home), make_person(elsewhere, home)]

@@ -25,7 +25,7 @@ from oneteam.people.models import Person
 from oneteam.web import signed_in_staff
 
 from .. import audit_log
-from ..decorators import reads_personal_data
+from ..decorators import reads_personal_data, shows_its_own_refusal
 from ..models import AuditAction, DataCategory, Purpose
 from ..services import record_event
 
@@ -112,6 +112,7 @@ def find(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @reads_personal_data
+@shows_its_own_refusal  # only IG officers, who see who a trail is about for audit
 @information_governance_only
 def person_log(request: HttpRequest, person_id: int) -> HttpResponse:
     """Every event about one person, newest first, 50 to a page."""
@@ -176,6 +177,7 @@ def _record_report(request: HttpRequest, person: Person, report_format: str) -> 
 
 @require_GET
 @reads_personal_data
+@shows_its_own_refusal  # only IG officers, who see who a trail is about for audit
 @information_governance_only
 def subject_access_report(request: HttpRequest, person_id: int) -> HttpResponse:
     """The "who has accessed my record" report: every access to the person's record, as a page to print."""
@@ -196,6 +198,7 @@ def subject_access_report(request: HttpRequest, person_id: int) -> HttpResponse:
 
 @require_GET
 @reads_personal_data
+@shows_its_own_refusal  # only IG officers, who see who a trail is about for audit
 @information_governance_only
 def subject_access_csv(request: HttpRequest, person_id: int) -> HttpResponse:
     """The subject access report as a spreadsheet (CSV). The file is named by date, not by person."""

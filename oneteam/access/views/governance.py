@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from oneteam.jinja2 import error_summary
 from oneteam.organisations.models import Neighbourhood, Staff
 
-from .. import agreements, break_glass, queries
+from .. import agreements, break_glass, governance_flags, queries
 from ..decorators import ig_officer_required
 from ..default_rules import RULE_CATEGORIES, RULE_PURPOSES
 from ..models import BreakGlassAccess, Purpose, ReviewOutcome
@@ -26,12 +26,27 @@ def _purpose(request: HttpRequest) -> Purpose:
 @require_GET
 @ig_officer_required
 def review_queue(request: HttpRequest) -> HttpResponse:
-    """Emergency accesses waiting for review, oldest first."""
+    """Emergency accesses and other flags (matches, relationships, consent reversals) waiting for review."""
     return render(
         request,
         "access/review_queue.jinja",
-        {"waiting": list(break_glass.awaiting_review()), "active_nav": "governance"},
+        {
+            "waiting": list(break_glass.awaiting_review()),
+            "flags": list(governance_flags.awaiting_review()),
+            "active_nav": "governance",
+        },
     )
+
+
+@require_POST
+@ig_officer_required
+def review_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
+    """Mark one flag on the review queue as looked at."""
+    assert isinstance(request.user, Staff)
+    if not governance_flags.mark_reviewed(reviewer=request.user, flag_id=flag_id):
+        raise Http404("There is no such flag waiting for review")
+    messages.success(request, "Marked as reviewed.")
+    return redirect("access:review_queue")
 
 
 @require_http_methods(["GET", "POST"])

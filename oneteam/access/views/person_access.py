@@ -13,7 +13,7 @@ from oneteam.people.models import Person
 from oneteam.web import cannot, signed_in_staff
 
 from .. import break_glass, consent, queries
-from ..decorators import reads_personal_data
+from ..decorators import reads_personal_data, shows_its_own_refusal
 from ..models import ConsentStatus, DataCategory, Objection, Purpose
 from ..services import authorise_read
 from ..sharing_forms import ConsentForm, EmergencyAccessForm, ObjectionForm
@@ -28,15 +28,17 @@ def who_can_see(request: HttpRequest, person_id: int) -> HttpResponse:
 
 
 def _person_whose_record_you_may_see(request: HttpRequest, person_id: int) -> Person | None:
-    """The person, if the policy lets this member of staff see their record (the check is audited)."""
+    """The person, if the policy lets this member of staff see their record (the check is audited) and they
+    are in the care team that records the person's wishes.
+    """
+    staff = signed_in_staff(request)
     person = queries.person_for_access_pages(person_id)
     decisions = authorise_read(
-        staff=signed_in_staff(request),
-        person=person,
-        categories=[DataCategory.DEMOGRAPHICS],
-        purpose=Purpose.DIRECT_CARE,
+        staff=staff, person=person, categories=[DataCategory.DEMOGRAPHICS], purpose=Purpose.DIRECT_CARE
     )
-    return person if decisions[DataCategory.DEMOGRAPHICS].allowed else None
+    if not decisions[DataCategory.DEMOGRAPHICS].allowed or not consent.may_record_wishes(staff, person):
+        return None
+    return person
 
 
 @require_http_methods(["GET", "POST"])
@@ -48,15 +50,21 @@ def record_consent(request: HttpRequest, person_id: int) -> HttpResponse:
         return cannot(request)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        consent.record_consent(
-            actor=signed_in_staff(request),
-            person=person,
-            status=ConsentStatus(form.cleaned_data["status"]),
-            categories=[DataCategory(c) for c in form.cleaned_data["categories"]],
-            note=form.cleaned_data["note"],
-        )
-        messages.success(request, "Consent decision recorded. It applies straight away.")
-        return redirect("access:who_can_see", person_id=person_id)
+        data = form.cleaned_data
+        try:
+            consent.record_consent(
+                actor=signed_in_staff(request),
+                person=person,
+                status=ConsentStatus(data["status"]),
+                categories=[DataCategory(c) for c in data["categories"]],
+                note=data["note"],
+                statement=consent.Statement(data["stated_by"], data["stated_on"], data["stated_how"]),
+            )
+        except consent.ConsentRefused as refused:
+            form.add_error(refused.field, refused.message)
+        else:
+            messages.success(request, "Consent decision recorded. It applies straight away.")
+            return redirect("access:who_can_see", person_id=person_id)
     return render(
         request,
         "access/consent_form.jinja",
@@ -105,19 +113,34 @@ def withdraw_objection(request: HttpRequest, person_id: int, objection_id: int) 
 
 @require_http_methods(["GET", "POST"])
 @reads_personal_data
+@shows_its_own_refusal
 def emergency_access(request: HttpRequest, person_id: int) -> HttpResponse:
     """Break-glass: open the whole record for a limited time, giving a reason that is reviewed."""
     staff = signed_in_staff(request)
     person = queries.person_for_access_pages(person_id)
+    # Asked (and audited) first: the page names the person only to someone who may see who they are.
+    demographics = authorise_read(
+        staff=staff, person=person, categories=[DataCategory.DEMOGRAPHICS], purpose=Purpose.DIRECT_CARE
+    )[DataCategory.DEMOGRAPHICS]
+    if not break_glass.may_use_emergency_access(staff):
+        return cannot(request)
     form = EmergencyAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        break_glass.open_emergency_access(staff=staff, person=person, reason=form.cleaned_data["reason"])
-        return redirect("people:summary", person_id=person_id)
-    # Showing the form reveals who the person is, as search does; that is audited too.
-    authorise_read(staff=staff, person=person, categories=[DataCategory.DEMOGRAPHICS], purpose=Purpose.DIRECT_CARE)
+        try:
+            break_glass.open_emergency_access(staff=staff, person=person, reason=form.cleaned_data["reason"])
+        except break_glass.EmergencyAccessRefused as refused:
+            form.add_error("reason", str(refused))
+        else:
+            return redirect("people:summary", person_id=person_id)
     return render(
         request,
         "access/emergency_access.jinja",
-        {"person": person, "form": form, "errors": error_summary(form), "hours": settings.BREAK_GLASS_HOURS},
+        {
+            "person": person,
+            "named": demographics.allowed,
+            "form": form,
+            "errors": error_summary(form),
+            "hours": settings.BREAK_GLASS_HOURS,
+        },
         status=400 if form.errors else 200,
     )

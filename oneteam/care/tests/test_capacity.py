@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from oneteam.access.models import DataCategory, Purpose
-from oneteam.access.policy import decide
+from oneteam.access.services import ask
 from oneteam.care.models import CapacityAssessment, CapacityOutcome
 from oneteam.care.services import capacity_outcome
 from oneteam.organisations.models import Neighbourhood, Profession, Staff
@@ -94,7 +94,7 @@ def test_stage_two_needs_answers_and_evidence_once_there_is_an_impairment(
 
 def test_capacity_records_follow_the_capacity_category(person: Person, home: Neighbourhood) -> None:
     link_worker = make_staff(home, profession=Profession.VCSE_LINK_WORKER)
-    assert not decide(link_worker, person, DataCategory.CAPACITY, Purpose.DIRECT_CARE).allowed
+    assert not ask(link_worker, person, DataCategory.CAPACITY, Purpose.DIRECT_CARE).allowed
     client = Client()
     client.force_login(link_worker)
     assert client.get(reverse("care:add_capacity", args=[person.pk])).status_code == 403

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from oneteam.access.models import AuditAction, AuditEvent, CareRole, CareTeamMembership, DataCategory, Purpose
-from oneteam.access.policy import decide
+from oneteam.access.services import ask
 from oneteam.mdt import services
 from oneteam.mdt.models import ActionStatus, ItemSource, Meeting
 from oneteam.mdt.tests.factories import make_item, make_meeting
@@ -96,11 +96,11 @@ def test_attending_an_item_makes_the_attendee_part_of_the_care_team_for_mdt_disc
     person = make_person(home)
     item = make_item(make_meeting(home, chair), person)
     gp = make_staff(None, profession=Profession.GP)
-    assert not decide(gp, person, DataCategory.CARE_PLAN, Purpose.MDT_DISCUSSION).allowed
+    assert not ask(gp, person, DataCategory.CARE_PLAN, Purpose.MDT_DISCUSSION).allowed
     services.record_attendance(actor=chair, item=item, attendees=[gp])
     gp = Staff.objects.get(pk=gp.pk)  # a new request forgets what the policy remembered
-    assert decide(gp, person, DataCategory.CARE_PLAN, Purpose.MDT_DISCUSSION).allowed
-    assert not decide(gp, person, DataCategory.CARE_PLAN, Purpose.DIRECT_CARE).allowed
+    assert ask(gp, person, DataCategory.CARE_PLAN, Purpose.MDT_DISCUSSION).allowed
+    assert not ask(gp, person, DataCategory.CARE_PLAN, Purpose.DIRECT_CARE).allowed
     membership = CareTeamMembership.objects.get(person=person, staff=gp)
     assert membership.role == CareRole.MDT_ATTENDEE
     assert membership.ended_at == item.meeting.starts_at + services.ATTENDEE_ACCESS

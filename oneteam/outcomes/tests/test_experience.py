@@ -149,7 +149,8 @@ def test_the_key_workers_list_and_each_link_go_through_the_policy_and_are_audite
 
     page = client.get(reverse("outcomes:experience_links")).content.decode()
     assert episode.person.family_name.upper() in page
-    assert AuditEvent.objects.filter(staff=key_worker, action=AuditAction.SEARCH, detail__shown=1).exists()
+    listed = AuditEvent.objects.filter(staff=key_worker, action=AuditAction.LIST, detail__experience_links=True)
+    assert list(listed.values_list("person_id", flat=True)) == [episode.person_id]
 
     client.post(reverse("outcomes:make_experience_link", args=[episode.pk]))
     assert AuditEvent.objects.filter(staff=key_worker, action=AuditAction.VIEW, person_id=episode.person_id).exists()

@@ -34,6 +34,8 @@ def make_referral(
     details = ReferralDetails(
         given_name=person.given_name if person else "Ada",
         family_name=person.family_name if person else "Khan",
+        # The people factory's date of birth, so an unmatched referral agrees with a record made for "Ada Khan".
+        date_of_birth=person.date_of_birth if person else datetime.date(1941, 3, 27),
         need=need,
         urgency=Urgency.SOON,
         consent_to_share=True,

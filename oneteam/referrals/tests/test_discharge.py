@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from oneteam.access.models import AuditEvent, CareRole, CareTeamMembership
+from oneteam.access.models import AuditAction, AuditEvent, CareRole, CareTeamMembership
 from oneteam.organisations.models import Neighbourhood, Sector, Staff, Team
 from oneteam.organisations.tests.factories import make_neighbourhood, make_organisation, make_staff
 from oneteam.people.models import Person
@@ -138,6 +138,25 @@ def test_only_the_team_can_answer_or_see_a_handover(client: Client, handover: Di
     client.force_login(outsider)
     assert client.get(reverse("referrals_public:discharge_handover", args=[handover.pk])).status_code == 403
     assert not Referral.objects.exists() and not DischargeDecline.objects.exists()
+
+
+@pytest.mark.parametrize("profession", ["analyst", "information_governance_officer", "administrator"])
+def test_a_team_member_without_direct_care_neither_sees_nor_answers_a_handover(
+    client: Client, handover: DischargeHandover, home: Neighbourhood, profession: str
+) -> None:
+    supporter = make_staff(home, profession=profession)
+    supporter.teams.add(handover.team)
+    with pytest.raises(ReferralRefused, match="does not give direct care"):
+        discharge.accept_discharge(actor=supporter, handover=handover)
+    client.force_login(supporter)
+    client.post(reverse("referrals_public:accept_discharge", args=[handover.pk]))
+    client.post(reverse("referrals_public:decline_discharge", args=[handover.pk]), {"reason": "Not for us"})
+    response = client.get(reverse("referrals_public:discharge_handover", args=[handover.pk]))
+    assert response.status_code == 403
+    assert handover.person.family_name not in response.content.decode()
+    handover.refresh_from_db()
+    assert handover.accepted_at is None and not handover.declines.exists()
+    assert AuditEvent.objects.filter(staff=supporter, action=AuditAction.DENIED, person_id=handover.person_id).exists()
 
 
 def test_the_page_names_the_hospital_not_its_feed(client: Client, handover: DischargeHandover, member: Staff) -> None:

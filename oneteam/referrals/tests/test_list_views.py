@@ -62,13 +62,40 @@ def test_the_queue_lists_open_referrals_oldest_first_with_breaches_in_red(
 def test_the_queue_is_paged_and_audited_once_per_page(
     client_for: Sign_in, triager: Staff, home: Neighbourhood, front_door: Team
 ) -> None:
-    for _ in range(52):
+    for _ in range(50):
         make_referral(home)
+    last_two = [make_person(home) for _ in range(2)]
+    for person in last_two:
+        make_referral(home, person=person)
     client = client_for(triager)
     assert "Showing 51 to 52" in queue_page(client, front_door, page=2)
-    event = AuditEvent.objects.get(staff=triager, action=AuditAction.SEARCH)
-    assert event.detail == {"queue": front_door.pk, "shown": 2}
-    assert event.person_id is None
+    # Each person the page showed is recorded (one event each), so "who has seen my record" includes the queue.
+    events = AuditEvent.objects.filter(staff=triager, action=AuditAction.LIST)
+    assert set(events.values_list("person_id", flat=True)) == {person.pk for person in last_two}
+    assert {event.detail["queue"] for event in events} == {front_door.pk}
+
+
+@pytest.mark.parametrize("profession", ["analyst", "information_governance_officer", "administrator"])
+def test_roles_without_direct_care_never_see_the_queue_or_open_its_referrals(
+    client_for: Sign_in, home: Neighbourhood, front_door: Team, person: Person, profession: str
+) -> None:
+    referral = make_referral(home, person=person)
+    unmatched = make_referral(home)
+    supporter = make_staff(home, profession=profession)
+    supporter.teams.add(front_door)
+    client = client_for(supporter)
+    assert client.get(reverse("referrals:queue", args=[front_door.pk])).status_code == 403
+    for shown in (referral, unmatched):
+        response = client.get(reverse("referrals:referral", args=[shown.pk]))
+        assert response.status_code == 403
+        assert "Khan" not in response.content.decode()
+    response = client.post(
+        reverse("referrals:close", args=[referral.pk]), {"outcome": "no_further_action", "note": "x"}
+    )
+    assert response.status_code == 403
+    referral.refresh_from_db()
+    assert referral.closed_at is None
+    assert AuditEvent.objects.filter(staff=supporter, action=AuditAction.DENIED, person_id=person.pk).exists()
 
 
 def test_only_the_team_sees_its_queue(client_for: Sign_in, home: Neighbourhood, front_door: Team) -> None:
@@ -90,8 +117,8 @@ def test_the_queue_query_count_does_not_grow_with_data(
     client = client_for(triager)
     client.get(reverse("workspace:inbox"))  # the first request of a session records its activity time
     # session, staff, staff's teams, response targets, the count and the page of referrals (with their people),
-    # the audit append, then the header's inbox count
-    with django_assert_num_queries(6 + audit_append_queries() + INBOX_COUNT_QUERIES):  # type: ignore[operator]
+    # the policy's one query for the page's people, the audit append, then the header's inbox count
+    with django_assert_num_queries(7 + audit_append_queries() + INBOX_COUNT_QUERIES):  # type: ignore[operator]
         queue_page(client, front_door)
 
 
@@ -125,7 +152,9 @@ def test_the_inbox_holds_offers_referrals_notices_and_discharges_and_counts_them
     assert "Notices (1)" in page and "caseload full" in page
     assert "Hospital discharges your team must accept (1)" in page and "Cy HOME" in page
     assert reverse("referrals_public:discharge_handover", args=[discharge.pk]) in page  # where it is accepted
-    assert AuditEvent.objects.get(staff=nurse, action=AuditAction.SEARCH).detail == {"inbox": True, "shown": 4}
+    # Every person the inbox showed is recorded, one event each (the notice is about no one).
+    shown = AuditEvent.objects.filter(staff=nurse, action=AuditAction.LIST)
+    assert set(shown.values_list("person_id", flat=True)) == {person.pk, held.person_id, discharge.person_id}
 
 
 def test_a_notice_is_marked_as_read_by_its_recipient_only(

@@ -72,7 +72,7 @@ def test_the_front_door_team_sees_the_referral_its_history_and_triage(
     event = AuditEvent.objects.filter(staff=triager, detail__referral=received.pk).last()
     assert event is not None
     assert (event.action, event.person_id, event.category) == (AuditAction.VIEW, received.person_id, "care_plan")
-    assert event.reason.startswith("Allowed: your team")
+    assert event.reason.startswith("Allowed: you are in Ada Khan's neighbourhood team")
 
 
 def test_triage_finds_the_person_then_asks_to_confirm(

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from oneteam.access.models import AuditAction, AuditEvent, DataCategory
+from oneteam.access.models import AuditAction, AuditEvent, CareRole, CareTeamMembership, DataCategory
 from oneteam.access.tests.query_counts import audit_append_queries
 from oneteam.organisations.models import Profession, Sector, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_organisation, make_staff
@@ -73,22 +73,67 @@ def test_each_section_read_is_audited() -> None:
     assert all(event.reason.startswith("Allowed:") for event in events)
 
 
-def test_an_outsider_sees_limited_details_and_the_safety_alert_with_the_reason() -> None:
+def test_an_outsider_sees_only_that_they_may_not_see_the_record_and_the_emergency_access_form() -> None:
     client = Client()
-    stranger = make_person(make_neighbourhood(), given_name="Ada", family_name="Khan", address_line_1="7 Secret Lane")
+    elsewhere = make_neighbourhood("HV9")
+    stranger = make_person(elsewhere, given_name="Ada", family_name="Khan", address_line_1="7 Secret Lane")
     add_history(stranger, 1)
     staff = make_staff(make_neighbourhood(), profession="social_worker")
     client.force_login(staff)
     response = client.get(reverse("people:summary", args=[stranger.pk]))
     page = response.content.decode()
-    assert response.status_code == 200
-    assert "You can see limited details" in page
-    assert "Not allowed:" in page
-    assert "Dangerous dog" in page  # safety alerts are shown to anyone who may visit
-    assert "7 Secret Lane" not in page
-    assert "Condition 0" not in page
-    assert "Use emergency access" in page
+    assert response.status_code == 403
+    assert "You may not see this record" in page
+    for disclosed in (
+        "Ada",
+        "KHAN",
+        "Khan",
+        stranger.nhs_number,
+        elsewhere.name,
+        "7 Secret Lane",
+        "Dog 0",
+        "Condition 0",
+    ):
+        assert disclosed not in page
+    assert "Open the record" in page  # a social worker may use emergency access
     assert AuditEvent.objects.filter(staff=staff, person_id=stranger.pk, action=AuditAction.DENIED).exists()
+
+
+@pytest.mark.parametrize("profession", [Profession.ANALYST, Profession.INFORMATION_GOVERNANCE_OFFICER])
+def test_a_role_without_direct_care_is_not_offered_emergency_access(profession: Profession) -> None:
+    client = Client()
+    person = make_person(make_neighbourhood(), given_name="Ada", family_name="Khan")
+    client.force_login(make_staff(make_neighbourhood(), profession=profession))
+    response = client.get(reverse("people:summary", args=[person.pk]))
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert "You may not see this record" in page and "Open the record" not in page and "Khan" not in page
+
+
+def test_mental_health_diagnoses_are_shown_only_to_those_who_may_see_mental_health() -> None:
+    home = make_neighbourhood()
+    person = make_person(home)
+    day = datetime.date(2024, 5, 1)
+    Condition.objects.create(person=person, snomed_code="58214004", term="Schizophrenia", recorded_on=day)
+    Condition.objects.create(person=person, snomed_code="38341003", term="Hypertension", recorded_on=day)
+    nurse = make_staff(home)  # district nurses see mental health only for their own care team
+    client = Client()
+    client.force_login(nurse)
+    page = client.get(reverse("people:summary", args=[person.pk])).content.decode()
+    assert "Hypertension" in page and "Schizophrenia" not in page
+    refused = AuditEvent.objects.get(staff=nurse, person_id=person.pk, category=DataCategory.MENTAL_HEALTH)
+    assert refused.action == AuditAction.DENIED
+
+    key_worker = make_staff(home)
+    Episode.objects.create(person=person, neighbourhood=home, opened_at=timezone.now(), key_worker=key_worker)
+    CareTeamMembership.objects.create(
+        person=person, staff=key_worker, role=CareRole.KEY_WORKER, started_at=timezone.now()
+    )
+    client.force_login(key_worker)
+    page = client.get(reverse("people:summary", args=[person.pk])).content.decode()
+    assert "Schizophrenia" in page
+    seen = AuditEvent.objects.get(staff=key_worker, person_id=person.pk, category=DataCategory.MENTAL_HEALTH)
+    assert seen.action == AuditAction.VIEW
 
 
 def test_unknown_person_is_not_found() -> None:
@@ -146,7 +191,8 @@ def test_key_worker_and_referrals_are_hidden_with_the_reason_when_the_care_plan_
     person = make_person(home)
     make_referral(home, person=person, need="wound_care")
     client = Client()
-    client.force_login(make_staff(make_neighbourhood()))
+    # The neighbourhood's administrator sees who the person is, but not their care plan.
+    client.force_login(make_staff(home, profession=Profession.ADMINISTRATOR))
     page = client.get(reverse("people:summary", args=[person.pk])).content.decode()
     assert "Wound care" not in page
     assert page.count("You cannot see this. Not allowed:") >= 2
