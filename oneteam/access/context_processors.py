@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils import timezone
 
+from oneteam.operations.middleware import LARGEST_ID
 from oneteam.organisations.models import Profession, Staff
 
 from .break_glass import may_use_emergency_access
@@ -34,7 +35,8 @@ def emergency_access(request: HttpRequest) -> dict[str, object]:
     if match is None or not getattr(match.func, "reads_personal_data", False):
         return {}
     person_id = match.kwargs.get("person_id")
-    if not isinstance(request.user, Staff) or not isinstance(person_id, int):
+    # A 404 page for an id too big to be a row's is rendered with this too: never ask the database about it.
+    if not isinstance(request.user, Staff) or not isinstance(person_id, int) or not 0 < person_id <= LARGEST_ID:
         return {}
     if not may_use_emergency_access(request.user):
         return {}

@@ -30,10 +30,15 @@ def make_front_door(neighbourhood: Neighbourhood) -> Team:
 def make_referral(
     neighbourhood: Neighbourhood, *, person: Person | None = None, referred_by: Staff | None = None, need: str = "falls"
 ) -> Referral:
-    """A staff referral for `person` (or for someone not yet matched) at the neighbourhood's front door."""
+    """A staff referral for `person` (or for someone not yet matched) at the neighbourhood's front door.
+
+    Each unmatched referral is about someone new: the same name, birth date and need while one is open would
+    be refused as a double submission. The first is for Ada Khan, as the people factory's first person is.
+    """
+    earlier = Referral.objects.filter(neighbourhood=neighbourhood, given_name="Ada").count()
     details = ReferralDetails(
         given_name=person.given_name if person else "Ada",
-        family_name=person.family_name if person else "Khan",
+        family_name=person.family_name if person else ("Khan" if not earlier else f"Khan {earlier + 1}"),
         # The people factory's date of birth, so an unmatched referral agrees with a record made for "Ada Khan".
         date_of_birth=person.date_of_birth if person else datetime.date(1941, 3, 27),
         need=need,

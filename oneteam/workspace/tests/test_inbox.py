@@ -55,7 +55,9 @@ def test_a_care_plan_action_is_in_its_owners_inbox_with_its_due_date_and_overdue
     assert "Overdue" in overdue_row
     assert "Overdue" not in section[section.index("Book a review") : section.index("</table>")]
     assert "You have no open care-plan actions" in inbox_of(client_for(nurse))
-    assert AuditEvent.objects.filter(staff=social_worker, action=AuditAction.SEARCH, detail__shown=2).exists()
+    # The inbox records each person it named (once, however many of their actions it showed).
+    listed = AuditEvent.objects.filter(staff=social_worker, action=AuditAction.LIST, detail__inbox=True)
+    assert list(listed.values_list("person_id", flat=True)) == [person.pk]
 
 
 def test_a_key_worker_handover_note_reaches_the_new_key_workers_inbox(client_for: SignIn) -> None:
