@@ -38,6 +38,10 @@ def partition(apps: Any, schema_editor: Any) -> None:
     if schema_editor.connection.vendor != "postgresql":
         return
     for table, (unique, unique_columns), indexes in TABLES:
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_partitioned_table WHERE partrelid = %s::regclass", [table])
+            if cursor.fetchone():
+                continue  # partitioned already (migrated back to 0001 and forward again)
         statements = [
             f"CREATE TABLE {table}_partitioned (LIKE {table} INCLUDING CONSTRAINTS) PARTITION BY LIST (run_id)",
             f"CREATE TABLE {table}_default PARTITION OF {table}_partitioned DEFAULT",
