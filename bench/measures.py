@@ -30,12 +30,23 @@ from oneteam.outcomes.services import compute_measures  # noqa: E402
 from oneteam.people.models import Person  # noqa: E402
 from oneteam.referrals.models import Referral  # noqa: E402
 
+# Issue 22: every measure of the 550,000-resident city in under 15 seconds.
+TARGET_SECONDS = 15.0
+
 
 def main() -> None:
     """Run every measure once, printing each one's time and the total."""
     if settings.PRODUCTION:
         sys.exit("Refusing to run on production.")
-    print(f"Database: {connection.vendor}, {connection.settings_dict['NAME']}; load average {os.getloadavg()[0]:.1f}")
+    autovacuum = "n/a"
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW autovacuum")
+            autovacuum = cursor.fetchone()[0]
+    print(
+        f"Database: {connection.vendor}, {connection.settings_dict['NAME']}; load average {os.getloadavg()[0]:.1f}; "
+        f"autovacuum {autovacuum}"
+    )
     print(f"City:     {Person.objects.count():,} residents, {Referral.objects.count():,} referrals")
     times: list[tuple[str, float]] = []
 
@@ -50,8 +61,11 @@ def main() -> None:
     total = time.perf_counter() - started
     for key, seconds in times:
         print(f"  {key:<32}{seconds:8.2f} s")
-    verdict = "meets" if total < 120 else "MISSES"
-    print(f"Total: {total:.1f} s for {stored:,} results ({verdict} the target of 2 minutes)")
+    verdict = "meets" if total < TARGET_SECONDS else "MISSES"
+    print(
+        f"Total: {total:.1f} s for {stored:,} results ({verdict} the goal of {TARGET_SECONDS:.0f} s); "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ import decimal
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -18,6 +18,7 @@ from .models import MeasureResult
 
 MONTH = "month"
 YEAR = datetime.timedelta(days=365)
+GROUPING_MEMORY = "64MB"
 
 
 @dataclass(frozen=True)
@@ -39,43 +40,71 @@ def _number(value: object, seconds_per_unit: int) -> float:
     raise TypeError(f"cannot count a {type(value).__name__}")
 
 
-def _grouped(counted: Counted, period: Period, seconds_per_unit: int, group: object) -> dict[str, Tally]:
+def _add(a: object, b: object) -> object:
+    """Two sums from the database added (None, as SQL gives for no rows, adds nothing)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b  # type: ignore[operator]
+
+
+# Figures per group of every breakdown (and per month), for one side of a measure.
+_Groups = dict[str, dict[str, Tally]]
+
+
+def _cube(counted: Counted, period: Period, seconds_per_unit: int) -> _Groups:
+    """One side of a measure for every breakdown and month, from ONE grouped query.
+
+    The query groups the records by all the breakdowns (and the month) at once, a
+    few thousand combinations at most; each breakdown's figures are then sums of
+    those, since every side adds up a count or a sum. One pass over the records
+    instead of one per breakdown made the measures several times faster on a big city.
+    """
+    expressions = {key: breakdown.expression(counted.person, period.last) for key, breakdown in BREAKDOWNS.items()}
+    if counted.month_of is not None:
+        expressions[MONTH] = TruncMonth(counted.month_of)
+    names = {key: f"by_{key}" for key in expressions}
     rows = (
         counted.rows(period)
         .order_by()  # a model's default ordering would join the GROUP BY
-        .annotate(group=group)
-        .values("group")
+        .annotate(**{names[key]: expression for key, expression in expressions.items()})
+        .values(*names.values())
         .annotate(total=counted.total(), records=Count("pk"))
-        .values_list("group", "total", "records")
+        .values_list(*names.values(), "total", "records")
     )
-    return {str(key): Tally(_number(total, seconds_per_unit), records) for key, total, records in rows}
+    sums: dict[str, dict[str, tuple[object, int]]] = {key: {} for key in expressions}
+    for *groups, total, records in rows:
+        for key, group in zip(expressions, groups, strict=True):
+            # TruncMonth gives a date or a datetime depending on the field; keep the year and month.
+            label = str(group)[:7] if key == MONTH else str(group)
+            before, counted_before = sums[key].get(label, (None, 0))
+            sums[key][label] = (_add(before, total), counted_before + records)
+    # The whole city is a group even when nothing was counted (0 of 0), as the rates and trend expect.
+    sums["all"].setdefault(ALL_RESIDENTS, (None, 0))
+    return {
+        key: {label: Tally(_number(total, seconds_per_unit), records) for label, (total, records) in groups.items()}
+        for key, groups in sums.items()
+    }
 
 
 # Several measures share a side (the residents; the nights of the stays that ended), so one run works each
 # out once. Keyed by what defines the figures, not by the Counted object, which each measure builds anew.
-_Key = tuple[object, str, object, int, str, Period]
+_Key = tuple[object, str, object, int, Period]
 
 
-def _by_breakdown(
-    counted: Counted, period: Period, measure: Measure, key: str, known: dict[_Key, dict[str, Tally]]
-) -> dict[str, Tally]:
-    cache_key = (counted.rows, counted.person, counted.total, measure.seconds_per_unit, key, period)
+def _groups(counted: Counted, period: Period, measure: Measure, known: dict[_Key, _Groups]) -> _Groups:
+    cache_key = (counted.rows, counted.person, counted.total, measure.seconds_per_unit, period)
     if cache_key not in known:
-        expression = BREAKDOWNS[key].expression(counted.person, period.last)
-        known[cache_key] = _grouped(counted, period, measure.seconds_per_unit, expression)
+        known[cache_key] = _cube(counted, period, measure.seconds_per_unit)
     return known[cache_key]
 
 
-def _by_month(
-    counted: Counted, period: Period, measure: Measure, known: dict[_Key, dict[str, Tally]]
-) -> dict[str, Tally]:
+def _by_month(counted: Counted, groups: _Groups, period: Period) -> dict[str, Tally]:
     if counted.month_of is None:
         # A fixed population (residents) is the same every month.
-        whole = _by_breakdown(counted, period, measure, "all", known)[ALL_RESIDENTS]
-        return dict.fromkeys(_months(period), whole)
-    by_month = _grouped(counted, period, measure.seconds_per_unit, TruncMonth(counted.month_of))
-    # TruncMonth gives a date or a datetime depending on the field; keep the year and month.
-    return {key[:7]: tally for key, tally in by_month.items()}
+        return dict.fromkeys(_months(period), groups["all"][ALL_RESIDENTS])
+    return groups[MONTH]
 
 
 def _months(period: Period) -> list[str]:
@@ -112,25 +141,41 @@ def compute_measures(
 ) -> int:
     """Work out every measure over the year to `as_of` (default today), by every breakdown and by month.
 
-    Replaces the stored results in one transaction, so the dashboard never shows a half-finished run.
+    Reads and replaces the stored results in one transaction: every figure comes from the same snapshot,
+    and the dashboard never shows a half-finished run.
     Returns how many results were stored.
     """
     last = as_of or timezone.localdate()
     period = Period(first=last - YEAR + datetime.timedelta(days=1), last=last)
     results: list[MeasureResult] = []
-    known: dict[_Key, dict[str, Tally]] = {}
-    for measure in progress(MEASURES):
-        for key in BREAKDOWNS:
-            numerators = _by_breakdown(measure.numerator, period, measure, key, known)
-            denominators = _by_breakdown(measure.denominator, period, measure, key, known)
-            results.extend(_results(measure, key, numerators, denominators, period))
-        numerators = _by_month(measure.numerator, period, measure, known)
-        denominators = _by_month(measure.denominator, period, measure, known)
-        months = set(_months(period))
-        results.extend(
-            result for result in _results(measure, MONTH, numerators, denominators, period) if result.group in months
-        )
+    known: dict[_Key, _Groups] = {}
     with transaction.atomic():
+        _more_memory_for_grouping()
+        for measure in progress(MEASURES):
+            results.extend(_measured(measure, period, known))
         MeasureResult.objects.all().delete()
         MeasureResult.objects.bulk_create(results, batch_size=1000)
     return len(results)
+
+
+def _more_memory_for_grouping() -> None:
+    """Let this transaction group half a million residents in memory (hashing, not sorting on disk)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{GROUPING_MEMORY}'")
+
+
+def _measured(measure: Measure, period: Period, known: dict[_Key, _Groups]) -> Iterable[MeasureResult]:
+    """One measure's results for every breakdown's groups and every month of the period."""
+    numerator_groups = _groups(measure.numerator, period, measure, known)
+    denominator_groups = _groups(measure.denominator, period, measure, known)
+    for key in BREAKDOWNS:
+        numerators = numerator_groups[key]
+        denominators = denominator_groups[key]
+        yield from _results(measure, key, numerators, denominators, period)
+    numerators = _by_month(measure.numerator, numerator_groups, period)
+    denominators = _by_month(measure.denominator, denominator_groups, period)
+    months = set(_months(period))
+    yield from (
+        result for result in _results(measure, MONTH, numerators, denominators, period) if result.group in months
+    )

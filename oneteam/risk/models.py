@@ -105,8 +105,11 @@ class PersonRisk(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["run", "person"], name="risk_one_score_per_run")]
         indexes = [
-            models.Index(fields=["run", "practice_neighbourhood", "priority"], name="risk_practice_priority"),
-            models.Index(fields=["run", "ward_neighbourhood", "priority"], name="risk_ward_priority"),
+            # With the category, a list of one neighbourhood's frail people is one index range per category.
+            models.Index(
+                fields=["run", "practice_neighbourhood", "category", "priority"], name="risk_practice_category"
+            ),
+            models.Index(fields=["run", "ward_neighbourhood", "category", "priority"], name="risk_ward_category"),
         ]
 
     def __str__(self) -> str:

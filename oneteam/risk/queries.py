@@ -20,7 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Window
 from django.shortcuts import get_object_or_404
 
 from oneteam.access.models import (
@@ -188,8 +188,10 @@ def _filtered(
         risks = risks.filter(_served_by([filters.neighbourhood.pk]))
     if filters.practice is not None:
         risks = risks.filter(gp_practice=filters.practice)
-    if filters.with_efi_only:
-        risks = risks.filter(deficits__isnull=False)
+    if filters.with_efi_only and not filters.categories:
+        # "Has an eFI" as "has a category" (stratify leaves it empty exactly when there is no eFI), so the
+        # (run, neighbourhood, category, priority) indexes find these rows without reading anyone else's.
+        risks = risks.filter(category__in=[c.value for c in Category])
     if filters.categories:
         risks = risks.filter(category__in=filters.categories)
     if filters.min_priority is not None:
@@ -199,6 +201,24 @@ def _filtered(
     if filters.changed:
         risks = risks.filter(previous_category__isnull=False).exclude(previous_category=F("category"))
     return risks
+
+
+def _page_of(risks: QuerySet[PersonRisk], page_number: str | None) -> Page[PersonRisk]:
+    """The page asked for, with the number of matches counted in the same query by a window function.
+
+    Only a page past the end needs a separate count (it then shows the last page, as Django's paginator does).
+    """
+    paginator = Paginator(risks, PAGE_SIZE)
+    try:
+        number = max(int(page_number or 1), 1)
+    except ValueError:
+        number = 1
+    start = (number - 1) * PAGE_SIZE
+    rows = list(risks.annotate(matching=Window(Count("pk")))[start : start + PAGE_SIZE])
+    if not rows and number > 1:
+        return paginator.get_page(number)
+    paginator.count = getattr(rows[0], "matching") if rows else 0  # noqa: B009 - an annotation mypy cannot see
+    return Page(rows, number, paginator)
 
 
 def cohort(*, staff: Staff, options: ListOptions, filters: Filters, page_number: str | None) -> Cohort | None:
@@ -213,7 +233,7 @@ def cohort(*, staff: Staff, options: ListOptions, filters: Filters, page_number:
     # The people are read after the page is chosen (prefetch, one more query): joining them first made
     # PostgreSQL carry 50,000 wide rows through the sort for page 100 of a neighbourhood (1 s instead of 0.3 s).
     risks = _filtered(run, staff, allowed, filters).prefetch_related("person").order_by("-priority", "person_id")
-    page = Paginator(risks, PAGE_SIZE).get_page(page_number)
+    page = _page_of(risks, page_number)
     shown = list(page.object_list)
     names = _names(run, shown)
     # Each person shown is recorded (one append), so "who has seen my record" includes the risk lists.
@@ -439,6 +459,7 @@ def export_lines(*, staff: Staff) -> Iterator[ExportLine]:
     allowed = listable_neighbourhoods(staff)
     if run is None or not allowed:
         return
+    # Everyone on the lists, with or without an eFI (the CSV leaves the score empty for those under 65).
     # Joined, not prefetched: on SQLite a prefetch of a whole batch of people builds a condition deeper than
     # SQLite allows ("Expression tree is too large").
     everyone = Filters(with_efi_only=False)

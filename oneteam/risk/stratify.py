@@ -41,7 +41,8 @@ Progress = Callable[[str], None]
 # Age bands by the youngest age in each, oldest first, for the CASE that sorts people by date of birth.
 AGE_BANDS = ((85, AgeBand.OLDEST), (75, AgeBand.ELDERLY), (65, AgeBand.OLDER), (18, AgeBand.ADULT))
 JOIN_MEMORY = "64MB"
-STEPS = ("load the code list", "find deficits", "score and prioritise", "remove the previous run")
+INDEX_MEMORY = "256MB"
+STEPS = ("load the code list", "find deficits", "score and prioritise", "switch to this run")
 
 
 def _quiet(_step: str) -> None:
@@ -103,13 +104,18 @@ def weights_in_force() -> tuple[priority.Weights, dict[int, priority.Weights]]:
     return default, by_neighbourhood
 
 
-def ensure_codes(codelist: CodeList) -> None:
-    """Put the code list's codes in the database (once per version) so SQL can join conditions to deficits."""
-    if not DeficitCode.objects.filter(version=codelist.version).exists():
-        DeficitCode.objects.bulk_create(
-            DeficitCode(version=codelist.version, deficit=deficit, snomed_code=code)
-            for deficit, code in codelist.code_rows()
-        )
+def ensure_codes(codelist: CodeList) -> bool:
+    """Put the code list's codes in the database (once per version) so SQL can join conditions to deficits.
+
+    Returns whether it wrote them (this time).
+    """
+    if DeficitCode.objects.filter(version=codelist.version).exists():
+        return False
+    DeficitCode.objects.bulk_create(
+        DeficitCode(version=codelist.version, deficit=deficit, snomed_code=code)
+        for deficit, code in codelist.code_rows()
+    )
+    return True
 
 
 @dataclass(frozen=True)
@@ -148,9 +154,9 @@ class _Scope:
         return f"{self.people(alias)} AND {alias}.date_of_birth <= %(oldest_eligible_birth)s"
 
 
-def _deficit_sql(scope: _Scope) -> str:
-    """INSERT the deficits of everyone in scope aged 65 or over; UNION makes a deficit matched twice count once."""
-    person, condition, code, deficit = _table(Person), _table(Condition), _table(DeficitCode), _table(PersonDeficit)
+def _deficit_sql(scope: _Scope, into: str) -> str:
+    """INSERT into `into` the deficits of everyone in scope aged 65 or over; UNION counts a twice-matched one once."""
+    person, condition, code = _table(Person), _table(Condition), _table(DeficitCode)
     branches = [
         f"SELECT p.id AS person_id, dc.deficit AS deficit FROM {condition} c "
         f"JOIN {code} dc ON dc.snomed_code = c.snomed_code AND dc.version = %(version)s "
@@ -168,7 +174,7 @@ def _deficit_sql(scope: _Scope) -> str:
                 f"SELECT p.id, '{item.key}' FROM {person} p WHERE {scope.eligible('p')} AND p.{item.record_flag}"
             )
     union = " UNION ".join(branches)
-    return f"INSERT INTO {deficit} (run_id, person_id, deficit) SELECT %(run)s, d.person_id, d.deficit FROM ({union}) d"
+    return f"INSERT INTO {into} (run_id, person_id, deficit) SELECT %(run)s, d.person_id, d.deficit FROM ({union}) d"
 
 
 def _current_condition(alias: str) -> str:
@@ -222,9 +228,13 @@ COLUMNS = (
 
 
 def _score_sql(
-    scope: _Scope, weights: tuple[priority.Weights, Mapping[int, priority.Weights]], *, from_previous_run: bool
+    scope: _Scope,
+    weights: tuple[priority.Weights, Mapping[int, priority.Weights]],
+    tables: _RunTables,
+    *,
+    from_previous_run: bool,
 ) -> str:
-    """INSERT everyone's facts and priority.
+    """INSERT everyone's facts and priority into `tables.scores`, counting deficits from `tables.deficits`.
 
     The category in the run before comes from that run's rows (a whole run) or
     from the `previous` parameter (one person recomputed within the current run).
@@ -254,7 +264,7 @@ def _score_sql(
             (f.person_id IS NOT NULL) AS recent_fall, (k.person_id IS NOT NULL) AS known_to_team
         FROM {_table(Person)} p
         JOIN {_table(LSOA)} l ON l.id = p.lsoa_id
-        LEFT JOIN (SELECT person_id, COUNT(*) AS n FROM {_table(PersonDeficit)} WHERE run_id = %(run)s
+        LEFT JOIN (SELECT person_id, COUNT(*) AS n FROM {tables.deficits} WHERE run_id = %(run)s
                    {scope.only("person_id")} GROUP BY person_id) d ON d.person_id = p.id
         LEFT JOIN ({admissions}) a ON a.person_id = p.id
         LEFT JOIN (SELECT DISTINCT person_id FROM {_table(RelatedPerson)} WHERE is_carer{scope.only("person_id")}) c
@@ -268,30 +278,84 @@ def _score_sql(
     """
     columns = ", ".join(COLUMNS)
     return (
-        f"INSERT INTO {_table(PersonRisk)} ({columns}, priority) "
+        f"INSERT INTO {tables.scores} ({columns}, priority) "
         f"SELECT {', '.join('s.' + c for c in COLUMNS)}, {priority.sql(*weights, table='s')} FROM ({facts}) s"
     )
 
 
-def _analyse(*models: Any) -> None:
-    """Refresh PostgreSQL's statistics of the tables a run joins, so it plans the joins on what is there now.
+def _analyse(*tables: str) -> None:
+    """Refresh PostgreSQL's statistics of tables a run has just written, so later statements plan on what is there.
 
-    A freshly loaded code list, this run's deficits, or a person table bulk-loaded
-    since autovacuum last looked, otherwise seem nearly empty to the planner,
-    which then reads half a million people one index probe at a time (a 2 s
-    step took 12 s, a 5 s one 18 s). ANALYZE reads a sample, so it costs little.
+    Only what the run wrote: the tables it reads are autovacuum's (or the
+    loader's) to keep analysed. A fresh table without statistics seems nearly
+    empty to the planner, which then probes it one row at a time.
     """
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            for model in models:
-                cursor.execute(f"ANALYZE {_table(model)}")
+            for table in tables:
+                cursor.execute(f"ANALYZE {table}")
+
+
+@dataclass(frozen=True)
+class _RunTables:
+    """Where a run writes its deficits and scores: fresh partitions on PostgreSQL, the model tables on SQLite."""
+
+    deficits: str
+    scores: str
+
+    @classmethod
+    def of(cls, run: StratificationRun) -> _RunTables:
+        """The run's own tables on PostgreSQL, created empty and unindexed (they are indexed once loaded)."""
+        if connection.vendor != "postgresql":
+            return cls(_table(PersonDeficit), _table(PersonRisk))
+        tables = cls(_partition(PersonDeficit, run), _partition(PersonRisk, run))
+        with connection.cursor() as cursor:
+            for model, table in ((PersonDeficit, tables.deficits), (PersonRisk, tables.scores)):
+                # The CHECK lets ATTACH PARTITION trust the rows' run without reading them again.
+                cursor.execute(
+                    f"CREATE TABLE {table} (LIKE {_table(model)} INCLUDING DEFAULTS INCLUDING CONSTRAINTS, "
+                    f"CHECK (run_id = {int(run.pk)}))"
+                )
+        return tables
+
+
+def _partition(model: Any, run: StratificationRun) -> str:
+    return connection.ops.quote_name(f"{model._meta.db_table}_run_{int(run.pk)}")
+
+
+def _switch_to(run: StratificationRun, tables: _RunTables) -> None:
+    """Make `run` the one whose rows exist, dropping the previous runs' (see migration 0002 for the partitions).
+
+    On PostgreSQL, ATTACH PARTITION builds the parent's indexes over the loaded
+    rows in one pass each, and the old partitions are dropped whole. On SQLite
+    the old rows are deleted.
+    """
+    if connection.vendor != "postgresql":
+        PersonDeficit.objects.exclude(run=run).delete()
+        PersonRisk.objects.exclude(run=run).delete()
+        return
+    with connection.cursor() as cursor:
+        for model, table in ((PersonDeficit, tables.deficits), (PersonRisk, tables.scores)):
+            parent = _table(model)
+            cursor.execute(
+                "SELECT c.relname FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
+                "WHERE i.inhparent = %s::regclass AND c.relname <> %s",
+                [model._meta.db_table, f"{model._meta.db_table}_default"],
+            )
+            old = [connection.ops.quote_name(name) for (name,) in cursor.fetchall()]
+            cursor.execute(f"ALTER TABLE {parent} ATTACH PARTITION {table} FOR VALUES IN ({int(run.pk)})")
+            for partition in old:
+                cursor.execute(f"DROP TABLE {partition}")
+            # Rows written through the ORM outside a run (tests, an interrupted migration's copy) live here.
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(model._meta.db_table + '_default')}")
 
 
 def _more_memory_for_joins() -> None:
-    """Let this transaction's hash joins of half a million people stay in memory instead of spilling to disk."""
+    """Let this transaction's hash joins, and the sorts that build its indexes, stay in memory rather than spill."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL work_mem = '{JOIN_MEMORY}'")
+            cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_MEMORY}'")
 
 
 def _execute(sql: str, params: dict[str, Any] | None) -> int:
@@ -312,24 +376,24 @@ def run(
     with transaction.atomic():
         progress(STEPS[0])
         _more_memory_for_joins()
-        ensure_codes(codelist)
+        if ensure_codes(codelist):
+            _analyse(_table(DeficitCode))
         previous = current_run()
         new = StratificationRun.objects.create(
             started_at=timezone.now(), as_of=as_of or timezone.localdate(), codelist_version=codelist.version
         )
         scope = _Scope(new, codelist)
         params = scope.params() | {"previous_run": previous.pk if previous else None}
+        tables = _RunTables.of(new)
         progress(STEPS[1])
-        _analyse(DeficitCode, PersonRisk, Person, Condition, HospitalAdmission)
-        _execute(_deficit_sql(scope), params)
-        _analyse(PersonDeficit)
+        _execute(_deficit_sql(scope, tables.deficits), params)
+        _analyse(tables.deficits)
         progress(STEPS[2])
-        new.people_scored = _execute(_score_sql(scope, weights_in_force(), from_previous_run=True), params)
+        new.people_scored = _execute(_score_sql(scope, weights_in_force(), tables, from_previous_run=True), params)
         progress(STEPS[3])
-        PersonDeficit.objects.exclude(run=new).delete()
-        PersonRisk.objects.exclude(run=new).delete()
+        _switch_to(new, tables)
         # Lists and one-person recomputes look rows up by this run's id, which the statistics must know.
-        _analyse(PersonRisk, PersonDeficit)
+        _analyse(tables.scores)
         new.people_with_efi = PersonRisk.objects.filter(run=new, deficits__isnull=False).count()
         new.finished_at = timezone.now()
         new.seconds = time.perf_counter() - started
@@ -354,8 +418,9 @@ def restratify_person(person: Person) -> PersonRisk | None:
     PersonRisk.objects.filter(run=latest, person=person).delete()
     scope = _Scope(latest, load(latest.codelist_version), person_id=person.pk)
     params = scope.params() | {"previous": old.category if old else None}
-    _execute(_deficit_sql(scope), params)
-    _execute(_score_sql(scope, weights_in_force(), from_previous_run=False), params)
+    tables = _RunTables(_table(PersonDeficit), _table(PersonRisk))
+    _execute(_deficit_sql(scope, tables.deficits), params)
+    _execute(_score_sql(scope, weights_in_force(), tables, from_previous_run=False), params)
     return score_of(latest, person)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import connection
+from django.utils import timezone
 
 from oneteam.access.care_team import join_care_team
 from oneteam.access.models import CareRole
@@ -157,6 +159,44 @@ def test_a_run_records_when_with_which_code_list_and_how_long_and_replaces_the_p
     assert not PersonRisk.objects.filter(run=first).exists()
     assert not PersonDeficit.objects.filter(run=first).exists()
     assert (risk_of(person).previous_category, risk_of(person).category) == ("fit", "moderate")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="partitions are PostgreSQL's (SQLite deletes rows)")
+def test_on_postgresql_each_run_has_its_own_indexed_partitions_and_the_previous_ones_are_dropped(
+    home: Neighbourhood,
+) -> None:
+    person = resident(home)
+    PersonRisk.objects.create(  # a row written outside any run (as a test fixture would) lands in the default
+        run=StratificationRun.objects.create(started_at=timezone.now(), as_of=AS_OF, codelist_version="efi-v1"),
+        person=person,
+        practice_neighbourhood=home,
+        ward_neighbourhood=home,
+        gp_practice_id=person.gp_practice_id,
+        ethnic_category="A",
+        age_band="85+",
+        category="fit",
+        emergency_admissions=0,
+        bed_days=0,
+        lives_alone=False,
+        has_carer=False,
+        imd_decile=5,
+        recent_fall=False,
+        known_to_team=False,
+        priority=0,
+    )
+    stratify.run(as_of=AS_OF)
+    second = stratify.run(as_of=AS_OF)
+    for table in ("risk_personrisk", "risk_persondeficit"):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT c.relname, (SELECT COUNT(*) FROM pg_index x WHERE x.indrelid = c.oid) FROM pg_inherits i "
+                "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = %s::regclass ORDER BY c.relname",
+                [table],
+            )
+            partitions = dict(cursor.fetchall())
+        indexes = 3 if table == "risk_personrisk" else 1
+        assert partitions == {f"{table}_default": indexes, f"{table}_run_{second.pk}": indexes}
+    assert set(PersonRisk.objects.values_list("run_id", flat=True)) == {second.pk}
 
 
 def test_the_dead_are_not_scored(home: Neighbourhood) -> None:

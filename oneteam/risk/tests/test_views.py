@@ -189,13 +189,26 @@ def test_the_list_pages_at_a_pinned_query_count_however_many_match(
     stratify.run()
     client = client_for(matron)
     client.get(reverse("workspace:inbox"))  # the first request of a session records its activity time
-    # session, staff, staff's teams, listable neighbourhoods, their practices, the current run, the count, the
-    # page of scores, their people, their deficits, the audit append, the weights in force, then the header's
-    # inbox count
-    with django_assert_num_queries(11 + audit_append_queries() + INBOX_COUNT_QUERIES):  # type: ignore[operator]
+    # session, staff, staff's teams, listable neighbourhoods, their practices, the current run, the page of
+    # scores with the number matching, their people, their deficits, the audit append, the weights in force,
+    # then the header's inbox count
+    with django_assert_num_queries(10 + audit_append_queries() + INBOX_COUNT_QUERIES):  # type: ignore[operator]
         response = client.get(LIST, {"page": 2})
     page = text(response)
     assert f"{people:,} people match" in page and f"Showing 51 to {min(100, people)}" in page
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown"),
+    [("999", "Showing 101 to 120"), ("nonsense", "Showing 1 to 50"), ("0", "Showing 1 to 50"), ("2", "Showing 51")],
+)
+def test_the_list_counts_its_matches_on_every_page_and_a_page_past_the_end_shows_the_last(
+    asked: str, shown: str, client_for: Sign_in, matron: Staff, home: Neighbourhood
+) -> None:
+    many_people(home, 120)
+    stratify.run()
+    page = text(client_for(matron).get(LIST, {"page": asked}))
+    assert "120 people match" in page and shown in page
 
 
 def test_the_explanation_lists_every_deficit_and_the_points_behind_the_priority(
