@@ -32,7 +32,8 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     worker may run ordinary tests after one, and those expect the migrated reference data.
     """
     result = yield
-    if _is_transactional(item):
+    # No next test: the test database itself has just been destroyed, so there is nothing to put back.
+    if nextitem is not None and _is_transactional(item):
         from oneteam.care.seed import ensure_reference_data
 
         with item.config.stash[blocking_manager_key].unblock():

@@ -89,6 +89,7 @@ def test_a_discharge_is_declined_with_a_reason_then_accepted_as_owned_work(page:
         nhs_number=cy.nhs_number,
         kind=HospitalEventKind.DISCHARGE,
         occurred_at=timezone.now() - datetime.timedelta(hours=1),
+        admitted_at=timezone.now() - datetime.timedelta(days=3),
     )
     hospital.receive_encounter(system=feed, notice=notice)
 

@@ -23,6 +23,7 @@ from oneteam.organisations.models import Profession, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.models import SafetyAlert, SafetyAlertKind
 from oneteam.people.tests.factories import make_person
+from oneteam.referrals.models import Need
 from oneteam.referrals.tests.factories import make_front_door, make_referral
 
 from .conftest import AccessibilityWatch, open_as
@@ -75,8 +76,8 @@ def test_the_widest_pages_fit_a_390_pixel_phone(phone: Page, live_server: object
         detail="Large dog, ask for it to be shut away",
         raised_on=timezone.localdate(),
     )
-    for _ in range(3):
-        make_referral(home, person=person, referred_by=nurse)
+    for need in (Need.FALLS, Need.WOUND_CARE, Need.LONELINESS):  # one open referral per need
+        make_referral(home, person=person, referred_by=nurse, need=need)
     completed_assessment(person, nurse)
     full_plan(person, nurse, goals=2, actions=3)
     for hour in (9, 11, 13, 15):
