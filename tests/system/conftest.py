@@ -15,9 +15,10 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
-from oneteam.organisations.models import Staff
+from oneteam.organisations.models import Neighbourhood, Profession, Staff
+from oneteam.organisations.tests.factories import make_staff
 
 # Playwright's sync API runs an event loop in the test thread; Django refuses ORM
 # calls from a thread with a running loop unless told this is deliberate.
@@ -119,4 +120,33 @@ def open_as(page: Page, base_url: str, staff: Staff, path: str) -> None:
     page.context.clear_cookies()
     page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": base_url}])
     page.goto(base_url + path)
+    axe(page)
+
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "user-guide" / "images"
+
+
+def screenshot(page: Page, name: str, showing: Locator | None = None) -> None:
+    """Save the visible part of the page as docs/user-guide/images/NAME.png, scrolled to `showing`.
+
+    Only when ONETEAM_SCREENSHOTS is set: that is how the user guide's pictures are refreshed.
+    """
+    if not os.environ.get("ONETEAM_SCREENSHOTS"):
+        return
+    if showing is not None:
+        showing.evaluate("element => { element.scrollIntoView(); window.scrollBy(0, -20); }")
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+def named(home: Neighbourhood, profession: Profession, name: str) -> Staff:
+    """A member of staff of the neighbourhood with a name ("First Last") a reader of the guide can follow."""
+    staff = make_staff(home, profession=profession)
+    staff.first_name, staff.last_name = name.split()
+    staff.save(update_fields=["first_name", "last_name"])
+    return staff
+
+
+def click(page: Page, role: str, name: str) -> None:
+    """Click the element with this role and exact name, then check the page it leads to with axe."""
+    page.get_by_role(role, name=name, exact=True).click()  # type: ignore[arg-type]
     axe(page)

@@ -23,12 +23,12 @@ from pypdf import PdfReader
 from oneteam.care.models import Assessment, CarePlan
 from oneteam.care.seed import ensure_reference_data
 from oneteam.care.tests.factories import completed_assessment, full_plan, visit
-from oneteam.organisations.models import Neighbourhood, Profession, Staff
-from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
+from oneteam.organisations.models import Neighbourhood, Profession
+from oneteam.organisations.tests.factories import make_neighbourhood
 from oneteam.people.models import Person
 from oneteam.people.tests.factories import make_person
 
-from .conftest import AccessibilityWatch, axe, open_as
+from .conftest import AccessibilityWatch, axe, click, named, open_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,18 +43,6 @@ def home() -> Neighbourhood:
 @pytest.fixture
 def person(home: Neighbourhood) -> Person:
     return make_person(home, given_name="Ada", family_name="Khan")
-
-
-def named(home: Neighbourhood, profession: Profession, name: str) -> Staff:
-    staff = make_staff(home, profession=profession)
-    staff.first_name, staff.last_name = name.split()
-    staff.save(update_fields=["first_name", "last_name"])
-    return staff
-
-
-def click(page: Page, role: str, name: str) -> None:
-    page.get_by_role(role, name=name, exact=True).click()  # type: ignore[arg-type]
-    axe(page)
 
 
 def test_nurse_assesses_once_and_social_worker_builds_the_plan_on_it(

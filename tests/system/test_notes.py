@@ -6,11 +6,8 @@ agreement allows, and is told what is left out.
 from __future__ import annotations
 
 import datetime
-import os
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
@@ -25,16 +22,10 @@ from oneteam.people.models import AdmissionMethod, HospitalAdmission, Person
 from oneteam.people.tests.factories import make_person
 from oneteam.referrals.tests.factories import make_front_door, make_referral
 
-from .conftest import axe, open_as
+from .conftest import axe, open_as, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "user-guide" / "images"
 NOTE = "Rang her daughter Zara: she will be at home for the visit on Friday and has a key safe code."
-
-
-def screenshot(page: Page, name: str) -> None:
-    if os.environ.get("ONETEAM_SCREENSHOTS"):
-        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
 def in_care_team(home: Neighbourhood, person: Person, profession: Profession, name: str) -> Staff:

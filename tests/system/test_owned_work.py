@@ -8,14 +8,11 @@ With ONETEAM_SCREENSHOTS set, the key steps are saved as the user guide's pictur
 from __future__ import annotations
 
 import datetime
-import os
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.utils import timezone
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from oneteam.access.care_team import join_care_team
 from oneteam.access.models import CareRole
@@ -37,20 +34,9 @@ from oneteam.risk import stratify
 from oneteam.risk.tests.conftest import YOUNGER, code, resident
 from oneteam.risk.tests.test_stratify import TEN
 
-from .conftest import axe, open_as
+from .conftest import axe, click, open_as, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SCREENSHOTS = Path(django_settings.BASE_DIR) / "docs" / "user-guide" / "images"
-
-
-def screenshot(page: Page, name: str, showing: Locator | None = None) -> None:
-    """Save the visible part of the page for the user guide, scrolled to `showing`, when asked to."""
-    if not os.environ.get("ONETEAM_SCREENSHOTS"):
-        return
-    if showing is not None:
-        showing.evaluate("element => { element.scrollIntoView(); window.scrollBy(0, -20); }")
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
 
 
 def colleague(home: Neighbourhood, profession: Profession, name: str) -> Staff:
@@ -60,11 +46,6 @@ def colleague(home: Neighbourhood, profession: Profession, name: str) -> Staff:
     staff.save(update_fields=["first_name", "last_name"])
     Organisation.objects.filter(staff=staff).update(name="City Community Health NHS Trust")
     return staff
-
-
-def click(page: Page, role: str, name: str) -> None:
-    page.get_by_role(role, name=name, exact=True).click()  # type: ignore[arg-type]
-    axe(page)
 
 
 def test_a_discharge_is_declined_with_a_reason_then_accepted_as_owned_work(page: Page, live_server: object) -> None:

@@ -5,49 +5,24 @@ moving, reassigning and cancelling visits; outcomes only once a visit's time has
 from __future__ import annotations
 
 import datetime
-import os
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
-from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import Page, expect
 
 from oneteam.care.models import Visit, VisitOutcome
 from oneteam.care.seed import ensure_reference_data
 from oneteam.care.tests.factories import visit
 from oneteam.mdt.tests.factories import make_item, make_meeting
-from oneteam.organisations.models import Neighbourhood, Profession, Staff
-from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
+from oneteam.organisations.models import Neighbourhood, Profession
+from oneteam.organisations.tests.factories import make_neighbourhood
 from oneteam.people.models import Person, SafetyAlert, SafetyAlertKind
 from oneteam.people.tests.factories import make_person
 
-from .conftest import axe, open_as
+from .conftest import axe, click, named, open_as, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "user-guide" / "images"
 ALERT = "Her son can be hostile: visit in daylight and tell the office when you leave"
-
-
-def screenshot(page: Page, name: str, showing: Locator | None = None) -> None:
-    """Save the visible part of the page for the user guide, scrolled to `showing`, when asked to."""
-    if not os.environ.get("ONETEAM_SCREENSHOTS"):
-        return
-    if showing is not None:
-        showing.evaluate("element => { element.scrollIntoView(); window.scrollBy(0, -20); }")
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-
-
-def named(home: Neighbourhood, profession: Profession, name: str) -> Staff:
-    staff = make_staff(home, profession=profession)
-    staff.first_name, staff.last_name = name.split()
-    staff.save(update_fields=["first_name", "last_name"])
-    return staff
-
-
-def click(page: Page, role: str, name: str) -> None:
-    page.get_by_role(role, name=name, exact=True).click()  # type: ignore[arg-type]
-    axe(page)
 
 
 def fill_date(page: Page, day: datetime.date) -> None:
