@@ -68,7 +68,7 @@ def busiest_inbox() -> PageRequest:
     assert staff is not None
     return PageRequest(
         staff=staff,
-        path=reverse("referrals:inbox"),
+        path=reverse("workspace:inbox"),
         data_size=f"{staff.held:,} open referrals held by this professional",
     )
 
