@@ -5,17 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0003_ods_code_optional_other_sector'),
-        ('people', '0002_condition_status_encounter_class'),
-        ('referrals', '0002_discharge_follow_up_and_notes'),
+        ("organisations", "0003_ods_code_optional_other_sector"),
+        ("people", "0002_condition_status_encounter_class"),
+        ("referrals", "0002_discharge_follow_up_and_notes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(condition=models.Q(('state', 'closed'), _negated=True), fields=['owner_team', 'received_at', 'id'], name='referral_open_team_queue_order'),
+            model_name="referral",
+            index=models.Index(
+                condition=models.Q(("state", "closed"), _negated=True),
+                fields=["owner_team", "received_at", "id"],
+                name="referral_open_team_queue_order",
+            ),
         ),
     ]
