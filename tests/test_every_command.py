@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command, get_commands
 
-from oneteam.organisations.demo import DEMO_TEAM
 from oneteam.organisations.models import Organisation, Sector
+from oneteam.synthetic.demo import DEMO_TEAM
 
 pytestmark = pytest.mark.django_db(transaction=True)
 AS_OF = "2026-12-01"

@@ -13,11 +13,11 @@ from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from oneteam.access import throttle
 from oneteam.access.models import AuditAction, AuditEvent, SignInAttempt
+from oneteam.access.services import throttle
 from oneteam.organisations.models import Organisation, Profession
 from oneteam.organisations.tests.factories import TEST_PASSWORD, make_neighbourhood, make_staff
-from oneteam.referrals import intake
+from oneteam.referrals.services import intake
 from oneteam.referrals.tests.test_intake import FORM, SENT, answers, front_door, no_minimum_time, practice
 
 pytestmark = pytest.mark.django_db

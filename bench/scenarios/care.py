@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bench.scenarios import PageRequest, PageScenario
-from oneteam.access.agreements import ensure_default_agreements
+from oneteam.access.services.agreements import ensure_default_agreements
 from oneteam.care.models import Assessment, AssessmentStatus, AssessmentTemplate, CarePlan, Visit
 from oneteam.care.synthetic import generate_care
 from oneteam.organisations.models import Profession, Staff

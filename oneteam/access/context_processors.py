@@ -8,9 +8,9 @@ from django.utils import timezone
 from oneteam.operations.middleware import LARGEST_ID
 from oneteam.organisations.models import Profession, Staff
 
-from .break_glass import may_use_emergency_access
 from .models import BreakGlassAccess
 from .policy import remembered_emergency_access, staff_teams
+from .services.break_glass import may_use_emergency_access
 
 
 def signed_in_staff(request: HttpRequest) -> dict[str, object]:

@@ -10,9 +10,6 @@ from django.shortcuts import get_object_or_404
 from oneteam.organisations.models import Neighbourhood, Profession, Staff
 from oneteam.people.models import Person
 
-from .agreements import current_agreement, rule_levels
-from .care_team import current_care_team
-from .consent import may_record_wishes
 from .default_rules import RULE_CATEGORIES
 from .models import (
     AccessLevel,
@@ -26,6 +23,9 @@ from .models import (
 )
 from .policy import Decision, profession_plural
 from .services import authorise_read
+from .services.agreements import current_agreement, rule_levels
+from .services.care_team import current_care_team
+from .services.consent import may_record_wishes
 
 ALL_CATEGORIES = tuple(DataCategory)
 

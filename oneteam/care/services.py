@@ -17,9 +17,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from oneteam.access.care_team import current_care_team, join_care_team
 from oneteam.access.models import AuditAction, CareRole, DataCategory
 from oneteam.access.services import record_event
+from oneteam.access.services.care_team import current_care_team, join_care_team
 from oneteam.organisations.models import Staff
 from oneteam.people.models import Person
 

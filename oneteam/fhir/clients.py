@@ -19,9 +19,9 @@ from django.db import transaction
 from oneteam.access.models import AuditAction, Purpose
 from oneteam.access.services import record_event
 from oneteam.organisations.models import Organisation, Profession, Staff, Team
-from oneteam.referrals.hospital import authenticated_system
 from oneteam.referrals.models import HospitalSystem
 from oneteam.referrals.services import register_hospital_system
+from oneteam.referrals.services.hospital import authenticated_system
 
 from .models import ApiClient
 

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET
 from oneteam.access.models import AuditAction, DataCategory
 from oneteam.access.services import may_contribute, record_event, refused_writes
 from oneteam.people.models import Person
-from oneteam.referrals import hospital
+from oneteam.referrals.services import hospital
 
 from . import capability, codes, queries
 from .clients import authenticated_client

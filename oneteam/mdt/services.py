@@ -13,9 +13,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from oneteam.access.care_team import join_care_team
 from oneteam.access.models import AuditAction, CareRole, CareTeamMembership, DataCategory, Purpose
 from oneteam.access.services import ask, record_event, staff_neighbourhood_ids
+from oneteam.access.services.care_team import join_care_team
 from oneteam.jinja2 import nhs_date, nhs_datetime
 from oneteam.organisations.models import Neighbourhood, Staff
 from oneteam.people.models import Person

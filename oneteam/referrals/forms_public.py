@@ -16,9 +16,9 @@ from oneteam.people import nhs_number
 from oneteam.people.forms import date_of_birth
 from oneteam.people.postcodes import normalise_postcode
 
-from .intake import SelfReferral
 from .models import Need, Source, Urgency
 from .services import ReferralDetails
+from .services.intake import SelfReferral
 
 WHAT_MATTERS_LIMIT = 1000
 PRACTICE_NOT_KNOWN = "not-known"

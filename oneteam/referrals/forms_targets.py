@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from .models import Urgency
-from .response_targets import MINUTES_IN, split
+from .services.response_targets import MINUTES_IN, split
 
 LONGEST = 90 * MINUTES_IN["days"]
 

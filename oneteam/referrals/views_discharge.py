@@ -12,10 +12,9 @@ from oneteam.access.services import authorise_referral
 from oneteam.jinja2 import error_summary
 from oneteam.web import cannot, signed_in_staff
 
-from . import discharge
 from .forms import DischargeDeclineForm
 from .models import DischargeHandover
-from .services import ReferralRefused
+from .services import ReferralRefused, discharge
 
 
 def _handover(handover_id: int) -> DischargeHandover:

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from . import hospital
+from .services import hospital
 
 _FHIR_JSON = "application/fhir+json"
 

@@ -10,9 +10,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from oneteam.access.views.sign_in import render_form
 from oneteam.operations.client_address import client_address
 
-from . import intake
 from .forms_public import WHAT_MATTERS_LIMIT, SelfReferralForm
-from .response_targets import in_words
+from .services import intake
+from .services.response_targets import in_words
 from .targets import target_minutes
 
 # The confirmation page needs only the urgency chosen; nothing personal is kept in the session.

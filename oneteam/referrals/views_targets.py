@@ -13,7 +13,7 @@ from oneteam.organisations.models import Profession, Staff
 
 from .forms_targets import ResponseTargetsForm
 from .models import ResponseTarget
-from .response_targets import change_response_targets, in_words
+from .services.response_targets import change_response_targets, in_words
 from .targets import target_minutes
 
 

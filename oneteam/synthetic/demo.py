@@ -11,11 +11,10 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 
-from oneteam.access.care_team import join_care_team
 from oneteam.access.models import CareRole, CareTeamMembership
+from oneteam.access.services.care_team import join_care_team
+from oneteam.organisations.models import Organisation, Profession, Sector, Staff, Team
 from oneteam.people.models import Person
-
-from .models import Organisation, Profession, Sector, Staff, Team
 
 DEMO_PASSWORD = "oneteam-demo"  # noqa: S105 - a published demo password, refused in production
 DEMO_TEAM = "North 1 integrated neighbourhood team"

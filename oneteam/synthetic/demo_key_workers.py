@@ -1,6 +1,6 @@
 """The demo district nurse's key-worker caseload, made true everywhere it is shown.
 
-The demo sign-ins (oneteam.organisations.demo) put the demo nurse on some
+The demo sign-ins (oneteam.synthetic.demo) put the demo nurse on some
 residents' care teams as key worker. The key worker the person's summary, the
 MDT and the sharing page name is the key worker of the person's open episode,
 so each of those people gets one with her as key worker, and any other key
@@ -14,12 +14,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from oneteam.access.care_team import leave_care_team
 from oneteam.access.models import CareRole, CareTeamMembership
-from oneteam.organisations.demo import demo_username
+from oneteam.access.services.care_team import leave_care_team
 from oneteam.organisations.models import Profession, Staff
+from oneteam.referrals.models import Episode
 
-from .models import Episode
+from .demo import demo_username
 
 
 @transaction.atomic

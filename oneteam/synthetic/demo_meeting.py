@@ -13,12 +13,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from oneteam.organisations.demo import DEMO_TEAM, demo_username
+from oneteam.mdt import services
+from oneteam.mdt.models import Meeting
 from oneteam.organisations.models import Profession, Staff, Team
-from oneteam.referrals.demo import ensure_demo_key_workers
 
-from . import services
-from .models import Meeting
+from .demo import DEMO_TEAM, demo_username
+from .demo_key_workers import ensure_demo_key_workers
 
 DEMO_PLACE = "North 1 health centre, meeting room 2 (demo)"
 # Tuesday lunchtime, the slot GP practices most often keep free for the INT meeting.

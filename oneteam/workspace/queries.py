@@ -8,10 +8,10 @@ from dataclasses import dataclass, field
 
 from django.shortcuts import get_object_or_404
 
-from oneteam.access.break_glass import may_use_emergency_access
 from oneteam.access.code_categories import CONDITION_CATEGORIES, condition_category
 from oneteam.access.models import DataCategory, Purpose
 from oneteam.access.services import Decision, authorise_read
+from oneteam.access.services.break_glass import may_use_emergency_access
 from oneteam.mdt.models import MdtAction
 from oneteam.mdt.queries import person_actions
 from oneteam.organisations.models import Staff

@@ -13,8 +13,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from oneteam.access.care_team import join_care_team
 from oneteam.access.models import CareRole
+from oneteam.access.services.care_team import join_care_team
 from oneteam.directory.importer import refresh_derived
 from oneteam.directory.models import Schedule, Signpost, SignpostOutcome
 from oneteam.directory.tests.factories import make_service, uid

@@ -11,8 +11,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from oneteam.access.care_team import join_care_team
 from oneteam.access.models import CareRole
+from oneteam.access.services.care_team import join_care_team
 from oneteam.care.seed import ensure_reference_data
 from oneteam.care.tests.factories import completed_assessment, full_plan, visit
 from oneteam.notes.models import Note

@@ -14,25 +14,24 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from oneteam.access.care_team import join_care_team
 from oneteam.access.models import CareRole
+from oneteam.access.services.care_team import join_care_team
 from oneteam.care import services as care
 from oneteam.care.models import ServiceType
 from oneteam.care.seed import ensure_reference_data
 from oneteam.mdt import services as mdt
-from oneteam.mdt.demo import ensure_demo_meeting
 from oneteam.mdt.tests.factories import make_meeting
-from oneteam.organisations.demo import ensure_demo_staff
 from oneteam.organisations.models import Neighbourhood, Organisation, Profession, Sector, Staff
 from oneteam.organisations.tests.factories import make_demo_team, make_neighbourhood, make_staff
 from oneteam.people.tests.factories import make_person
-from oneteam.referrals import hospital
 from oneteam.referrals.models import Episode, HospitalEventKind, HospitalSystem, Referral, Source, Urgency
-from oneteam.referrals.services import ReferralDetails, receive_referral
+from oneteam.referrals.services import ReferralDetails, hospital, receive_referral
 from oneteam.referrals.tests.factories import make_front_door
 from oneteam.risk import stratify
 from oneteam.risk.tests.conftest import YOUNGER, code, resident
 from oneteam.risk.tests.test_stratify import TEN
+from oneteam.synthetic.demo import ensure_demo_staff
+from oneteam.synthetic.demo_meeting import ensure_demo_meeting
 
 from .conftest import axe, click, open_as, screenshot
 

@@ -7,8 +7,8 @@ from playwright.sync_api import Page, expect
 
 from oneteam.organisations.models import Organisation
 from oneteam.organisations.tests.factories import make_neighbourhood, make_practice
-from oneteam.referrals import intake
 from oneteam.referrals.models import Referral, Source, State
+from oneteam.referrals.services import intake
 from oneteam.referrals.tests.factories import make_front_door
 
 from .conftest import axe

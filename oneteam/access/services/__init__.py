@@ -21,9 +21,9 @@ from django.utils import timezone
 from oneteam.organisations.models import Profession, Staff
 from oneteam.people.models import Person
 
-from . import audit, throttle, two_factor
-from .models import AuditAction, AuditEvent, DataCategory, Purpose, RecoveryCode, TwoFactorDevice
-from .policy import (
+from .. import audit, two_factor
+from ..models import AuditAction, AuditEvent, DataCategory, Purpose, RecoveryCode, TwoFactorDevice
+from ..policy import (
     Decision,
     decide,
     forget,
@@ -33,6 +33,7 @@ from .policy import (
     staff_neighbourhood_ids,
     staff_teams,
 )
+from . import throttle
 
 # What other apps may use of the policy. `policy.decide` itself is private to this app (an
 # import-linter contract in `make lint` forbids importing `oneteam.access.policy` from outside);
@@ -283,7 +284,7 @@ _PENDING_SINCE = "sign_in_pending_since"
 WRONG_CODE = "The code is not correct. Check your authenticator app and try again."
 WRONG_RECOVERY_CODE = "The recovery code is not correct, or it has already been used."
 
-# Every demo account's username starts with this (oneteam.organisations.demo.demo_username).
+# Every demo account's username starts with this (oneteam.synthetic.demo.demo_username).
 DEMO_USERNAME_PREFIX = "demo."
 
 _Found = TypeVar("_Found")
@@ -314,7 +315,7 @@ def sign_in(*, request: HttpRequest, username: str, password: str) -> SignInStep
     usernames are real. Raises SignInRefused.
     """
     if settings.PRODUCTION and username.strip().lower().startswith(DEMO_USERNAME_PREFIX):
-        # The demo accounts (oneteam/organisations/demo.py) share a published password: never a way in to real records.
+        # The demo accounts (oneteam/synthetic/demo.py) share a published password: never a way in to real records.
         record_event(staff=None, username=username.strip().lower(), action=AuditAction.SIGN_IN_FAILED)
         raise SignInRefused("The username or password is not correct.")
     key = username.strip().lower()

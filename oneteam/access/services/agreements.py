@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from oneteam.organisations.models import Neighbourhood, Profession, Staff
 
-from .default_rules import default_rules
-from .models import AccessLevel, AuditAction, DataCategory, Purpose, SharingAgreement, SharingRule
-from .services import record_event
+from ..default_rules import default_rules
+from ..models import AccessLevel, AuditAction, DataCategory, Purpose, SharingAgreement, SharingRule
+from . import record_event
 
 # (profession, sector, category, purpose) -> level; sector "" means any sector.
 RuleKey = tuple[str, str, str, str]

@@ -13,9 +13,9 @@ from django.utils import timezone
 from oneteam.organisations.models import Profession, Staff
 from oneteam.people.models import Person
 
-from .models import AuditAction, BreakGlassAccess, ReviewOutcome
-from .policy import forget
-from .services import record_event
+from ..models import AuditAction, BreakGlassAccess, ReviewOutcome
+from ..policy import forget
+from . import record_event
 
 # Emergency access is for people who give care in person and may have to act before a relationship can be
 # recorded; roles without direct care (and VCSE link workers, who never see clinical detail) never use it.

@@ -8,10 +8,10 @@ from django.utils import timezone
 from oneteam.organisations.models import Staff
 from oneteam.people.models import Person
 
+from ..models import AuditAction, CareRole, CareTeamMembership, FlagKind
+from ..policy import forget, staff_neighbourhood_ids
+from . import record_event
 from .governance_flags import raise_flag
-from .models import AuditAction, CareRole, CareTeamMembership, FlagKind
-from .policy import forget, staff_neighbourhood_ids
-from .services import record_event
 
 
 @transaction.atomic

@@ -13,10 +13,10 @@ from django.utils import timezone
 from oneteam.organisations.models import Staff
 from oneteam.people.models import Person
 
+from ..models import AuditAction, ConsentDecision, ConsentStatus, DataCategory, FlagKind, Objection
+from ..policy import forget, in_care_team
+from . import gives_direct_care, record_event
 from .governance_flags import raise_flag
-from .models import AuditAction, ConsentDecision, ConsentStatus, DataCategory, FlagKind, Objection
-from .policy import forget, in_care_team
-from .services import gives_direct_care, record_event
 
 _REFUSALS = (ConsentStatus.WITHDRAWN, ConsentStatus.DECLINED)
 

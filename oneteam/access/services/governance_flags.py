@@ -9,8 +9,8 @@ from django.utils import timezone
 from oneteam.organisations.models import Staff
 from oneteam.people.models import Person
 
-from .models import AuditAction, FlagKind, GovernanceFlag
-from .services import record_event
+from ..models import AuditAction, FlagKind, GovernanceFlag
+from . import record_event
 
 
 def raise_flag(*, kind: FlagKind, person: Person, staff: Staff | None, note: str) -> GovernanceFlag:

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from oneteam.operations.client_address import client_address
 
-from .models import SignInAttempt
+from ..models import SignInAttempt
 
 KNOWN_DEVICE_COOKIE = "oneteam_known_device"
 KNOWN_DEVICE_DAYS = 90

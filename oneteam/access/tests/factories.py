@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from oneteam.access import care_team
 from oneteam.access.models import CareRole
+from oneteam.access.services import care_team
 from oneteam.organisations.models import Staff
 from oneteam.organisations.tests.factories import make_staff
 from oneteam.people.models import Person

@@ -4,9 +4,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from oneteam.access import break_glass
 from oneteam.access.models import AuditAction, AuditEvent, DataCategory, Purpose, ReviewOutcome, SharingAgreement
 from oneteam.access.queries import agreement_grid
+from oneteam.access.services import break_glass
 from oneteam.access.sharing_forms import cell_name
 from oneteam.organisations.models import Profession, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff

@@ -6,7 +6,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from oneteam.access import consent
 from oneteam.access.models import (
     AuditAction,
     AuditEvent,
@@ -18,6 +17,7 @@ from oneteam.access.models import (
     GovernanceFlag,
     Objection,
 )
+from oneteam.access.services import consent
 from oneteam.access.tests.factories import key_worker_for
 from oneteam.organisations.models import Neighbourhood, Profession, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff

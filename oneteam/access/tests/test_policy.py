@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from oneteam.access import agreements, break_glass, care_team, consent
 from oneteam.access.models import AccessLevel, BreakGlassAccess, CareRole, ConsentStatus, DataCategory, Purpose
 from oneteam.access.policy import decide, forget
+from oneteam.access.services import agreements, break_glass, care_team, consent
 from oneteam.access.tests.factories import key_worker_for
 from oneteam.organisations.models import Neighbourhood, Profession, Sector, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff

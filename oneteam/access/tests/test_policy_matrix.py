@@ -7,10 +7,9 @@ and checked against what the policy decides and what the audit log records.
 
 import pytest
 
-from oneteam.access import care_team
 from oneteam.access.default_rules import default_rules
 from oneteam.access.models import AccessLevel, AuditEvent, CareRole, DataCategory, Purpose
-from oneteam.access.services import authorise_read
+from oneteam.access.services import authorise_read, care_team
 from oneteam.organisations.models import Profession, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.tests.factories import make_person

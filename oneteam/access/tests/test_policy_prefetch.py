@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from oneteam.access import care_team, consent
 from oneteam.access.models import CareRole, ConsentStatus, DataCategory, Purpose
 from oneteam.access.policy import decide, prefetch, staff_teams
+from oneteam.access.services import care_team, consent
 from oneteam.access.tests.factories import key_worker_for
 from oneteam.organisations.models import Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff

@@ -11,10 +11,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from oneteam.jinja2 import error_summary
 from oneteam.organisations.models import Neighbourhood, Staff
 
-from .. import agreements, break_glass, governance_flags, queries
+from .. import queries
 from ..decorators import ig_officer_required
 from ..default_rules import RULE_CATEGORIES, RULE_PURPOSES
 from ..models import BreakGlassAccess, Purpose, ReviewOutcome
+from ..services import agreements, break_glass, governance_flags
 from ..sharing_forms import LEVEL_CHOICES, AgreementGridForm, ReviewForm, cell_name
 
 

@@ -12,10 +12,10 @@ from oneteam.jinja2 import error_summary
 from oneteam.people.models import Person
 from oneteam.web import cannot, signed_in_staff
 
-from .. import break_glass, consent, queries
+from .. import queries
 from ..decorators import reads_personal_data, shows_its_own_refusal
 from ..models import ConsentStatus, DataCategory, Objection, Purpose
-from ..services import authorise_read
+from ..services import authorise_read, break_glass, consent
 from ..sharing_forms import ConsentForm, EmergencyAccessForm, ObjectionForm
 
 

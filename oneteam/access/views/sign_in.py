@@ -21,9 +21,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from oneteam.jinja2 import error_summary
 from oneteam.organisations.models import Staff
 
-from .. import services, throttle, two_factor
+from .. import services, two_factor
 from ..forms import CodeForm, RecoveryCodeForm, SignInForm
 from ..models import TwoFactorDevice
+from ..services import throttle
 
 _STEP_PAGES = {
     services.SignInStep.ENTER_CODE: "access:sign_in_code",

@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from oneteam.access.care_team import join_care_team
 from oneteam.access.models import AuditAction, AuditEvent, CareRole, DataCategory
+from oneteam.access.services.care_team import join_care_team
 from oneteam.directory import services
 from oneteam.directory.importer import import_file
 from oneteam.directory.models import DetailReport, Service, Signpost, SignpostOutcome

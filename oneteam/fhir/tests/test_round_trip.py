@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from oneteam.access.agreements import ensure_default_agreements
 from oneteam.access.models import Purpose
+from oneteam.access.services.agreements import ensure_default_agreements
 from oneteam.fhir.clients import create_api_client
 from oneteam.fhir.models import Allergy, ApiClient, RepeatMedication
 from oneteam.organisations.models import Organisation, Profession, Sector, Staff, Team

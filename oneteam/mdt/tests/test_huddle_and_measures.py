@@ -11,8 +11,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from oneteam.access import consent
 from oneteam.access.models import AuditAction, AuditEvent, ConsentStatus
+from oneteam.access.services import consent
 from oneteam.access.tests.factories import key_worker_for
 from oneteam.mdt import services
 from oneteam.mdt.models import MdtAction, Meeting

@@ -7,8 +7,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from oneteam.access.care_team import join_care_team
 from oneteam.access.models import AuditAction, AuditEvent, CareRole, DataCategory
+from oneteam.access.services.care_team import join_care_team
 from oneteam.notes import services
 from oneteam.notes.models import Note
 from oneteam.organisations.models import Neighbourhood, Profession, Staff

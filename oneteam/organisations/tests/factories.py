@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from itertools import count
 
-from oneteam.access.agreements import default_levels, publish_agreement
-from oneteam.organisations.demo import DEMO_TEAM
+from oneteam.access.services.agreements import default_levels, publish_agreement
 from oneteam.organisations.models import (
     LSOA,
     Locality,
@@ -17,6 +16,7 @@ from oneteam.organisations.models import (
     Team,
     Ward,
 )
+from oneteam.synthetic.demo import DEMO_TEAM
 
 _sequence = count(1)
 TEST_PASSWORD = "correct horse battery staple"

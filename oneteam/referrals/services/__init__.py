@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from oneteam.access.care_team import join_care_team, leave_care_team
-from oneteam.access.governance_flags import raise_flag
 from oneteam.access.models import AuditAction, CareRole, CareTeamMembership, DataCategory, FlagKind
 from oneteam.access.services import decide_referral, gives_direct_care, record_event, staff_neighbourhood_ids
+from oneteam.access.services.care_team import join_care_team, leave_care_team
+from oneteam.access.services.governance_flags import raise_flag
 from oneteam.jinja2 import nhs_date
 from oneteam.organisations.models import Neighbourhood, Organisation, Staff, Team
 from oneteam.people.models import Person
 
-from .models import (
+from ..models import (
     Episode,
     EventKind,
     HandoverOffer,

@@ -19,9 +19,9 @@ from oneteam.access.services import decide_referral, record_event
 from oneteam.jinja2 import nhs_datetime
 from oneteam.organisations.models import Staff
 
-from .models import DischargeDecline, DischargeHandover, Episode, Need, NoticeKind, Referral, Source, Urgency
-from .services import ReferralDetails, ReferralRefused, notify, take_on
-from .targets import target_minutes
+from ..models import DischargeDecline, DischargeHandover, Episode, Need, NoticeKind, Referral, Source, Urgency
+from ..targets import target_minutes
+from . import ReferralDetails, ReferralRefused, notify, take_on
 
 # How soon after acceptance first contact is due: the team's response target for this urgency.
 FOLLOW_UP_URGENCY = Urgency.SOON

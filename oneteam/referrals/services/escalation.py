@@ -28,8 +28,8 @@ from oneteam.access.services import new_event
 from oneteam.jinja2 import nhs_datetime
 from oneteam.organisations.models import Profession, Staff
 
-from .models import Notice, NoticeKind, Referral, Urgency
-from .targets import breached, target_minutes
+from ..models import Notice, NoticeKind, Referral, Urgency
+from ..targets import breached, target_minutes
 
 
 class Breach(NamedTuple):

@@ -29,7 +29,7 @@ from oneteam.jinja2 import nhs_datetime
 from oneteam.people import encounters, nhs_number
 from oneteam.people.models import AdmissionMethod, EncounterClass, HospitalAdmission, Person
 
-from .models import (
+from ..models import (
     DischargeHandover,
     Episode,
     HospitalEvent,
@@ -37,7 +37,7 @@ from .models import (
     HospitalSystem,
     NoticeKind,
 )
-from .services import ReferralRefused, front_door, notify, token_hash
+from . import ReferralRefused, front_door, notify, token_hash
 
 NHS_NUMBER_SYSTEM = "https://fhir.nhs.uk/Id/nhs-number"
 HANDOVER_HOURS = 24

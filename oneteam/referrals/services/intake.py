@@ -29,8 +29,8 @@ from oneteam.access.models import AuditAction
 from oneteam.access.services import record_event
 from oneteam.organisations.models import Neighbourhood, Organisation
 
-from .models import Referral, SelfReferralSubmission, Source
-from .services import ReferralDetails, ReferralRefused, receive_referral
+from ..models import Referral, SelfReferralSubmission, Source
+from . import ReferralDetails, ReferralRefused, receive_referral
 
 MINIMUM_SECONDS = 3
 MAXIMUM_AGE = datetime.timedelta(hours=2)

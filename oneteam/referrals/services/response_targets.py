@@ -13,8 +13,8 @@ from oneteam.access.models import AuditAction
 from oneteam.access.services import record_event
 from oneteam.organisations.models import Staff
 
-from .models import ResponseTarget
-from .targets import target_minutes
+from ..models import ResponseTarget
+from ..targets import target_minutes
 
 MINUTES_IN = {"hours": 60, "days": 24 * 60}
 

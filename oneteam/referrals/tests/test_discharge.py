@@ -17,7 +17,6 @@ from oneteam.organisations.models import Neighbourhood, Sector, Staff, Team
 from oneteam.organisations.tests.factories import make_neighbourhood, make_organisation, make_staff
 from oneteam.people.models import Person
 from oneteam.people.tests.factories import make_person
-from oneteam.referrals import discharge, hospital
 from oneteam.referrals.models import (
     DischargeDecline,
     DischargeHandover,
@@ -29,7 +28,7 @@ from oneteam.referrals.models import (
     Source,
     State,
 )
-from oneteam.referrals.services import ReferralRefused, token_hash
+from oneteam.referrals.services import ReferralRefused, discharge, hospital, token_hash
 from oneteam.referrals.targets import DEFAULT_MINUTES
 from oneteam.referrals.tests.factories import make_discharge
 from oneteam.referrals.tests.parallel import needs_postgresql, parallel_posts

@@ -14,8 +14,8 @@ from django.utils import timezone
 from oneteam.access.models import AuditEvent
 from oneteam.organisations.models import Neighbourhood, Profession, Staff, Team
 from oneteam.organisations.tests.factories import make_staff, make_team
-from oneteam.referrals.escalation import escalate_breaches
 from oneteam.referrals.models import Notice, NoticeKind, Referral, Urgency
+from oneteam.referrals.services.escalation import escalate_breaches
 from oneteam.referrals.tests.factories import make_referral
 
 pytestmark = pytest.mark.django_db

@@ -18,7 +18,6 @@ from oneteam.organisations.models import Neighbourhood, Organisation, Sector, St
 from oneteam.organisations.tests.factories import make_neighbourhood, make_organisation, make_staff
 from oneteam.people.models import Person
 from oneteam.people.tests.factories import make_person, next_nhs_number
-from oneteam.referrals import hospital
 from oneteam.referrals.models import (
     DischargeHandover,
     Episode,
@@ -28,7 +27,7 @@ from oneteam.referrals.models import (
     Notice,
     NoticeKind,
 )
-from oneteam.referrals.services import token_hash
+from oneteam.referrals.services import hospital, token_hash
 
 pytestmark = pytest.mark.django_db
 

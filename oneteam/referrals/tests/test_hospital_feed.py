@@ -12,8 +12,8 @@ from django.test import Client
 from django.urls import reverse
 
 from oneteam.people.models import HospitalAdmission, Person
-from oneteam.referrals import hospital
 from oneteam.referrals.models import HospitalEvent, HospitalSystem
+from oneteam.referrals.services import hospital
 from oneteam.risk import stratify
 from oneteam.risk.models import PersonRisk
 

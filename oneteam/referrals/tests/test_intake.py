@@ -19,9 +19,9 @@ from django.utils.datastructures import MultiValueDict
 from oneteam.access.models import AuditAction, AuditEvent
 from oneteam.organisations.models import Organisation, Team
 from oneteam.organisations.tests.factories import make_neighbourhood, make_practice
-from oneteam.referrals import intake
 from oneteam.referrals.forms_public import SelfReferralForm
 from oneteam.referrals.models import Referral, SelfReferralSubmission, Source, State
+from oneteam.referrals.services import intake
 from oneteam.referrals.tests.factories import make_front_door
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from oneteam.access.care_team import join_care_team
 from oneteam.access.models import AuditEvent, CareRole, CareTeamMembership
+from oneteam.access.services.care_team import join_care_team
 from oneteam.organisations.models import Neighbourhood, Profession, Staff, Team
 from oneteam.organisations.tests.factories import make_staff
 from oneteam.people.models import Person

@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from oneteam.access import care_team
 from oneteam.access.models import CareRole, FlagKind, GovernanceFlag
+from oneteam.access.services import care_team
 from oneteam.organisations.models import Neighbourhood, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.models import Person

@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from oneteam.access.care_team import join_care_team
 from oneteam.access.models import CareRole
+from oneteam.access.services.care_team import join_care_team
 from oneteam.organisations.models import Neighbourhood, Profession, Staff, Team
 from oneteam.organisations.tests.factories import make_staff
 from oneteam.people.models import Person

@@ -12,7 +12,7 @@ from oneteam.access.models import AuditAction, AuditEvent
 from oneteam.organisations.models import Profession, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.referrals.models import ResponseTarget
-from oneteam.referrals.response_targets import in_words
+from oneteam.referrals.services.response_targets import in_words
 from oneteam.referrals.targets import target_minutes
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from django.test import Client
 
 from oneteam.organisations.models import Organisation, Team
 from oneteam.organisations.tests.factories import make_neighbourhood, make_practice
-from oneteam.referrals import intake
 from oneteam.referrals.forms_public import PRACTICE_NOT_KNOWN
 from oneteam.referrals.models import Referral
+from oneteam.referrals.services import intake
 from oneteam.referrals.tests.factories import make_front_door
 from oneteam.referrals.tests.test_intake import FORM, answers, error_next_to, nothing_saved
 

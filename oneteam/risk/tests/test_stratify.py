@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from oneteam.access.care_team import join_care_team
 from oneteam.access.models import CareRole
+from oneteam.access.services.care_team import join_care_team
 from oneteam.organisations.models import Neighbourhood, Profession, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.models import AdmissionMethod, HospitalAdmission, Person, RelatedPerson

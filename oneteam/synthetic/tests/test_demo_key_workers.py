@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from oneteam.access.care_team import join_care_team
 from oneteam.access.models import CareRole, CareTeamMembership
-from oneteam.organisations.demo import ensure_demo_staff
+from oneteam.access.services.care_team import join_care_team
 from oneteam.organisations.models import Staff
 from oneteam.organisations.tests.factories import make_demo_team, make_staff
 from oneteam.people.tests.factories import make_person
-from oneteam.referrals.demo import ensure_demo_key_workers
 from oneteam.referrals.models import Episode
+from oneteam.synthetic.demo import ensure_demo_staff
+from oneteam.synthetic.demo_key_workers import ensure_demo_key_workers
 
 pytestmark = pytest.mark.django_db
 

@@ -10,12 +10,12 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.utils import timezone
 
-from oneteam.mdt.demo import DEMO_PLACE, ensure_demo_meeting, next_meeting_start
 from oneteam.mdt.models import AgendaItem, Meeting
-from oneteam.organisations.demo import ensure_demo_staff
 from oneteam.organisations.models import Staff, Team
 from oneteam.organisations.tests.factories import make_demo_team
 from oneteam.people.tests.factories import make_person
+from oneteam.synthetic.demo import ensure_demo_staff
+from oneteam.synthetic.demo_meeting import DEMO_PLACE, ensure_demo_meeting, next_meeting_start
 
 pytestmark = pytest.mark.django_db
 

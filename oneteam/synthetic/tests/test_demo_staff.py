@@ -4,10 +4,10 @@ from django.test import Client
 from django.urls import reverse
 
 from oneteam.access.models import CareTeamMembership
-from oneteam.organisations.demo import DEMO_PASSWORD, ensure_demo_staff
 from oneteam.organisations.models import Profession, Sector, Staff, Team
 from oneteam.organisations.tests.factories import make_demo_team
 from oneteam.people.tests.factories import make_person
+from oneteam.synthetic.demo import DEMO_PASSWORD, ensure_demo_staff
 
 pytestmark = pytest.mark.django_db
 

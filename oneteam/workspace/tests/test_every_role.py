@@ -28,13 +28,13 @@ from oneteam.access.models import DataCategory, Purpose
 from oneteam.access.services import ask, may_see_who
 from oneteam.access.tests.test_every_url import PUBLIC
 from oneteam.mdt.tests.factories import make_item, make_meeting
-from oneteam.organisations.demo import demo_username, ensure_demo_staff
 from oneteam.organisations.models import Organisation, Profession, Sector, Staff, Team
 from oneteam.organisations.tests.factories import make_demo_team, make_neighbourhood, make_staff
 from oneteam.people.models import Condition, Person, SafetyAlert
 from oneteam.people.tests.factories import make_person
 from oneteam.referrals.models import DischargeHandover, Episode, HospitalEvent, HospitalSystem, Referral
 from oneteam.referrals.tests.factories import make_front_door, make_referral
+from oneteam.synthetic.demo import demo_username, ensure_demo_staff
 
 pytestmark = pytest.mark.django_db
 

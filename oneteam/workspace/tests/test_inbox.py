@@ -13,17 +13,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from oneteam.access.care_team import join_care_team
 from oneteam.access.models import AuditAction, AuditEvent, CareRole
+from oneteam.access.services.care_team import join_care_team
 from oneteam.care import services as care
 from oneteam.care.models import ServiceType
 from oneteam.care.seed import ensure_reference_data
 from oneteam.organisations.models import Profession, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.tests.factories import make_person
-from oneteam.referrals import discharge
 from oneteam.referrals import services as referrals
 from oneteam.referrals.models import Episode, NoticeKind
+from oneteam.referrals.services import discharge
 from oneteam.referrals.tests.factories import make_discharge, make_front_door
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from oneteam.access.care_team import join_care_team
 from oneteam.access.models import AuditAction, AuditEvent, CareRole, DataCategory
+from oneteam.access.services.care_team import join_care_team
 from oneteam.care.seed import ensure_reference_data
 from oneteam.care.tests.factories import completed_assessment, full_plan, visit
 from oneteam.mdt.models import AgendaItem

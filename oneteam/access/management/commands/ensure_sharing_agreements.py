@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from oneteam.access.agreements import ensure_default_agreements
+from oneteam.access.services.agreements import ensure_default_agreements
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from oneteam.operations.progress import progress
-from oneteam.referrals.escalation import escalate_breaches
+from oneteam.referrals.services.escalation import escalate_breaches
 
 
 class Command(BaseCommand):

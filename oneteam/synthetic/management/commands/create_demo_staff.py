@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from oneteam.organisations.demo import DEMO_PASSWORD, DEMO_TEAM, ensure_demo_staff
+from oneteam.synthetic.demo import DEMO_PASSWORD, DEMO_TEAM, ensure_demo_staff
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from oneteam.jinja2 import nhs_datetime
-from oneteam.mdt.demo import ensure_demo_meeting
+from oneteam.synthetic.demo_meeting import ensure_demo_meeting
 
 
 class Command(BaseCommand):
