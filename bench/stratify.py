@@ -38,8 +38,9 @@ from tqdm import tqdm  # noqa: E402
 
 from bench import stratify_reference  # noqa: E402
 from oneteam.people.models import Person  # noqa: E402
-from oneteam.risk import stratify  # noqa: E402
+from oneteam.risk import queries  # noqa: E402
 from oneteam.risk.models import PersonDeficit, PersonRisk, StratificationRun  # noqa: E402
+from oneteam.risk.services import stratify  # noqa: E402
 
 TARGET_SECONDS = 60.0
 TARGET_RATIO = 1.5
@@ -56,7 +57,7 @@ def autovacuum() -> str:
 
 def timed_reference(run: StratificationRun) -> float:
     """Seconds for the plain-SQL computation of the same run's results, in one transaction like the run."""
-    weights, by_neighbourhood = stratify.weights_in_force()
+    weights, by_neighbourhood = queries.weights_in_force()
     if by_neighbourhood:
         sys.exit("The reference knows only one set of weights; this database has per-neighbourhood ones.")
     started = time.perf_counter()
@@ -119,7 +120,7 @@ def main() -> None:
         f"goal of {TARGET_RATIO}"
     )
     people = list(
-        PersonRisk.objects.filter(run=stratify.current_run(), deficits__gt=5).select_related("person")[: options.people]
+        PersonRisk.objects.filter(run=queries.current_run(), deficits__gt=5).select_related("person")[: options.people]
     )
     timings = []
     for risk in tqdm(people, desc="one person", leave=False):

@@ -1,7 +1,7 @@
 """The yardstick for `bench/stratify.py`: everyone's eFI and priority as one plain `CREATE TEMP TABLE AS SELECT`.
 
 Written by hand from the published rules (Clegg et al. 2016 for the eFI, the
-priority points in `docs/`), not assembled from `oneteam.risk.stratify`, so a
+priority points in `docs/`), not assembled from `oneteam.risk.services.stratify`, so a
 test comparing the two (`oneteam/risk/tests/test_reference.py`) catches either
 drifting from the rules. It is what the database alone needs to compute the
 same results; the bench prints how far OneTeam's run is from it.

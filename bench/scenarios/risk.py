@@ -10,8 +10,9 @@ from __future__ import annotations
 from django.db.models import Count
 
 from oneteam.organisations.models import Organisation, Profession, Sector, Staff, Team
-from oneteam.risk import stratify
+from oneteam.risk import queries
 from oneteam.risk.models import PersonRisk
+from oneteam.risk.services import stratify
 
 from . import PageRequest, PageScenario
 
@@ -21,7 +22,7 @@ FRAIL = ("moderate", "severe")
 
 def _matron() -> tuple[Staff, int, int]:
     """The benchmark matron, their neighbourhood, and how many frail people it has (scoring the city if needed)."""
-    run = stratify.current_run() or stratify.run()
+    run = queries.current_run() or stratify.run()
     busiest = (
         PersonRisk.objects.filter(run=run, category__in=FRAIL)
         .values("practice_neighbourhood")
@@ -53,7 +54,7 @@ def _cohort_list() -> PageRequest:
 
 def _whole_neighbourhood() -> PageRequest:
     staff, neighbourhood_id, _frail = _matron()
-    people = PersonRisk.objects.filter(run=stratify.current_run(), practice_neighbourhood_id=neighbourhood_id).count()
+    people = PersonRisk.objects.filter(run=queries.current_run(), practice_neighbourhood_id=neighbourhood_id).count()
     path = f"/risk/?neighbourhood={neighbourhood_id}&page=100"
     return PageRequest(staff, path, f"page 100 of everyone in one neighbourhood (about {people:,} people)")
 
@@ -62,7 +63,7 @@ def _explanation() -> PageRequest:
     staff, neighbourhood_id, _frail = _matron()
     risk = (
         PersonRisk.objects.filter(
-            run=stratify.current_run(), practice_neighbourhood_id=neighbourhood_id, category="severe"
+            run=queries.current_run(), practice_neighbourhood_id=neighbourhood_id, category="severe"
         )
         .order_by("-priority")
         .first()

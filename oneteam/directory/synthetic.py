@@ -23,8 +23,8 @@ from oneteam.organisations.models import LSOA
 from oneteam.synthetic.geography import STREETS, TOWN, UNIT_LETTERS
 from oneteam.synthetic.sampling import rng_for
 
-from .importer import ImportRejected, ImportResult, import_document
 from .models import Detail, Location, Organization, Service, Signpost, TaxonomyTerm
+from .services.importer import ImportRejected, ImportResult, import_document
 
 # Synthetic ids before they were UUIDs began with this (see `remove_legacy_directory`).
 LEGACY_PREFIX = "synthetic-"

@@ -22,7 +22,7 @@ unit brings.
 
 A unit that adds a condition or raises the repeat-medicine count of up to
 `RESTRATIFY_AT_MOST` people recomputes their frailty and priority in the current
-risk run (`risk.stratify.restratify_person`), in the same transaction. The
+risk run (`risk.services.stratify.restratify_person`), in the same transaction. The
 recompute is per person (tens of milliseconds each), and the risk app has no
 set-based recompute of a few people, so a bigger unit (a bulk load) leaves
 them to the nightly `manage.py stratify`, which recomputes everyone set-based.
@@ -54,7 +54,7 @@ from oneteam.access.services import may_contribute, new_event, prefetch
 from oneteam.organisations.models import LSOA, Neighbourhood, Organisation, Sector, Staff
 from oneteam.people import services as people_services
 from oneteam.people.models import Condition, HospitalAdmission, Person, RelatedPerson, SafetyAlert
-from oneteam.risk.stratify import restratify_person
+from oneteam.risk.services.stratify import restratify_person
 
 from . import codes, xmlfiles
 from .models import Allergy, OrganisationIdentifier, RepeatMedication

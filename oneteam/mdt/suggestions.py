@@ -29,7 +29,7 @@ from oneteam.referrals.queries import SUITED_PROFESSIONS
 from oneteam.referrals.targets import breached, target_minutes
 from oneteam.risk.efi import Category
 from oneteam.risk.models import MdtProposal, PersonRisk
-from oneteam.risk.stratify import current_run
+from oneteam.risk.queries import current_run
 
 from . import words
 from .models import AgendaRequest, ItemSource, Meeting

@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import secrets
 from dataclasses import dataclass
 
 from django.core import signing
-from django.db import transaction
 from django.utils import timezone
 
-from oneteam.access.models import AuditAction, DataCategory, Purpose
-from oneteam.access.services import ask, audit_list, authorise_read, prefetch, record_event
+from oneteam.access.models import DataCategory, Purpose
+from oneteam.access.services import ask, audit_list, authorise_read, prefetch
 from oneteam.organisations.models import Staff
 from oneteam.referrals.models import Episode
 
-from .models import ExperienceInvitation, ExperienceResponse
+from .models import ExperienceInvitation
 
 EXPIRES_AFTER = datetime.timedelta(days=28)
 _SALT = "oneteam.outcomes.experience"
@@ -57,8 +55,14 @@ class LinkNotUsable(Exception):
     """The link was changed, has expired or has been used; the message says which, for the person."""
 
 
-def _hash(secret: str) -> str:
+def secret_hash(secret: str) -> str:
+    """What is stored of a link's secret: its SHA-256, so a copy of the database cannot answer for anyone."""
     return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def link_token(invitation: ExperienceInvitation, secret: str) -> str:
+    """The signed token for the link's address: the invitation's number and its secret."""
+    return signing.dumps({"invitation": invitation.pk, "secret": secret}, salt=_SALT, compress=True)
 
 
 def episodes_to_ask(staff: Staff) -> list[Episode]:
@@ -93,24 +97,6 @@ def episode_to_ask(staff: Staff, episode_id: int) -> Episode | None:
     return episode if decisions[DataCategory.DEMOGRAPHICS].allowed else None
 
 
-@transaction.atomic
-def invite(*, staff: Staff, episode: Episode) -> str:
-    """Make a single-use link for the person in `episode`; returns the token for the link's address."""
-    secret = secrets.token_urlsafe(24)
-    now = timezone.now()
-    invitation = ExperienceInvitation.objects.create(
-        episode=episode, secret_hash=_hash(secret), created_by=staff, created_at=now, expires_at=now + EXPIRES_AFTER
-    )
-    record_event(
-        staff=staff,
-        action=AuditAction.CREATE,
-        person_id=episode.person_id,
-        category=DataCategory.CARE_PLAN,
-        detail={"experience_invitation": invitation.pk},
-    )
-    return signing.dumps({"invitation": invitation.pk, "secret": secret}, salt=_SALT, compress=True)
-
-
 def open_invitation(token: str) -> ExperienceInvitation:
     """The invitation a link is for, if it can still be answered; else LinkNotUsable."""
     try:
@@ -127,7 +113,7 @@ def open_invitation(token: str) -> ExperienceInvitation:
         and isinstance(value.get("secret"), str)
     )
     invitation = (
-        ExperienceInvitation.objects.filter(pk=value["invitation"], secret_hash=_hash(value["secret"])).first()
+        ExperienceInvitation.objects.filter(pk=value["invitation"], secret_hash=secret_hash(value["secret"])).first()
         if well_formed
         else None
     )
@@ -138,19 +124,3 @@ def open_invitation(token: str) -> ExperienceInvitation:
     if invitation.expires_at <= timezone.now():
         raise LinkNotUsable("This link has expired.")
     return invitation
-
-
-@transaction.atomic
-def record_answers(*, token: str, scores: dict[str, int], with_staff: bool) -> None:
-    """Store the answers and use up the link, once: a second submission is refused, not stored."""
-    invitation = open_invitation(token)
-    used = ExperienceInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=timezone.now())
-    if not used:  # someone submitted the same link a moment ago
-        raise LinkNotUsable("This questionnaire has already been filled in. Thank you.")
-    turned = {
-        question.field: 100 - scores[question.field] if question.worded_negatively else scores[question.field]
-        for question in QUESTIONS
-    }
-    ExperienceResponse.objects.create(
-        episode_id=invitation.episode_id, answered_on=timezone.localdate(), with_staff=with_staff, **turned
-    )

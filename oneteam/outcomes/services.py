@@ -1,9 +1,11 @@
-"""Working out every measure for every breakdown and month, and storing the results in one transaction."""
+"""Writes of the outcomes app: every measure for every breakdown and month, stored in one transaction; and the
+experience questionnaire's single-use links and their answers (see `experience`)."""
 
 from __future__ import annotations
 
 import datetime
 import decimal
+import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -12,9 +14,15 @@ from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from oneteam.access.models import AuditAction, DataCategory
+from oneteam.access.services import record_event
+from oneteam.organisations.models import Staff
+from oneteam.referrals.models import Episode
+
+from . import experience
 from .breakdowns import ALL_RESIDENTS, BREAKDOWNS
 from .measures import MEASURES, Counted, Measure, Period
-from .models import MeasureResult
+from .models import ExperienceInvitation, ExperienceResponse, MeasureResult
 
 MONTH = "month"
 YEAR = datetime.timedelta(days=365)
@@ -178,4 +186,42 @@ def _measured(measure: Measure, period: Period, known: dict[_Key, _Groups]) -> I
     months = set(_months(period))
     yield from (
         result for result in _results(measure, MONTH, numerators, denominators, period) if result.group in months
+    )
+
+
+@transaction.atomic
+def invite_to_questionnaire(*, staff: Staff, episode: Episode) -> str:
+    """Make a single-use link for the person in `episode`; returns the token for the link's address."""
+    secret = secrets.token_urlsafe(24)
+    now = timezone.now()
+    invitation = ExperienceInvitation.objects.create(
+        episode=episode,
+        secret_hash=experience.secret_hash(secret),
+        created_by=staff,
+        created_at=now,
+        expires_at=now + experience.EXPIRES_AFTER,
+    )
+    record_event(
+        staff=staff,
+        action=AuditAction.CREATE,
+        person_id=episode.person_id,
+        category=DataCategory.CARE_PLAN,
+        detail={"experience_invitation": invitation.pk},
+    )
+    return experience.link_token(invitation, secret)
+
+
+@transaction.atomic
+def record_experience_answers(*, token: str, scores: dict[str, int], with_staff: bool) -> None:
+    """Store the answers and use up the link, once: a second submission is refused, not stored."""
+    invitation = experience.open_invitation(token)
+    used = ExperienceInvitation.objects.filter(pk=invitation.pk, used_at__isnull=True).update(used_at=timezone.now())
+    if not used:  # someone submitted the same link a moment ago
+        raise experience.LinkNotUsable("This questionnaire has already been filled in. Thank you.")
+    turned = {
+        question.field: 100 - scores[question.field] if question.worded_negatively else scores[question.field]
+        for question in experience.QUESTIONS
+    }
+    ExperienceResponse.objects.create(
+        episode_id=invitation.episode_id, answered_on=timezone.localdate(), with_staff=with_staff, **turned
     )

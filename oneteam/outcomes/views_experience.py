@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from oneteam.access.views.sign_in import render_form
 from oneteam.organisations.models import Staff
 
-from . import experience
+from . import experience, services
 from .forms import ExperienceForm
 
 
@@ -37,7 +37,7 @@ def make_link(request: HttpRequest, episode_id: int) -> HttpResponse:
     episode = experience.episode_to_ask(request.user, episode_id)
     if episode is None:
         raise Http404("You are not the key worker for this person")
-    token = experience.invite(staff=request.user, episode=episode)
+    token = services.invite_to_questionnaire(staff=request.user, episode=episode)
     address = request.build_absolute_uri(reverse("outcomes_public:questionnaire", args=[token]))
     return render(
         request,
@@ -57,7 +57,9 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
     form = ExperienceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            experience.record_answers(token=token, scores=form.scores(), with_staff=form.cleaned_data["with_staff"])
+            services.record_experience_answers(
+                token=token, scores=form.scores(), with_staff=form.cleaned_data["with_staff"]
+            )
         except experience.LinkNotUsable as unusable:
             return render(request, "outcomes/public/link_not_usable.jinja", {"reason": str(unusable)}, status=410)
         return redirect("outcomes_public:thank_you")

@@ -1,6 +1,6 @@
 """Risk stratification: each run's scores and deficits, the priority weights, and proposals for an MDT.
 
-Scores are written only by `stratify.py` (whole population, set-based SQL) and
+Scores are written only by `services/stratify.py` (whole population, set-based SQL) and
 `stratify.restratify_person` (one person after their conditions change). The
 rows of the latest finished run are the current ones; older runs' rows are
 removed once a new run has finished.

@@ -42,12 +42,44 @@ from . import efi, explain, priority
 from .codelist import load
 from .efi import Category
 from .models import AgeBand, MdtProposal, PersonDeficit, PersonRisk, PriorityWeights, StratificationRun
-from .stratify import current_run, score_of, weights_in_force
 
 PAGE_SIZE = 50
 # Counts below this are shown as "fewer than 5" so no small group can be singled out.
 SUPPRESS_BELOW = 5
 FRAIL = (Category.MODERATE.value, Category.SEVERE.value)
+
+
+def current_run() -> StratificationRun | None:
+    """The latest finished run, whose scores are the ones shown."""
+    return StratificationRun.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-pk").first()
+
+
+def score_of(run: StratificationRun, person: Person) -> PersonRisk | None:
+    """The person's row in `run`, found through the (run, person) index.
+
+    Not `.first()`: its ORDER BY id LIMIT 1 lets PostgreSQL walk the primary key
+    through half a million rows instead.
+    """
+    return next(iter(PersonRisk.objects.filter(run=run, person=person).order_by()[:1]), None)
+
+
+def weights_in_force() -> tuple[priority.Weights, dict[int, priority.Weights]]:
+    """The weights for everywhere (the team's latest version, else OneTeam's defaults) and each neighbourhood's own.
+
+    One query: the table holds a handful of versions per neighbourhood, so the
+    latest of each is picked here rather than in SQL.
+    """
+    default, by_neighbourhood = priority.DEFAULT, {}
+    seen: set[int | None] = set()
+    for weights in PriorityWeights.objects.order_by("neighbourhood_id", "-version"):
+        if weights.neighbourhood_id in seen:
+            continue
+        seen.add(weights.neighbourhood_id)
+        if weights.neighbourhood_id is None:
+            default = priority.Weights.of(weights)
+        else:
+            by_neighbourhood[weights.neighbourhood_id] = priority.Weights.of(weights)
+    return default, by_neighbourhood
 
 
 def _current_agreements() -> QuerySet[SharingAgreement]:

@@ -18,7 +18,6 @@ from oneteam.web import signed_in_staff
 from . import queries, services
 from .efi import Category
 from .forms import CohortFilterForm, ProposeForm, WeightsForm
-from .stratify import weights_in_force
 
 
 def _back(request: HttpRequest, person_id: int) -> str:
@@ -44,7 +43,7 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
         errors = error_summary(form)
     query = request.GET.copy()
     query.pop("page", None)
-    default, by_neighbourhood = weights_in_force()
+    default, by_neighbourhood = queries.weights_in_force()
     own = [(n.name, by_neighbourhood[n.pk]) for n in options.neighbourhoods if n.pk in by_neighbourhood]
     context = {
         "form": form,

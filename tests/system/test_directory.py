@@ -15,8 +15,8 @@ from playwright.sync_api import Page, expect
 
 from oneteam.access.models import CareRole
 from oneteam.access.services.care_team import join_care_team
-from oneteam.directory.importer import refresh_derived
 from oneteam.directory.models import Schedule, Signpost, SignpostOutcome
+from oneteam.directory.services.importer import refresh_derived
 from oneteam.directory.tests.factories import make_service, uid
 from oneteam.organisations.models import LSOA, Profession, Ward
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff

@@ -27,7 +27,7 @@ from oneteam.people.tests.factories import make_person
 from oneteam.referrals.models import Episode, HospitalEventKind, HospitalSystem, Referral, Source, Urgency
 from oneteam.referrals.services import ReferralDetails, hospital, receive_referral
 from oneteam.referrals.tests.factories import make_front_door
-from oneteam.risk import stratify
+from oneteam.risk.services import stratify
 from oneteam.risk.tests.conftest import YOUNGER, code, resident
 from oneteam.risk.tests.test_stratify import TEN
 from oneteam.synthetic.demo import ensure_demo_staff

@@ -16,8 +16,8 @@ from oneteam.organisations.models import Neighbourhood, Profession
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.referrals.models import Referral
 from oneteam.referrals.tests.factories import make_front_door, make_referral
-from oneteam.risk import stratify
 from oneteam.risk.models import MdtProposal
+from oneteam.risk.services import stratify
 from oneteam.risk.tests.conftest import code, resident
 from oneteam.risk.tests.test_stratify import TEN
 from oneteam.synthetic import codes as C

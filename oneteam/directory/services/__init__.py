@@ -19,8 +19,8 @@ from oneteam.access.services import ask, record_event
 from oneteam.organisations.models import Profession, Staff
 from oneteam.people.models import Person
 
+from ..models import DetailReport, EntryEdit, Service, Signpost, SignpostOutcome, Status
 from .importer import refresh_derived
-from .models import DetailReport, EntryEdit, Service, Signpost, SignpostOutcome, Status
 
 # Who keeps the directory up to date: administrators, and link workers, who know the community groups best.
 MAINTAINERS = frozenset({Profession.ADMINISTRATOR, Profession.VCSE_LINK_WORKER})

@@ -23,9 +23,9 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from . import formats, hsds
-from .formats import Problem, Row
-from .models import (
+from .. import formats, hsds
+from ..formats import Problem, Row
+from ..models import (
     Charging,
     Contact,
     CostOption,

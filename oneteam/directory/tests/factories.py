@@ -11,8 +11,8 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from oneteam.directory.importer import import_document as import_checked
 from oneteam.directory.models import Service
+from oneteam.directory.services.importer import import_document as import_checked
 
 _NAMESPACE = uuid.UUID("5c0e1f2a-3b4c-4d5e-8f60-718293a4b5c6")
 

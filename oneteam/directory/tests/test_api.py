@@ -14,8 +14,8 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from oneteam.directory.importer import import_file
 from oneteam.directory.models import Service
+from oneteam.directory.services.importer import import_file
 from oneteam.organisations.models import LSOA, Ward
 from oneteam.organisations.tests.factories import make_neighbourhood
 

@@ -16,8 +16,8 @@ from django.test import Client
 from django.utils import timezone
 
 from oneteam.directory import hsds
-from oneteam.directory.importer import ImportRejected, export_document, import_document, import_file
 from oneteam.directory.models import Charging, Detail, Location, Organization, Schedule, Service
+from oneteam.directory.services.importer import ImportRejected, export_document, import_document, import_file
 
 from . import oruk
 from .factories import sample_document, uid, write_document

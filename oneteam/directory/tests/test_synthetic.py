@@ -7,9 +7,9 @@ import datetime
 import pytest
 
 from oneteam.directory import places
-from oneteam.directory.importer import export_document
 from oneteam.directory.models import Charging, Detail, Location, Organization, Service, ServiceAtLocation, TaxonomyTerm
 from oneteam.directory.search import possibly_out_of_date
+from oneteam.directory.services.importer import export_document
 from oneteam.directory.synthetic import directory_document, generate_directory, synthetic_id
 from oneteam.organisations.models import LSOA
 from oneteam.synthetic.city import city_digest, generate_city

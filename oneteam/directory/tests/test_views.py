@@ -14,8 +14,8 @@ from django.utils import timezone
 from oneteam.access.models import AuditAction, AuditEvent, CareRole, DataCategory
 from oneteam.access.services.care_team import join_care_team
 from oneteam.directory import services
-from oneteam.directory.importer import import_file
 from oneteam.directory.models import DetailReport, Service, Signpost, SignpostOutcome
+from oneteam.directory.services.importer import import_file
 from oneteam.organisations.models import LSOA, Neighbourhood, Profession, Staff, Ward
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.models import Person

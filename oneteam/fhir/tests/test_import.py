@@ -16,8 +16,9 @@ from oneteam.fhir.models import Allergy
 from oneteam.organisations.models import Organisation
 from oneteam.people.models import Condition, HospitalAdmission, Person, SafetyAlert
 from oneteam.people.tests.factories import make_person, next_nhs_number
-from oneteam.risk import stratify
+from oneteam.risk import queries
 from oneteam.risk.models import PersonDeficit, PersonRisk
+from oneteam.risk.services import stratify
 
 from . import bundles
 from .conftest import Place
@@ -266,7 +267,7 @@ def _scored_older_people(place: Place, count: int = 1) -> list[Person]:
 
 def _deficits(person: Person) -> tuple[int | None, list[str]]:
     """The person's stored eFI: their deficit count and which deficits, in the current run."""
-    run = stratify.current_run()
+    run = queries.current_run()
     risk = PersonRisk.objects.get(run=run, person=person)
     return risk.deficits, list(PersonDeficit.objects.filter(run=run, person=person).values_list("deficit", flat=True))
 

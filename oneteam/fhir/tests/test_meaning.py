@@ -13,8 +13,9 @@ import pytest
 from oneteam.fhir import resources
 from oneteam.people.models import Condition, HospitalAdmission, Person
 from oneteam.people.tests.factories import make_person
-from oneteam.risk import stratify
+from oneteam.risk import queries
 from oneteam.risk.models import PersonDeficit, PersonRisk
+from oneteam.risk.services import stratify
 
 from . import corpus
 from .conftest import Place
@@ -30,7 +31,7 @@ def _older_person(place: Place) -> Person:
 
 
 def _deficits(person: Person) -> list[str]:
-    run = stratify.current_run()
+    run = queries.current_run()
     return sorted(PersonDeficit.objects.filter(run=run, person=person).values_list("deficit", flat=True))
 
 
@@ -88,7 +89,7 @@ def test_condition_status_is_kept_and_only_current_conditions_count_toward_the_f
     assert _deficits(person) == ["activity_limitation", "arthritis"]
     stratify.run()
     assert _deficits(person) == ["activity_limitation", "arthritis"]
-    assert PersonRisk.objects.get(run=stratify.current_run(), person=person).deficits == 2
+    assert PersonRisk.objects.get(run=queries.current_run(), person=person).deficits == 2
 
 
 def test_a_condition_exports_with_its_clinical_and_verification_status(place: Place) -> None:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from oneteam.access.models import AuditAction, AuditEvent
 from oneteam.organisations.models import Neighbourhood, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
-from oneteam.outcomes import experience
+from oneteam.outcomes import services
 from oneteam.outcomes.models import ExperienceInvitation, ExperienceResponse, MeasureResult
 from oneteam.outcomes.services import compute_measures
 from oneteam.people.tests.factories import make_person
@@ -53,7 +53,7 @@ def link(token: str) -> str:
 
 
 def test_the_link_works_once_without_signing_in(episode: Episode, key_worker: Staff) -> None:
-    token = experience.invite(staff=key_worker, episode=episode)
+    token = services.invite_to_questionnaire(staff=key_worker, episode=episode)
     person = Client()
 
     assert person.get(link(token)).status_code == 200
@@ -66,7 +66,7 @@ def test_the_link_works_once_without_signing_in(episode: Episode, key_worker: St
 
 
 def test_the_answers_keep_only_the_episode_the_day_and_the_scores(episode: Episode, key_worker: Staff) -> None:
-    token = experience.invite(staff=key_worker, episode=episode)
+    token = services.invite_to_questionnaire(staff=key_worker, episode=episode)
     Client().post(link(token), ALL_AGREE, REMOTE_ADDR="192.0.2.7", HTTP_USER_AGENT="Phone browser")
 
     response = ExperienceResponse.objects.get()
@@ -83,7 +83,7 @@ def test_the_answers_keep_only_the_episode_the_day_and_the_scores(episode: Episo
 
 
 def test_a_changed_link_is_refused_and_records_nothing(episode: Episode, key_worker: Staff) -> None:
-    token = experience.invite(staff=key_worker, episode=episode)
+    token = services.invite_to_questionnaire(staff=key_worker, episode=episode)
     value = signing.loads(token, salt="oneteam.outcomes.experience")
     someone_elses = signing.dumps({**value, "invitation": value["invitation"] + 1}, salt="wrong salt")
     tampered = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
@@ -96,7 +96,7 @@ def test_a_changed_link_is_refused_and_records_nothing(episode: Episode, key_wor
 
 
 def test_the_link_expires(episode: Episode, key_worker: Staff) -> None:
-    token = experience.invite(staff=key_worker, episode=episode)
+    token = services.invite_to_questionnaire(staff=key_worker, episode=episode)
     # As if the 28 days had passed.
     ExperienceInvitation.objects.update(expires_at=timezone.now() - datetime.timedelta(seconds=1))
 
@@ -108,7 +108,7 @@ def test_the_link_expires(episode: Episode, key_worker: Staff) -> None:
 
 
 def test_every_statement_needs_an_answer_and_nothing_is_kept_until_then(episode: Episode, key_worker: Staff) -> None:
-    token = experience.invite(staff=key_worker, episode=episode)
+    token = services.invite_to_questionnaire(staff=key_worker, episode=episode)
     partly = {key: value for key, value in ALL_AGREE.items() if key != "working_together"}
 
     response = Client().post(link(token), partly)
@@ -132,7 +132,7 @@ def test_scores_become_measures_with_small_numbers_withheld(home: Neighbourhood,
         episode = Episode.objects.create(
             person=make_person(home), neighbourhood=home, opened_at=timezone.now(), key_worker=key_worker
         )
-        token = experience.invite(staff=key_worker, episode=episode)
+        token = services.invite_to_questionnaire(staff=key_worker, episode=episode)
         Client().post(link(token), {**ALL_AGREE, "asked_what_matters": "100" if number < 3 else "50"})
     compute_measures(timezone.localdate())
 

@@ -14,8 +14,8 @@ from django.urls import reverse
 from oneteam.people.models import HospitalAdmission, Person
 from oneteam.referrals.models import HospitalEvent, HospitalSystem
 from oneteam.referrals.services import hospital
-from oneteam.risk import stratify
 from oneteam.risk.models import PersonRisk
+from oneteam.risk.services import stratify
 
 from .test_hospital import API, TOKEN, encounter, hospital_organisation, person, send, system
 

@@ -7,6 +7,7 @@ may see the person at all is asked of the access policy by the view first
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import asdict
 
 from django.db import transaction
@@ -20,8 +21,8 @@ from oneteam.people.models import Person
 from oneteam.referrals.models import Need, Referral, Source, Urgency
 from oneteam.referrals.services import ReferralDetails, receive_referral
 
-from . import priority
-from .models import MdtProposal, PriorityWeights
+from .. import priority
+from ..models import MdtProposal, PriorityWeights
 from .stratify import reprioritise
 
 DEFAULT_MDT_QUESTION = "Found by the proactive risk list: does the team need a plan for this person?"
@@ -127,6 +128,14 @@ def propose_for_mdt(*, actor: Staff, person: Person, question: str, why: str) ->
         detail={"mdt_proposal": proposal.pk},
     )
     return proposal
+
+
+def mark_proposal_taken(*, proposal: MdtProposal, when: datetime.datetime) -> bool:
+    """Record that the proposal is on an MDT agenda now, so the risk list stops suggesting it; True the first time.
+
+    The MDT app calls this when it adds the item, and audits that.
+    """
+    return bool(MdtProposal.objects.filter(pk=proposal.pk, taken_at__isnull=True).update(taken_at=when))
 
 
 def record_export(*, actor: Staff, rows: int, destination: str) -> None:

@@ -32,10 +32,11 @@ from oneteam.people.models import (
 )
 from oneteam.referrals.models import Episode, Referral, State
 
-from . import priority
-from .codelist import CURRENT_VERSION, CodeList, load
-from .efi import CATEGORY_FROM, sixty_fifth_birthday_cutoff
-from .models import AgeBand, DeficitCode, PersonDeficit, PersonRisk, PriorityWeights, StratificationRun
+from .. import priority
+from ..codelist import CURRENT_VERSION, CodeList, load
+from ..efi import CATEGORY_FROM, sixty_fifth_birthday_cutoff
+from ..models import AgeBand, DeficitCode, PersonDeficit, PersonRisk, StratificationRun
+from ..queries import current_run, score_of, weights_in_force
 
 Progress = Callable[[str], None]
 # Age bands by the youngest age in each, oldest first, for the CASE that sorts people by date of birth.
@@ -69,39 +70,6 @@ def _days_between(later: str, earlier: str) -> str:
 
 def _date(value: datetime.date) -> Any:
     return connection.ops.adapt_datefield_value(value)
-
-
-def current_run() -> StratificationRun | None:
-    """The latest finished run, whose scores are the ones shown."""
-    return StratificationRun.objects.filter(finished_at__isnull=False).order_by("-finished_at", "-pk").first()
-
-
-def score_of(run: StratificationRun, person: Person) -> PersonRisk | None:
-    """The person's row in `run`, found through the (run, person) index.
-
-    Not `.first()`: its ORDER BY id LIMIT 1 lets PostgreSQL walk the primary key
-    through half a million rows instead.
-    """
-    return next(iter(PersonRisk.objects.filter(run=run, person=person).order_by()[:1]), None)
-
-
-def weights_in_force() -> tuple[priority.Weights, dict[int, priority.Weights]]:
-    """The weights for everywhere (the team's latest version, else OneTeam's defaults) and each neighbourhood's own.
-
-    One query: the table holds a handful of versions per neighbourhood, so the
-    latest of each is picked here rather than in SQL.
-    """
-    default, by_neighbourhood = priority.DEFAULT, {}
-    seen: set[int | None] = set()
-    for weights in PriorityWeights.objects.order_by("neighbourhood_id", "-version"):
-        if weights.neighbourhood_id in seen:
-            continue
-        seen.add(weights.neighbourhood_id)
-        if weights.neighbourhood_id is None:
-            default = priority.Weights.of(weights)
-        else:
-            by_neighbourhood[weights.neighbourhood_id] = priority.Weights.of(weights)
-    return default, by_neighbourhood
 
 
 def ensure_codes(codelist: CodeList) -> bool:

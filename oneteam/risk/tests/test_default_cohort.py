@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from oneteam.access.models import AuditEvent
 from oneteam.organisations.models import Neighbourhood, Staff
-from oneteam.risk import stratify
+from oneteam.risk.services import stratify
 
 from .conftest import YOUNGER, resident
 

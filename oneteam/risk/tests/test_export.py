@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from oneteam.access.models import AuditAction, AuditEvent
 from oneteam.organisations.models import Neighbourhood, Profession, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
-from oneteam.risk import stratify
+from oneteam.risk.services import stratify
 from oneteam.synthetic import codes as C
 
 from .conftest import AS_OF, YOUNGER, code, resident

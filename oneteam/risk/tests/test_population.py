@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from oneteam.people.models import Condition, Person
-from oneteam.risk import efi, explain, priority, stratify
+from oneteam.risk import efi, explain, priority
 from oneteam.risk.codelist import load
 from oneteam.risk.models import PersonRisk
 from oneteam.risk.queries import _names
+from oneteam.risk.services import stratify
 from oneteam.synthetic.city import generate_city
 
 from .conftest import AS_OF

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bench import stratify_reference
-from oneteam.risk import priority, stratify
+from oneteam.risk import priority
 from oneteam.risk.models import PersonRisk
+from oneteam.risk.services import stratify
 from oneteam.synthetic.city import generate_city
 
 from .conftest import AS_OF

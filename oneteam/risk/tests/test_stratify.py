@@ -16,8 +16,9 @@ from oneteam.people.models import AdmissionMethod, HospitalAdmission, Person, Re
 from oneteam.referrals.models import Outcome
 from oneteam.referrals.services import close_referral
 from oneteam.referrals.tests.factories import make_referral
-from oneteam.risk import priority, stratify
+from oneteam.risk import priority, queries
 from oneteam.risk.models import PersonDeficit, PersonRisk, PriorityWeights, StratificationRun
+from oneteam.risk.services import stratify
 from oneteam.synthetic import codes as C
 
 from .conftest import AS_OF, YOUNGER, code, resident
@@ -40,14 +41,12 @@ TEN = (
 
 
 def risk_of(person: Person) -> PersonRisk:
-    run = stratify.current_run()
+    run = queries.current_run()
     return PersonRisk.objects.get(run=run, person=person)
 
 
 def deficits_of(person: Person) -> set[str]:
-    return set(
-        PersonDeficit.objects.filter(run=stratify.current_run(), person=person).values_list("deficit", flat=True)
-    )
+    return set(PersonDeficit.objects.filter(run=queries.current_run(), person=person).values_list("deficit", flat=True))
 
 
 def test_a_deficit_matched_by_several_codes_counts_once(home: Neighbourhood) -> None:
@@ -155,7 +154,7 @@ def test_a_run_records_when_with_which_code_list_and_how_long_and_replaces_the_p
         1,
         1,
     )
-    assert stratify.current_run() == second
+    assert queries.current_run() == second
     assert not PersonRisk.objects.filter(run=first).exists()
     assert not PersonDeficit.objects.filter(run=first).exists()
     assert (risk_of(person).previous_category, risk_of(person).category) == ("fit", "moderate")

@@ -22,8 +22,9 @@ from oneteam.people.tests.factories import next_nhs_number
 from oneteam.referrals.models import Need, Referral
 from oneteam.referrals.tests.factories import make_referral
 from oneteam.referrals.tests.header import INBOX_COUNT_QUERIES
-from oneteam.risk import stratify
+from oneteam.risk import queries
 from oneteam.risk.models import MdtProposal, PersonRisk, PriorityWeights
+from oneteam.risk.services import stratify
 from oneteam.synthetic import codes as C
 
 from .conftest import AS_OF, OLDER, YOUNGER, code, resident
@@ -336,7 +337,7 @@ def test_stratify_reads_as_of_from_the_command_line_and_summarises(home: Neighbo
 
     resident(home)
     call_command("stratify", "--as-of", AS_OF.isoformat(), verbosity=0)
-    run = stratify.current_run()
+    run = queries.current_run()
     assert run is not None and run.as_of == AS_OF and run.people_scored == 1
 
 

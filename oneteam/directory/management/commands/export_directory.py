@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from oneteam.directory.importer import export_document, export_package
+from oneteam.directory.services.importer import export_document, export_package
 
 
 class Command(BaseCommand):

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from oneteam.directory.importer import ImportRejected, ImportResult, import_file
+from oneteam.directory.services.importer import ImportRejected, ImportResult, import_file
 
 
 class Command(BaseCommand):

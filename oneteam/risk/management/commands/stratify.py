@@ -9,8 +9,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from oneteam.risk import stratify
 from oneteam.risk.codelist import CURRENT_VERSION
+from oneteam.risk.services import stratify
 
 
 def _day(value: str) -> datetime.date:
