@@ -38,12 +38,14 @@ def _writer(skip: str) -> str:
     return ""
 
 
-def check_writer(model: type[models.Model]) -> None:
-    """Refuse the write unless a service (or the synthetic city, a test or a benchmark) asked for it."""
+def check_writer(model: type[models.Model], may_write: re.Pattern[str] = _MAY_WRITE, by: str = "services") -> None:
+    """Refuse the write unless a module matching `may_write` asked for it (by default: a service, the synthetic
+    city, a test or a benchmark); `by` names who may, in the refusal.
+    """
     writer = _writer(skip=model.__module__)
-    if not _MAY_WRITE.match(writer):
+    if not may_write.match(writer):
         raise WriteOutsideServices(
-            f"{model.__name__} records are written only through services; {writer or 'unknown code'} tried."
+            f"{model.__name__} records are written only through {by}; {writer or 'unknown code'} tried."
         )
 
 

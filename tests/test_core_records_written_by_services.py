@@ -1,4 +1,5 @@
-"""A person, a referral and a care plan refuse writes from anywhere but a service."""
+"""A person, a referral and a care plan refuse writes from anywhere but a service; audit events, from anywhere
+but the audit trail's `append`."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from typing import Any
 
 import pytest
 
+from oneteam.access.models import AuditAction, AuditEvent
+from oneteam.access.services import new_event, record_event
 from oneteam.care.models import CarePlan
 from oneteam.organisations.tests.factories import make_neighbourhood
 from oneteam.people.models import Person
@@ -54,3 +57,14 @@ def test_a_service_may_write() -> None:
         Person=Person,
     )
     assert Person.objects.get(pk=person.pk).given_name == "Changed"
+
+
+@pytest.mark.parametrize("module", ["oneteam.access.views.governance", "oneteam.access.services", "tests.test_x"])
+def test_only_the_audit_trail_inserts_audit_events(module: str) -> None:
+    """Even a service or a test: an event inserted around `append` would break the hash chain."""
+    event = new_event(staff=None, action=AuditAction.SIGN_OUT)
+    with pytest.raises(WriteOutsideServices, match=r"written only through oneteam.access.audit.append; "):
+        run_as(module, "AuditEvent.objects.bulk_create([event])", AuditEvent=AuditEvent, event=event)
+    assert not AuditEvent.objects.exists()
+    record_event(staff=None, action=AuditAction.SIGN_OUT)
+    assert AuditEvent.objects.count() == 1

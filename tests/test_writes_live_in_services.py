@@ -1,9 +1,11 @@
-"""Writes to the database live in each app's services, not in views, forms, queries or commands.
+"""Writes to the database live in each app's services, and nowhere else.
 
-A view, form, template helper, query module or management command that wants to change
-data calls a service function, which checks the access policy and writes the audit event.
-This test reads the syntax tree of every such module and fails on a direct ORM write or
-a raw INSERT/UPDATE/DELETE.
+A view, form, template helper, query module, calculation or management command that wants
+to change data calls a service function (in the app's `services.py` or `services/<subject>.py`),
+which checks the access policy and writes the audit event. This test reads the syntax tree of
+every other module of the apps and fails on a direct ORM write or a raw INSERT/UPDATE/DELETE.
+Tests, migrations and the synthetic city set data up directly; the few other exceptions are
+listed, each with its reason, in MAY_WRITE_OUTSIDE_SERVICES.
 """
 
 from __future__ import annotations
@@ -42,24 +44,47 @@ def direct_writes(source: str) -> list[str]:
     return found
 
 
-def _is_outside_services(path: Path) -> bool:
-    """Views, forms, template helpers, query modules and management commands."""
-    name = path.name
+def is_service(relative: Path) -> bool:
+    """An app's `services.py`, or any module of its `services/` package."""
+    return relative.name == "services.py" or (len(relative.parts) > 2 and relative.parts[1] == "services")
+
+
+def is_set_up_data(relative: Path) -> bool:
+    """Tests, migrations and the synthetic city (the `synthetic` app, each app's `synthetic.py`) load data directly."""
     return (
-        name.startswith(("views", "forms", "queries", "api"))
-        or name.endswith("_forms.py")
-        or name in {"context_processors.py", "jinja2.py", "decorators.py", "web.py"}
-        or "templatetags" in path.parts
-        or ("management" in path.parts and "commands" in path.parts)
+        "tests" in relative.parts
+        or "migrations" in relative.parts
+        or relative.parts[0] == "synthetic"
+        or relative.name == "synthetic.py"
     )
 
 
+# Modules outside `services` that write, and why each must. Keep it short: a new entry needs a reason
+# a reviewer would accept, and an entry whose module no longer writes fails the test below.
+MAY_WRITE_OUTSIDE_SERVICES = {
+    # The guard itself: its `save`/`delete`/`bulk_*` overrides call Django's after checking the caller.
+    "writes.py": "the model guard",
+    # The append-only audit chain: `append` is the one insert of audit events (each hashed onto the one
+    # before), which every service calls; the reset of a synthetic database empties it with SQL.
+    "access/audit.py": "the audit trail's own storage, written by every service through `append`",
+    # Reference data shared with the care app's data migration, which passes in its historical models:
+    # a service (with live models, audit and access checks) cannot be run inside a migration.
+    "care/seed.py": "reference data loaded by a data migration with historical models",
+    # The FHIR bulk import and API-client set-up are being reworked on other branches (issue 21 follow-up):
+    # move them into `fhir/services/` once that work has merged, and delete these two entries.
+    "fhir/importer.py": "to move into fhir/services/ after the parallel FHIR import work merges",
+    "fhir/clients.py": "to move into fhir/services/ after the parallel API-client work merges",
+}
+
+
 def modules_that_must_not_write() -> list[Path]:
-    """Every module of OneTeam's that must leave writing to a service."""
+    """Every module of OneTeam's apps that must leave writing to a service."""
     return sorted(
         path
         for path in ONETEAM.rglob("*.py")
-        if "tests" not in path.parts and "migrations" not in path.parts and _is_outside_services(path)
+        if not is_service(relative := path.relative_to(ONETEAM))
+        and not is_set_up_data(relative)
+        and str(relative) not in MAY_WRITE_OUTSIDE_SERVICES
     )
 
 
@@ -77,17 +102,33 @@ def test_the_check_sees_each_kind_of_write() -> None:
     assert [line.split(":")[0] for line in direct_writes(view)] == ["2", "3", "4", "5", "6"]
 
 
-def test_the_modules_checked_include_views_forms_queries_and_commands() -> None:
+def test_every_module_outside_services_is_checked() -> None:
     names = {str(path.relative_to(ONETEAM)) for path in modules_that_must_not_write()}
-    assert {"people/views.py", "care/forms.py", "referrals/queries.py"} <= names
+    # Views, forms, queries and commands, and every other module of an app: helpers, calculations, pages.
+    assert {"people/views.py", "care/forms.py", "referrals/queries.py", "outcomes/experience.py"} <= names
+    assert {"risk/efi.py", "access/audit_log.py", "referrals/targets.py", "workspace/queries.py"} <= names
     assert any(name.startswith("risk/management/commands/") for name in names)
-    assert not any(name.endswith("services.py") for name in names)
+    # Services (a module or a package by subject) write; so do the synthetic city, migrations and tests.
+    assert not any(name.endswith("services.py") or "/services/" in name for name in names)
+    assert not any(name.startswith("synthetic/") or "/migrations/" in name or "/tests/" in name for name in names)
+    assert is_service(Path("access/services/consent.py")) and is_service(Path("risk/services.py"))
+    assert not is_service(Path("access/consent.py"))
 
 
-def test_no_view_form_query_or_command_writes_to_the_database() -> None:
+def test_each_module_allowed_to_write_outside_services_still_does() -> None:
+    """An entry whose module moved or stopped writing comes off the list, so the list only shrinks."""
+    stale = [
+        name
+        for name in MAY_WRITE_OUTSIDE_SERVICES
+        if not (ONETEAM / name).exists() or not direct_writes((ONETEAM / name).read_text())
+    ]
+    assert not stale, f"take these off MAY_WRITE_OUTSIDE_SERVICES: {stale}"
+
+
+def test_no_module_outside_services_writes_to_the_database() -> None:
     offences = {
         str(path.relative_to(ONETEAM)): writes
         for path in modules_that_must_not_write()
         if (writes := direct_writes(path.read_text()))
     }
-    assert not offences, f"move these writes into a service function: {offences}"
+    assert not offences, f"move these writes into the app's services: {offences}"

@@ -20,6 +20,7 @@ from oneteam.jinja2 import nhs_date, nhs_datetime
 from oneteam.organisations.models import Neighbourhood, Staff
 from oneteam.people.models import Person
 from oneteam.risk.models import MdtProposal
+from oneteam.risk.services import mark_proposal_taken
 
 from . import queries, timetable, words
 from .models import (
@@ -203,7 +204,7 @@ def add_item(
     )
     if risk_proposal is not None:
         # The proactive care list's proposal is on an agenda now, so it stops being suggested.
-        MdtProposal.objects.filter(pk=risk_proposal.pk, taken_at__isnull=True).update(taken_at=item.proposed_at)
+        mark_proposal_taken(proposal=risk_proposal, when=item.proposed_at)
     until = meeting.starts_at + ATTENDEE_ACCESS
     # Everyone invited takes part, so each may prepare: they see who the item is about wherever the
     # sharing agreement allows MDT discussion for the care team (the policy still decides).

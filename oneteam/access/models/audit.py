@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+
+from oneteam.writes import check_writer
 
 from .vocabulary import DataCategory, Purpose
 
@@ -33,8 +39,17 @@ class AuditAction(models.TextChoices):
     TIMED_OUT = "timed_out", "Signed out after inactivity"
 
 
+# Only `append` may insert events: it hashes each onto the one before, so an insert from anywhere else
+# (even a service) would break the chain `verify_audit` checks.
+_APPENDER = re.compile(r"^oneteam\.access\.audit$")
+
+
 class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
     """Refuses bulk changes: audit rows are written once, by `oneteam.access.audit.append`."""
+
+    def bulk_create(self, objs: Iterable[AuditEvent], *args: Any, **kwargs: Any) -> list[AuditEvent]:
+        check_writer(self.model, may_write=_APPENDER, by="oneteam.access.audit.append")
+        return super().bulk_create(objs, *args, **kwargs)
 
     def update(self, **kwargs: object) -> int:
         raise PermissionError("Audit events are append-only.")

@@ -27,7 +27,8 @@ from oneteam.access.models import AuditAction
 from oneteam.access.services import record_event
 from oneteam.jinja2 import nhs_datetime
 from oneteam.people import encounters, nhs_number
-from oneteam.people.models import AdmissionMethod, EncounterClass, HospitalAdmission, Person
+from oneteam.people.models import AdmissionMethod, EncounterClass, Person
+from oneteam.people.services import record_hospital_stay
 
 from ..models import (
     DischargeHandover,
@@ -378,15 +379,14 @@ def _record_stay(event: HospitalEvent, notice: EncounterNotice) -> None:
     assert notice.admitted_at is not None
     admitted_on = _local_day(notice.admitted_at)
     discharged_on = _local_day(notice.occurred_at) if event.kind == HospitalEventKind.DISCHARGE else None
-    stay, _ = HospitalAdmission.objects.get_or_create(
+    record_hospital_stay(
         person=event.person,
         hospital=event.system.organisation,
         admitted_on=admitted_on,
-        defaults={"method": notice.method, "encounter_class": notice.encounter_class},
+        method=notice.method,
+        encounter_class=notice.encounter_class,
+        discharged_on=discharged_on,
     )
-    if discharged_on is not None and stay.discharged_on is None:
-        stay.discharged_on = discharged_on
-        stay.save(update_fields=["discharged_on"])
 
 
 def _local_day(when: datetime.datetime | datetime.date) -> datetime.date:
