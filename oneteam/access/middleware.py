@@ -9,7 +9,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, resolve_url
 
-from .services import sign_out
+from .services.signing_in import sign_out
 
 _LAST_SEEN = "last_seen"
 # Refresh the session at most once a minute, so most requests write nothing.

@@ -9,8 +9,9 @@ from django.test import Client
 from django.urls import reverse
 from pytest_django.fixtures import SettingsWrapper
 
-from oneteam.access import services, two_factor
+from oneteam.access import two_factor
 from oneteam.access.models import AuditAction, AuditEvent, RecoveryCode, TwoFactorDevice
+from oneteam.access.services import signing_in
 from oneteam.access.tests.two_factor_codes import current_code, next_code, wrong_code
 from oneteam.organisations.models import Profession, Staff
 from oneteam.organisations.tests.factories import TEST_PASSWORD, make_neighbourhood, make_staff
@@ -34,9 +35,9 @@ def fast_hashing(settings: SettingsWrapper) -> None:
 
 def enrol(staff: Staff) -> tuple[str, list[str]]:
     """Give `staff` a confirmed authenticator; returns its secret and the recovery codes."""
-    device = services.device_to_set_up(staff)
+    device = signing_in.device_to_set_up(staff)
     assert device is not None
-    return device.secret, services.set_up_two_factor(staff=staff, code=current_code(device.secret))
+    return device.secret, signing_in.set_up_two_factor(staff=staff, code=current_code(device.secret))
 
 
 def password(client: Client, staff: Staff, typed: str = TEST_PASSWORD, query: str = "") -> "Response":
@@ -93,7 +94,7 @@ def test_a_code_cannot_be_used_twice(client: Client) -> None:
     password(client, nurse)
     response = client.post(CODE, {"code": code})
     assert response.status_code == 400
-    assert services.WRONG_CODE in response.content.decode()
+    assert signing_in.WRONG_CODE in response.content.decode()
     assert not signed_in(client)
 
 
@@ -119,7 +120,7 @@ def test_a_wrong_code_is_refused_audited_and_counts_towards_the_slowing_down(cli
     response = client.post(CODE, {"code": wrong_code(secret)})
     assert response.status_code == 400
     page = response.content.decode()
-    assert services.WRONG_CODE in page
+    assert signing_in.WRONG_CODE in page
     assert AuditEvent.objects.filter(staff=nurse, action=AuditAction.TWO_FACTOR_FAILED).count() == 1
 
     client.post(CODE, {"code": wrong_code(secret)})
@@ -136,7 +137,7 @@ def test_the_code_step_expires_after_five_minutes(client: Client) -> None:
     secret, _ = enrol(nurse)
     password(client, nurse)
     session = client.session
-    session["sign_in_pending_since"] = time.time() - services.PENDING_SECONDS - 1
+    session["sign_in_pending_since"] = time.time() - signing_in.PENDING_SECONDS - 1
     session.save()
     response = client.post(CODE, {"code": next_code(secret)})
     assert response["Location"] == f"{SIGN_IN}?expired=1"
@@ -165,7 +166,7 @@ def test_professions_that_need_two_factor_set_it_up_before_the_session_starts(cl
 
     response = client.post(SET_UP, {"code": wrong_code(device.secret)})
     assert response.status_code == 400
-    assert services.WRONG_CODE in response.content.decode()
+    assert signing_in.WRONG_CODE in response.content.decode()
     assert not signed_in(client)
     assert AuditEvent.objects.filter(staff=officer, action=AuditAction.TWO_FACTOR_FAILED).count() == 1
 
@@ -225,7 +226,7 @@ def test_a_recovery_code_signs_in_once_and_is_audited(client: Client) -> None:
     password(client, nurse)
     response = client.post(RECOVERY, {"code": codes[3]})
     assert response.status_code == 400
-    assert services.WRONG_RECOVERY_CODE in response.content.decode()
+    assert signing_in.WRONG_RECOVERY_CODE in response.content.decode()
     assert not signed_in(client)
     assert AuditEvent.objects.filter(staff=nurse, action=AuditAction.TWO_FACTOR_FAILED).count() == 1
 

@@ -21,14 +21,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 from oneteam.jinja2 import error_summary
 from oneteam.organisations.models import Staff
 
-from .. import services, two_factor
+from .. import two_factor
 from ..forms import CodeForm, RecoveryCodeForm, SignInForm
 from ..models import TwoFactorDevice
-from ..services import throttle
+from ..services import signing_in, throttle
 
 _STEP_PAGES = {
-    services.SignInStep.ENTER_CODE: "access:sign_in_code",
-    services.SignInStep.SET_UP_TWO_FACTOR: "access:sign_in_set_up",
+    signing_in.SignInStep.ENTER_CODE: "access:sign_in_code",
+    signing_in.SignInStep.SET_UP_TWO_FACTOR: "access:sign_in_set_up",
 }
 
 
@@ -39,14 +39,14 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            step = services.sign_in(
+            step = signing_in.sign_in(
                 request=request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
             )
-        except services.SignInRefused as refused:
+        except signing_in.SignInRefused as refused:
             # Shown next to the username, which is where the person will look first.
             form.add_error("username", refused.message)
         else:
-            if step is services.SignInStep.SIGNED_IN:
+            if step is signing_in.SignInStep.SIGNED_IN:
                 return _session_started(request, redirect(next_page(request)))
             return redirect(_step_url(_STEP_PAGES[step], request))
     return render_form(
@@ -65,7 +65,7 @@ def enter_code(request: HttpRequest) -> HttpResponse:
     return _second_step(
         request,
         CodeForm(request.POST or None),
-        services.sign_in_with_code,
+        signing_in.sign_in_with_code,
         "access/enter_code.jinja",
         switch_url=_step_url("access:sign_in_recovery_code", request),
     )
@@ -78,7 +78,7 @@ def enter_recovery_code(request: HttpRequest) -> HttpResponse:
     return _second_step(
         request,
         RecoveryCodeForm(request.POST or None),
-        services.sign_in_with_recovery_code,
+        signing_in.sign_in_with_recovery_code,
         "access/enter_recovery_code.jinja",
         switch_url=_step_url("access:sign_in_code", request),
     )
@@ -87,13 +87,13 @@ def enter_recovery_code(request: HttpRequest) -> HttpResponse:
 def _second_step(
     request: HttpRequest, form: forms.Form, finish: Callable[..., None], template: str, **context: Any
 ) -> HttpResponse:
-    staff = services.pending_staff(request)
+    staff = signing_in.pending_staff(request)
     if staff is None:
         return redirect(_step_url("access:sign_in", request, expired="1"))
     if request.method == "POST" and form.is_valid():
         try:
             finish(request=request, staff=staff, code=form.cleaned_data["code"])
-        except services.SignInRefused as refused:
+        except signing_in.SignInRefused as refused:
             form.add_error("code", refused.message)
         else:
             return _session_started(request, redirect(next_page(request)))
@@ -104,17 +104,17 @@ def _second_step(
 @require_http_methods(["GET", "POST"])
 def set_up_at_sign_in(request: HttpRequest) -> HttpResponse:
     """For staff whose profession needs two-factor sign-in and who have no authenticator: set one up first."""
-    staff = services.pending_staff(request)
+    staff = signing_in.pending_staff(request)
     if staff is None:
         return redirect(_step_url("access:sign_in", request, expired="1"))
-    device = services.device_to_set_up(staff)
+    device = signing_in.device_to_set_up(staff)
     if device is None:
         return redirect(_step_url("access:sign_in_code", request))
     return set_up_page(
         request,
         staff,
         device,
-        confirm=lambda code: services.sign_in_with_new_authenticator(request=request, staff=staff, code=code),
+        confirm=lambda code: signing_in.sign_in_with_new_authenticator(request=request, staff=staff, code=code),
         continue_to=next_page(request),
         at_sign_in=True,
     )
@@ -138,7 +138,7 @@ def set_up_page(
     if request.method == "POST" and form.is_valid():
         try:
             codes = confirm(form.cleaned_data["code"])
-        except services.SignInRefused as refused:
+        except signing_in.SignInRefused as refused:
             form.add_error("code", refused.message)
         else:
             page = render(request, "access/recovery_codes.jinja", {"codes": codes, "continue_to": continue_to})
@@ -158,7 +158,7 @@ def set_up_page(
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     """End the session and return to the sign-in page."""
-    services.sign_out(request=request)
+    signing_in.sign_out(request=request)
     return redirect("access:sign_in")
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from oneteam.organisations.models import Staff
 
-from .. import services
+from ..services import signing_in
 from .sign_in import set_up_page
 
 
@@ -21,8 +21,8 @@ def overview(request: HttpRequest) -> HttpResponse:
         request,
         "access/two_factor.jinja",
         {
-            "device": services.confirmed_device(request.user),
-            "recovery_codes_left": services.unused_recovery_codes(request.user),
+            "device": signing_in.confirmed_device(request.user),
+            "recovery_codes_left": signing_in.unused_recovery_codes(request.user),
         },
     )
 
@@ -32,14 +32,14 @@ def set_up(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app for the signed-in staff member (optional for most professions)."""
     staff = request.user
     assert isinstance(staff, Staff)
-    device = services.device_to_set_up(staff)
+    device = signing_in.device_to_set_up(staff)
     if device is None:
         return redirect("access:two_factor")
     return set_up_page(
         request,
         staff,
         device,
-        confirm=lambda code: services.set_up_two_factor(staff=staff, code=code, request=request),
+        confirm=lambda code: signing_in.set_up_two_factor(staff=staff, code=code, request=request),
         continue_to=reverse("access:two_factor"),
         at_sign_in=False,
     )

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_http_methods
 
 from oneteam.organisations.models import Profession, Staff
 
-from .. import services
 from ..decorators import profession_required
+from ..services import signing_in
 from .sign_in import render_form
 
 
@@ -35,7 +35,7 @@ def unlock_sign_in(request: HttpRequest) -> HttpResponse:
     form = UnlockForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         username = form.cleaned_data["username"].strip().lower()
-        services.unlock_sign_in(staff=request.user, username=username, address=form.cleaned_data["address"] or "")
+        signing_in.unlock_sign_in(staff=request.user, username=username, address=form.cleaned_data["address"] or "")
         messages.success(request, f"{username} can sign in again now.")
         return redirect("access:unlock_sign_in")
     return render_form(request, "access/unlock_sign_in.jinja", form, active_nav="sign_in_help")

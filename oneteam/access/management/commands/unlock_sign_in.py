@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from oneteam.access.services import unlock_sign_in
+from oneteam.access.services.signing_in import unlock_sign_in
 
 
 class Command(BaseCommand):
