@@ -154,16 +154,21 @@ def _row(queryset: QuerySet[Any], kind: str, person: Combinable, *columns: Combi
     return shaped
 
 
+def _current_agreements(neighbourhood_ids: Iterable[int | None]) -> QuerySet[SharingAgreement]:
+    """The agreement version in force (the highest) of each of these neighbourhoods, as a subquery."""
+    current_versions = SharingAgreement.objects.filter(neighbourhood=OuterRef("neighbourhood")).order_by("-version")
+    return SharingAgreement.objects.filter(
+        neighbourhood_id__in=set(neighbourhood_ids), version=Subquery(current_versions.values("version")[:1])
+    )
+
+
 def _load_contexts(staff: Staff, people: list[Person]) -> dict[int, _Context]:
     """One query (a UNION of small selects) for the relationships, wishes and rules that apply to each person."""
     now = timezone.now()
     ids = [person.pk for person in people]
     neighbourhoods = {n for person in people for n in (person.practice_neighbourhood_id, person.ward_neighbourhood_id)}
     staff_sector = Subquery(Organisation.objects.filter(staff=staff).values("sector")[:1])
-    current_versions = SharingAgreement.objects.filter(neighbourhood=OuterRef("neighbourhood")).order_by("-version")
-    current_agreements = SharingAgreement.objects.filter(
-        neighbourhood_id__in=neighbourhoods, version=Subquery(current_versions.values("version")[:1])
-    )
+    current_agreements = _current_agreements(neighbourhoods)
     latest_consent = (
         ConsentDecision.objects.filter(person_id=OuterRef("person_id")).order_by("-recorded_at", "-id").values("id")[:1]
     )
@@ -347,6 +352,35 @@ def _decide_under_agreement(q: _Question, neighbourhood_id: int) -> Decision:
     if wishes:
         return Decision(True, f"{granted} This overrides the person's wishes because it is for safeguarding.")
     return Decision(True, granted)
+
+
+def decide_system_contribution(organisation: Organisation, person: Person, category: DataCategory) -> Decision:
+    """May a connected system of `organisation`, acting for no member of staff, add `category` data about `person`?
+
+    Only where the partnership shares that category: the agreement in force for the
+    person's area (the neighbourhood of their GP practice or of their home ward) must
+    share it for direct care with staff of the system's sector (a rule for any sector
+    counts). Contributing shows the system nothing of the record, so the person's
+    objections, which say who may read, do not stop it. One query. A refusal names
+    no one.
+    """
+    category = DataCategory(category)
+    covered = SharingRule.objects.filter(
+        agreement__in=_current_agreements([person.practice_neighbourhood_id, person.ward_neighbourhood_id]),
+        category=category,
+        purpose=Purpose.DIRECT_CARE,
+    ).filter(Q(sector="") | Q(sector=organisation.sector))
+    if not covered.exists():
+        return Decision(
+            False,
+            f"Not allowed: no information sharing agreement in force for this person's area shares "
+            f"{category.label.lower()} with your organisation, so it may not add to their record.",
+        )
+    return Decision(
+        True,
+        f"Allowed: the information sharing agreement for this person's area shares {category.label.lower()} "
+        "with your organisation's sector for direct care.",
+    )
 
 
 def _wishes_refusal(q: _Question) -> str:

@@ -39,7 +39,8 @@ from .models import (
     VisitOutcome,
 )
 
-# The categories a person's care page shows: the plan and visits, capacity, and assessments by their category.
+# The categories of assessments the FHIR API serves (QuestionnaireResponse). The care page asks instead about
+# each assessment's own category (`care_record`).
 CARE_CATEGORIES = (
     DataCategory.CARE_PLAN,
     DataCategory.CAPACITY,
@@ -185,9 +186,24 @@ class CareRecord:
     signposts: list[Signpost] = field(default_factory=list)
 
 
+# What the care page shows whoever the person is; their assessments add the categories of their templates.
+RECORD_CATEGORIES = (DataCategory.CARE_PLAN, DataCategory.CAPACITY)
+
+
+def assessment_categories(person: Person) -> list[DataCategory]:
+    """The data categories of the person's assessments (each its template's), in one query."""
+    found = Assessment.objects.filter(person=person).values_list("template__category", flat=True).distinct()
+    return sorted(DataCategory(category) for category in found)
+
+
 def care_record(*, staff: Staff, person: Person) -> CareRecord:
-    """The person's care page: plan and visits, assessments and capacity records the policy allows."""
-    decisions = authorise(staff, person, CARE_CATEGORIES)
+    """The person's care page: plan and visits, assessments and capacity records the policy allows.
+
+    The policy is asked about each item's own category (an assessment is in its
+    template's, a mental-health review in mental health), so the page shows each
+    to exactly those it may, and the audit records the categories it read.
+    """
+    decisions = authorise(staff, person, [*RECORD_CATEGORIES, *assessment_categories(person)])
     record = CareRecord(person=person, decisions=decisions)
     record.assessments = visible_assessments(staff, person, decisions)
     if decisions[DataCategory.CARE_PLAN].allowed:

@@ -98,9 +98,10 @@ def record(request: HttpRequest, person_id: int) -> HttpResponse:
 
 def _templates_allowed(request: HttpRequest, person: Person) -> list[AssessmentTemplate]:
     """The current templates whose data category the policy lets this member of staff see about the person."""
-    decisions = queries.authorise(signed_in_staff(request), person, queries.CARE_CATEGORIES)
-    allowed = queries.allowed_categories(decisions)
-    return [template for template in queries.current_templates() if template.category in allowed]
+    templates = queries.current_templates()
+    categories = dict.fromkeys(DataCategory(template.category) for template in templates)
+    allowed = queries.allowed_categories(queries.authorise(signed_in_staff(request), person, categories))
+    return [template for template in templates if template.category in allowed]
 
 
 @require_http_methods(["GET", "POST"])
@@ -180,14 +181,19 @@ def new_assessment(request: HttpRequest, person_id: int, template_id: int) -> Ht
 def assessment(request: HttpRequest, person_id: int, assessment_id: int) -> HttpResponse:
     """A completed assessment to read, or one in progress for its assessor to complete."""
     person = queries.person_for_care(person_id)
-    decisions = queries.authorise(signed_in_staff(request), person, queries.CARE_CATEGORIES)
-    if not queries.allowed_categories(decisions):
-        return cannot(request)
-    found = get_object_or_404(
-        Assessment.objects.select_related("template", "assessor", "repeat_of__assessor"),
-        pk=assessment_id,
-        person=person,
+    found = (
+        Assessment.objects.select_related("template", "assessor", "repeat_of__assessor")
+        .filter(pk=assessment_id, person=person)
+        .first()
     )
+    # Asked about the assessment's own category, as the care page asks about each assessment it lists (about the
+    # care plan if there is no such assessment, so that an outsider is refused, and audited, before any 404).
+    category = DataCategory(found.template.category) if found else DataCategory.CARE_PLAN
+    decisions = queries.authorise(signed_in_staff(request), person, [category])
+    if not decisions[category].allowed:
+        return cannot(request)
+    if found is None:
+        raise Http404("No such assessment")
     visible = [a.pk for a in queries.visible_assessments(signed_in_staff(request), person, decisions)]
     if found.pk not in visible:
         return cannot(request)

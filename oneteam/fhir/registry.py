@@ -270,7 +270,7 @@ PERSON_RESOURCES: dict[str, PersonResource] = {
                 ),
             },
         ),
-        # An assessment is in its template's category, as on the care page, which shows those in CARE_CATEGORIES.
+        # An assessment is in its template's category, as on the care page; the API serves those in CARE_CATEGORIES.
         PersonResource("QuestionnaireResponse", CARE_CATEGORIES, _assessments, _assessment),
     )
 }

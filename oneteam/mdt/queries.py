@@ -17,7 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from oneteam.access import audit
-from oneteam.access.models import AuditAction, DataCategory, Purpose
+from oneteam.access.models import AuditAction, AuditEvent, DataCategory, Purpose
 from oneteam.access.services import (
     Decision,
     ask,
@@ -25,7 +25,6 @@ from oneteam.access.services import (
     gives_direct_care,
     new_event,
     prefetch,
-    record_event,
     staff_neighbourhood_ids,
     staff_teams,
 )
@@ -42,6 +41,11 @@ PERSON_DECISIONS_SHOWN = 50
 _LONGEST = datetime.timedelta(hours=4)
 
 
+# What an agenda item shows, each as the policy allows the viewer for MDT discussion: who it is about (their
+# name and NHS number), and what will be discussed (the question, the needs and the decision).
+ITEM_CATEGORIES = (DataCategory.DEMOGRAPHICS, DataCategory.CARE_PLAN)
+
+
 @dataclass(frozen=True)
 class Line:
     """One agenda item in the timetable, and whether the viewer may see who and what it is about."""
@@ -49,14 +53,20 @@ class Line:
     item: AgendaItem
     starts: datetime.datetime
     ends: datetime.datetime
-    decision: Decision
+    decisions: dict[DataCategory, Decision]
     relevant: bool
-    # The person's safety alerts, for anyone who may visit them (only on items the viewer may see).
+    # The person's safety alerts, for anyone who may see who they are.
     alerts: tuple[SafetyAlert, ...] = ()
 
     @property
+    def who_visible(self) -> bool:
+        """Whether the viewer may see who the item is about."""
+        return self.decisions[DataCategory.DEMOGRAPHICS].allowed
+
+    @property
     def visible(self) -> bool:
-        return self.decision.allowed
+        """Whether the viewer may see what will be discussed."""
+        return self.decisions[DataCategory.CARE_PLAN].allowed
 
     @property
     def when(self) -> str:
@@ -139,8 +149,8 @@ def agenda(*, staff: Staff, meeting: Meeting, action: AuditAction = AuditAction.
     by_pk = {item.pk: item for item in items}
     practices = {item.person.gp_practice_id: item.person.gp_practice for item in items}
     prefetch(staff, [item.person for item in items])
-    decisions = {item.pk: ask(staff, item.person, DataCategory.CARE_PLAN, Purpose.MDT_DISCUSSION) for item in items}
-    alerts = _safety_alerts([item for item in items if decisions[item.pk].allowed])
+    decisions = {item.pk: _item_decisions(staff, item) for item in items}
+    alerts = _safety_alerts([item for item in items if decisions[item.pk][DataCategory.DEMOGRAPHICS].allowed])
     slots = []
     lines = []
     for slot in timetable.build(entries, meeting.starts_at):
@@ -157,20 +167,9 @@ def agenda(*, staff: Staff, meeting: Meeting, action: AuditAction = AuditAction.
         ]
         lines += slot_lines
         slots.append(SlotView(practices[slot.practice], slot.starts, slot.ends, slot_lines))
+    # Each person on the agenda is recorded, by what the page showed or held back of them, in one append.
     audit.append(
-        [
-            new_event(
-                staff=staff,
-                action=action if decisions[item.pk].allowed else AuditAction.DENIED,
-                person_id=item.person_id,
-                category=DataCategory.CARE_PLAN,
-                purpose=Purpose.MDT_DISCUSSION,
-                allowed=decisions[item.pk].allowed,
-                reason=decisions[item.pk].reason,
-                detail={"mdt_item": item.pk},
-            )
-            for item in items
-        ]
+        _item_events(staff, [(item, decisions[item.pk]) for item in items], action)
         or [new_event(staff=staff, action=action, purpose=Purpose.MDT_DISCUSSION, detail={"mdt_meeting": meeting.pk})]
     )
     ends = timetable.ends_at(entries, meeting.starts_at)
@@ -184,11 +183,36 @@ def agenda(*, staff: Staff, meeting: Meeting, action: AuditAction = AuditAction.
     )
 
 
+def _item_decisions(staff: Staff, item: AgendaItem) -> dict[DataCategory, Decision]:
+    """The policy's answers (not audited: the caller audits them) about an item's person, for MDT discussion."""
+    return {category: ask(staff, item.person, category, Purpose.MDT_DISCUSSION) for category in ITEM_CATEGORIES}
+
+
+def _item_events(
+    staff: Staff, answers: list[tuple[AgendaItem, dict[DataCategory, Decision]]], action: AuditAction
+) -> list[AuditEvent]:
+    """The audit events for the policy's answers about items' people: `action` where allowed, else denied."""
+    return [
+        new_event(
+            staff=staff,
+            action=action if decision.allowed else AuditAction.DENIED,
+            person_id=item.person_id,
+            category=category,
+            purpose=Purpose.MDT_DISCUSSION,
+            allowed=decision.allowed,
+            reason=decision.reason,
+            detail={"mdt_item": item.pk},
+        )
+        for item, decisions in answers
+        for category, decision in decisions.items()
+    ]
+
+
 def _safety_alerts(items: list[AgendaItem]) -> dict[int, list[SafetyAlert]]:
-    """Active safety alerts of the people of items the viewer may see, in one query.
+    """Active safety alerts of the people of items whose person the viewer may see, in one query.
 
     The policy shows safety alerts to anyone for MDT discussion; the agenda's audit
-    events for these items (their care plan, for MDT discussion) record the read.
+    events for these items (for MDT discussion) record the read.
     """
     alerts: dict[int, list[SafetyAlert]] = {}
     for alert in SafetyAlert.objects.filter(person_id__in=[item.person_id for item in items], active=True):
@@ -259,18 +283,10 @@ def item_page(*, staff: Staff, item_id: int) -> ItemPage | None:
     item = AgendaItem.objects.select_related("meeting__chair", "person__gp_practice").filter(pk=item_id).first()
     if item is None:
         raise Http404("No such agenda item")
-    decision = ask(staff, item.person, DataCategory.CARE_PLAN, Purpose.MDT_DISCUSSION)
-    record_event(
-        staff=staff,
-        action=AuditAction.VIEW if decision.allowed else AuditAction.DENIED,
-        person_id=item.person_id,
-        category=DataCategory.CARE_PLAN,
-        purpose=Purpose.MDT_DISCUSSION,
-        allowed=decision.allowed,
-        reason=decision.reason,
-        detail={"mdt_item": item.pk},
-    )
-    if not decision.allowed or staff.pk != item.meeting.chair_id:
+    decisions = _item_decisions(staff, item)
+    audit.append(_item_events(staff, [(item, decisions)], AuditAction.VIEW))
+    # Running an item names the person and records what is decided about them: the chair needs both.
+    if not all(decision.allowed for decision in decisions.values()) or staff.pk != item.meeting.chair_id:
         return None
     return ItemPage(
         item=item,

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from oneteam.access.code_categories import condition_category
+from oneteam.access.models import DataCategory
+
 from .efi import DEFICITS
 
 FOLDER = Path(__file__).resolve().parent / "codelists"
@@ -31,6 +34,18 @@ class Deficit:
     codes: frozenset[str]
     repeat_medicines_at_least: int | None = None
     record_flag: str | None = None
+
+    @property
+    def categories(self) -> frozenset[DataCategory]:
+        """The data categories of the deficit's codes, from the condition code list (physical health if it has no
+        codes). Naming the deficit says the person has one of its codes, so a viewer must be allowed them all.
+        """
+        return frozenset(condition_category(code) for code in self.codes) or frozenset({DataCategory.PHYSICAL_HEALTH})
+
+    @property
+    def physical_health(self) -> bool:
+        """Whether naming the deficit shows physical health only (what lists, exports and referral texts name)."""
+        return self.categories == {DataCategory.PHYSICAL_HEALTH}
 
 
 @dataclass(frozen=True)

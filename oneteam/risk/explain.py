@@ -12,12 +12,16 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}{'' if n == 1 else 's'}"
 
 
-def frailty_words(category: str, deficit_names: Sequence[str]) -> str:
-    """'Moderate frailty (10 of 36): falls, heart failure, …' or, under 65, that there is no index."""
+def frailty_words(category: str, deficit_names: Sequence[str], not_named: int = 0) -> str:
+    """'Moderate frailty (10 of 36): falls, heart failure, …' or, under 65, that there is no index.
+
+    `not_named` deficits are counted but not named (their category is not physical health).
+    """
     if not category:
         return "Under 65, so no frailty index"
-    label = f"{Category(category).label} ({len(deficit_names)} of {DEFICITS})"
-    return f"{label}: {', '.join(deficit_names)}" if deficit_names else label
+    label = f"{Category(category).label} ({len(deficit_names) + not_named} of {DEFICITS})"
+    names = [*deficit_names, *([f"{_plural(not_named, 'other')} not named here"] if not_named else [])]
+    return f"{label}: {', '.join(names)}" if names else label
 
 
 def fact_words(facts: Facts) -> list[str]:
@@ -39,6 +43,6 @@ def fact_words(facts: Facts) -> list[str]:
     return words
 
 
-def sentence(facts: Facts, deficit_names: Sequence[str]) -> str:
+def sentence(facts: Facts, deficit_names: Sequence[str], not_named: int = 0) -> str:
     """The whole explanation as one line, as a list row shows it."""
-    return "; ".join([frailty_words(facts.category, deficit_names), *fact_words(facts)])
+    return "; ".join([frailty_words(facts.category, deficit_names, not_named), *fact_words(facts)])

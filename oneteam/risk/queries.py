@@ -8,9 +8,9 @@ direct care at neighbourhood-team level or wider (the same rule `policy.decide`
 applies to one person). People who objected to sharing their physical health
 with the staff member's sector, or whose latest consent decision was declined
 or withdrawn, are left off every list: the wishes the policy weighs for one
-person are applied to the whole list in the same query. Each list page writes
-one audit event (filters and number shown, no names); opening a person's
-explanation asks the policy for that person and is audited like any record.
+person are applied to the whole list in the same query. Each list page records
+every person it showed, in one append; opening a person's explanation asks the
+policy for that person (each category its deficits fall in) and is audited.
 The fairness view counts people and never names them (planning is aggregate).
 """
 
@@ -39,7 +39,7 @@ from oneteam.organisations.models import Neighbourhood, Organisation, Profession
 from oneteam.people.models import EthnicCategory, Person
 
 from . import efi, explain, priority
-from .codelist import load
+from .codelist import Deficit, load
 from .efi import Category
 from .models import AgeBand, MdtProposal, PersonDeficit, PersonRisk, PriorityWeights, StratificationRun
 
@@ -158,14 +158,31 @@ class Filters:
 
 @dataclass(frozen=True)
 class Row:
-    """One person on a list: their scores, the deficits behind the eFI, and the explanation in words."""
+    """One person on a list: their scores, the deficits behind the eFI, and the explanation in words.
+
+    A deficit is named only where the viewer may see every category of its codes
+    (`allowed`). Lists, exports and `why` (which referrals and MDT proposals copy,
+    for others to read) name physical-health deficits only; the rest are counted.
+    """
 
     risk: PersonRisk
-    deficit_names: list[str]
+    deficits: list[Deficit]
+    allowed: frozenset[DataCategory] = frozenset({DataCategory.PHYSICAL_HEALTH})
+
+    @property
+    def deficit_names(self) -> list[str]:
+        """The names of the deficits the viewer may see, in the code list's order."""
+        return [deficit.name for deficit in self.deficits if deficit.categories <= self.allowed]
+
+    @property
+    def not_named(self) -> int:
+        """How many of the person's deficits the viewer may not see named."""
+        return len(self.deficits) - len(self.deficit_names)
 
     @property
     def why(self) -> str:
-        return explain.sentence(self.risk, self.deficit_names)
+        physical = [deficit.name for deficit in self.deficits if deficit.physical_health]
+        return explain.sentence(self.risk, physical, len(self.deficits) - len(physical))
 
     @property
     def changed_from(self) -> str:
@@ -200,14 +217,15 @@ class Cohort:
     rows: list[Row]
 
 
-def _names(run: StratificationRun, risks: Sequence[PersonRisk]) -> dict[int, list[str]]:
-    """Each person's deficit names, in the code list's order, in one query."""
+def _deficits(run: StratificationRun, risks: Sequence[PersonRisk]) -> dict[int, list[Deficit]]:
+    """Each person's deficits, in the code list's order, in one query."""
     codelist = load(run.codelist_version)
     order = {deficit.key: i for i, deficit in enumerate(codelist.deficits)}
-    found: dict[int, list[str]] = {risk.person_id: [] for risk in risks}
+    by_key = codelist.by_key
+    found: dict[int, list[Deficit]] = {risk.person_id: [] for risk in risks}
     rows = PersonDeficit.objects.filter(run=run, person_id__in=list(found)).values_list("person_id", "deficit")
     for person_id, key in sorted(rows, key=lambda row: (row[0], order[row[1]])):
-        found[person_id].append(codelist.name_of(key))
+        found[person_id].append(by_key[key])
     return found
 
 
@@ -267,7 +285,7 @@ def cohort(*, staff: Staff, options: ListOptions, filters: Filters, page_number:
     risks = _filtered(run, staff, allowed, filters).prefetch_related("person").order_by("-priority", "person_id")
     page = _page_of(risks, page_number)
     shown = list(page.object_list)
-    names = _names(run, shown)
+    deficits = _deficits(run, shown)
     # Each person shown is recorded (one append), so "who has seen my record" includes the risk lists.
     audit_list(
         staff=staff,
@@ -276,7 +294,7 @@ def cohort(*, staff: Staff, options: ListOptions, filters: Filters, page_number:
         purpose=Purpose.DIRECT_CARE,
         detail={"risk_list": filters.in_words(), "matching": page.paginator.count},
     )
-    return Cohort(page=page, rows=[Row(risk, names[risk.person_id]) for risk in shown])
+    return Cohort(page=page, rows=[Row(risk, deficits[risk.person_id]) for risk in shown])
 
 
 @dataclass
@@ -285,6 +303,8 @@ class Explanation:
 
     person: Person
     decision: Decision
+    # Why the deficits the viewer may not see named are held back, one reason per category refused.
+    hidden_reasons: list[str] = field(default_factory=list)
     run: StratificationRun | None = None
     risk: PersonRisk | None = None
     row: Row | None = None
@@ -302,21 +322,32 @@ def weights_for(neighbourhood_id: int) -> tuple[priority.Weights, PriorityWeight
 
 
 def explanation(*, staff: Staff, person_id: int, purpose: Purpose = Purpose.DIRECT_CARE) -> Explanation:
-    """Why a person is on a risk list: asks the policy (physical health) and audits the answer."""
+    """Why a person is on a risk list: asks the policy and audits the answers, in one append.
+
+    The scores and facts are physical health; each deficit is named only if the
+    policy allows every category of its codes. The policy is asked about exactly
+    the categories on the page, so the audit records what was read (the deficits
+    are looked up first for that, and shown only as the answers allow).
+    """
     person = get_object_or_404(Person, pk=person_id)
-    decision = authorise_read(staff=staff, person=person, categories=[DataCategory.PHYSICAL_HEALTH], purpose=purpose)[
-        DataCategory.PHYSICAL_HEALTH
-    ]
-    result = Explanation(person=person, decision=decision)
-    if not decision.allowed:
+    run = current_run()
+    risk = score_of(run, person) if run else None
+    deficits = _deficits(run, [risk])[person.pk] if run and risk else []
+    categories = dict.fromkeys(
+        [DataCategory.PHYSICAL_HEALTH, *sorted({c for deficit in deficits for c in deficit.categories})]
+    )
+    decisions = authorise_read(staff=staff, person=person, categories=categories, purpose=purpose)
+    result = Explanation(person=person, decision=decisions[DataCategory.PHYSICAL_HEALTH])
+    if not result.decision.allowed:
         return result
-    result.run = current_run()
-    result.risk = score_of(result.run, person) if result.run else None
-    if result.run is None or result.risk is None:
+    result.run, result.risk = run, risk
+    if run is None or risk is None:
         return result
-    result.row = Row(result.risk, _names(result.run, [result.risk])[person.pk])
-    result.weights, result.weights_version = weights_for(result.risk.practice_neighbourhood_id)
-    result.points = priority.breakdown(result.risk, result.weights)
+    allowed = frozenset(category for category, decision in decisions.items() if decision.allowed)
+    result.row = Row(risk, deficits, allowed)
+    result.hidden_reasons = [decision.reason for decision in decisions.values() if not decision.allowed]
+    result.weights, result.weights_version = weights_for(risk.practice_neighbourhood_id)
+    result.points = priority.breakdown(risk, result.weights)
     result.proposals = list(
         MdtProposal.objects.filter(person=person, taken_at__isnull=True).select_related("proposed_by")
     )
@@ -499,9 +530,10 @@ def export_lines(*, staff: Staff) -> Iterator[ExportLine]:
     paginator = Paginator(risks, EXPORT_BATCH)
     for number in paginator.page_range:
         batch = list(paginator.page(number).object_list)
-        names = _names(run, batch)
+        deficits = _deficits(run, batch)
         for risk in batch:
-            deficit_names = names[risk.person_id]
+            # As on the list: physical health only (the export is audited as physical health).
+            deficit_names = [deficit.name for deficit in deficits[risk.person_id] if deficit.physical_health]
             yield ExportLine(
                 nhs_number=risk.person.nhs_number,
                 score=f"{efi.score(risk.deficits):.4f}" if risk.deficits is not None else "",

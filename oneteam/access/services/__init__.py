@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from oneteam.organisations.models import Profession, Staff
+from oneteam.organisations.models import Organisation, Profession, Staff
 from oneteam.people.models import Person
 
 from .. import audit
@@ -19,6 +19,7 @@ from ..models import AuditAction, AuditEvent, DataCategory, Purpose
 from ..policy import (
     Decision,
     decide,
+    decide_system_contribution,
     forget,
     in_team_neighbourhoods,
     prefetch,
@@ -43,6 +44,7 @@ __all__ = [
     "gives_direct_care",
     "in_team_neighbourhoods",
     "may_contribute",
+    "may_contribute_as_system",
     "may_see_who",
     "prefetch",
     "record_event",
@@ -154,6 +156,30 @@ def may_contribute(staff: Staff, person: Person, category: DataCategory, purpose
     if not decide(staff, person, DataCategory.DEMOGRAPHICS, purpose).allowed:
         return Decision(False, "Not allowed: you may not see this record, so you may not add to it.")
     return decide(staff, person, category, purpose)
+
+
+def may_contribute_as_system(
+    *, organisation: Organisation, system_name: str, person: Person, category: DataCategory, detail: dict[str, Any]
+) -> Decision:
+    """May a connected system of `organisation` that acts for no member of staff (a hospital's admission feed)
+    add `category` data to `person`'s record? A refusal is audited here as a denied write (the caller must
+    write nothing and name no one); an allowed write is audited by the caller once made. `detail` says what
+    was sent.
+    """
+    decision = decide_system_contribution(organisation, person, category)
+    if not decision.allowed:
+        record_event(
+            staff=None,
+            username=system_name,
+            action=AuditAction.DENIED,
+            person_id=person.pk,
+            category=category,
+            purpose=Purpose.DIRECT_CARE,
+            allowed=False,
+            reason=decision.reason,
+            detail={**detail, "write": True},
+        )
+    return decision
 
 
 def refused_writes(*, staff: Staff, person_ids: Iterable[int], purpose: str) -> None:

@@ -62,10 +62,10 @@ def test_care_page_count_does_not_grow_with_data(
     client = Client()
     client.force_login(staff)
     client.get(reverse("people:search"))
-    # session, staff, person, staff's teams, the policy's query, the audit append; assessments;
-    # the plan and its goals, actions and decisions; its history; visits; capacity records; the inbox count
-    # ... and, with the care plan, its MDT actions and the community help signposted to (2)
-    expected = 5 + audit_append_queries() + 1 + 4 + 1 + 1 + 1 + 2 + INBOX_COUNT_QUERIES
+    # session, staff, person, the categories of their assessments, staff's teams, the policy's query, the audit
+    # append; assessments; the plan and its goals, actions and decisions; its history; visits; capacity records;
+    # the inbox count ... and, with the care plan, its MDT actions and the community help signposted to (2)
+    expected = 6 + audit_append_queries() + 1 + 4 + 1 + 1 + 1 + 2 + INBOX_COUNT_QUERIES
     with django_assert_num_queries(expected):  # type: ignore[operator]
         response = client.get(reverse("care:record", args=[person.pk]))
     assert response.status_code == 200

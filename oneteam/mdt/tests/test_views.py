@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -40,7 +41,8 @@ def test_staff_without_a_relationship_see_that_an_item_exists_but_not_who_or_wha
         assert "You cannot see who this item is about" in page
         assert "KHAN" not in page and "Ada" not in page
         assert "package of care" not in page
-    assert AuditEvent.objects.filter(staff=physio, person_id=person.pk, action=AuditAction.DENIED).count() == 2
+    # Two pages, each refusing who the item is about and what will be discussed.
+    assert AuditEvent.objects.filter(staff=physio, person_id=person.pk, action=AuditAction.DENIED).count() == 4
 
     chair_page = client_for(chair).get(reverse("mdt:meeting", args=[meeting.pk])).content.decode()
     assert "Ada KHAN" in chair_page and "Is a package of care needed?" in chair_page
@@ -189,7 +191,9 @@ def test_the_agenda_of_40_items_costs_a_pinned_number_of_queries(
     client.get(reverse("mdt:meetings"))  # the first request of a session records its activity time
     # session, staff, staff's teams, the meeting, the items with their people and practices,
     # the policy's one query for all 40 people, their safety alerts, the audit append, the chair's other
-    # meetings (a clash), then the header's inbox count
-    with django_assert_num_queries(8 + audit_append_queries() + INBOX_COUNT_QUERIES):  # type: ignore[operator]
+    # meetings (a clash), then the header's inbox count. The append records who and what for each item: its
+    # 80 events are one insert on PostgreSQL, two on SQLite (at most 999 values a statement).
+    extra_insert = 1 if connection.vendor == "sqlite" else 0
+    with django_assert_num_queries(8 + audit_append_queries() + extra_insert + INBOX_COUNT_QUERIES):  # type: ignore[operator]
         response = client.get(reverse("mdt:meeting", args=[meeting.pk]))
     assert response.content.decode().count('class="mdt-item"') == 40

@@ -23,8 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 from fhir.resources.R4B.encounter import Encounter as FhirEncounter
 
-from oneteam.access.models import AuditAction
-from oneteam.access.services import record_event
+from oneteam.access.models import AuditAction, DataCategory, Purpose
+from oneteam.access.services import Decision, may_contribute_as_system, record_event
 from oneteam.jinja2 import nhs_datetime
 from oneteam.people import encounters, nhs_number
 from oneteam.people.models import AdmissionMethod, EncounterClass, Person
@@ -326,12 +326,17 @@ def _datetime(value: object) -> datetime.datetime | None:
     return parsed if parsed.tzinfo is not None else None
 
 
-@transaction.atomic
+# What a refused notification is told: the same words whoever it was about, naming no one.
+REFUSED = "You may not add hospital stays to this record. Nothing was recorded."
+
+
 def receive_encounter(*, system: HospitalSystem, notice: EncounterNotice) -> list[Issue]:
     """Record an admission or discharge and tell whoever must act. Returns what was done, as OperationOutcome issues.
 
     Raises EncounterRefused (422) if no one with the NHS number is known to
-    OneTeam, or the person's neighbourhood has no team to take a discharge.
+    OneTeam, or the person's neighbourhood has no team to take a discharge; and
+    (403) if the access policy does not let the system add hospital stays to the
+    person's record: that refusal is audited and nothing is written.
     """
     people = (
         Person.objects.filter(pk=notice.person_id)
@@ -350,6 +355,26 @@ def receive_encounter(*, system: HospitalSystem, notice: EncounterNotice) -> lis
                 )
             ],
         )
+    decision = may_contribute_as_system(
+        organisation=system.organisation,
+        system_name=_sender(system),
+        person=person,
+        category=DataCategory.PHYSICAL_HEALTH,
+        detail={"hospital_system": system.pk, "kind": notice.kind},
+    )
+    if not decision.allowed:
+        raise EncounterRefused(403, [Issue(REFUSED, code="forbidden")])
+    return _take(system, notice, person, decision)
+
+
+def _sender(system: HospitalSystem) -> str:
+    """Who the audit log says acted: the system, by its organisation's ODS code."""
+    return f"hospital system {system.organisation.ods_code}"
+
+
+@transaction.atomic
+def _take(system: HospitalSystem, notice: EncounterNotice, person: Person, decision: Decision) -> list[Issue]:
+    """Record the notification the policy allowed, once, and audit it with the policy's reason."""
     event, created = HospitalEvent.objects.get_or_create(
         system=system,
         external_id=notice.external_id,
@@ -362,9 +387,13 @@ def receive_encounter(*, system: HospitalSystem, notice: EncounterNotice) -> lis
         _tell_key_worker(event, due_at)
         record_event(
             staff=None,
-            username=f"hospital system {system.organisation.ods_code}",
+            username=_sender(system),
             action=AuditAction.CREATE,
             person_id=person.pk,
+            category=DataCategory.PHYSICAL_HEALTH,
+            purpose=Purpose.DIRECT_CARE,
+            allowed=True,
+            reason=decision.reason,
             detail={"hospital_event": event.pk, "kind": event.kind},
         )
     return [_result(event)]

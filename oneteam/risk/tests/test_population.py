@@ -8,7 +8,7 @@ from oneteam.people.models import Condition, Person
 from oneteam.risk import efi, explain, priority
 from oneteam.risk.codelist import load
 from oneteam.risk.models import PersonRisk
-from oneteam.risk.queries import _names
+from oneteam.risk.queries import _deficits
 from oneteam.risk.services import stratify
 from oneteam.synthetic.city import generate_city
 
@@ -33,14 +33,14 @@ def test_every_rows_listed_deficits_divided_by_36_is_its_score_and_its_points_ad
     run = stratify.run(as_of=AS_OF)
     rows = list(PersonRisk.objects.filter(run=run).select_related("person"))
     assert len(rows) == run.people_scored > 1000
-    names = _names(run, rows)
+    deficits = _deficits(run, rows)
     conditions: dict[int, set[str]] = {}
     for person_id, snomed in Condition.objects.values_list("person_id", "snomed_code"):
         conditions.setdefault(person_id, set()).add(snomed)
     codelist = load()
     checked_with_efi = 0
     for row in rows:
-        listed = names[row.person_id]
+        listed = [deficit.name for deficit in deficits[row.person_id]]
         assert row.priority == priority.total(row, priority.DEFAULT)
         if not efi.eligible(row.person.date_of_birth, AS_OF):
             assert row.deficits is None and not listed
