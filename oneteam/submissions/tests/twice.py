@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from django.contrib.messages import get_messages
-from django.http import HttpResponse
 from django.test import Client
 
 from oneteam.submissions.responses import ALREADY_SAVED
@@ -23,11 +22,11 @@ def key_on(client: Client, page: str) -> str:
     return found.group(1)
 
 
-def send_twice(client: Client, page: str, data: dict[str, Any], *, to: str = "") -> HttpResponse:
+def send_twice(client: Client, page: str, data: dict[str, Any], *, to: str = "") -> None:
     """Open `page`, post its form (`data`, to `to` or the page itself) twice with the key it printed.
 
     Checks the first saved (a redirect) and the second went to the same place and was told it was
-    already saved, never an error; returns the second response.
+    already saved, never an error.
     """
     key = key_on(client, page)
     first = client.post(to or page, {**data, "submission": key})
@@ -36,4 +35,3 @@ def send_twice(client: Client, page: str, data: dict[str, Any], *, to: str = "")
     assert second.status_code == 302
     assert second["Location"] == first["Location"]
     assert ALREADY_SAVED in [str(message) for message in get_messages(second.wsgi_request)]
-    return second
