@@ -9,7 +9,7 @@ class Submission(models.Model):
     """A create form that was saved, by the key printed in it when it was shown.
 
     The key is the primary key, so the database takes exactly one submission of a form: a second
-    (a double click, the back button, a retry) waits for the first to finish and then finds it.
+    (a double click, a retry on a slow connection) waits for the first to finish and then finds it.
     It holds no personal data: a random key, when, and the page the first submission went on to.
     """
 

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-# The first submission is kept; nothing new is saved (a double click, the back button, a retry).
+# The first submission is kept; nothing new is saved (a double click, a retry).
 ALREADY_SAVED = "This was already saved. You sent the same form more than once, so only the first was kept."
 
 

@@ -2,7 +2,7 @@
 
 Every create form carries a random key, printed when the form is shown (`submission_input` in the
 templates). `once` claims the key in the same transaction as the write: the first submission saves,
-any other with the same key (a double click, a resubmit from the back button, parallel retries)
+any other with the same key (a double click, a retry while the first is loading)
 saves nothing and is sent where the first one went.
 """
 

@@ -1,4 +1,4 @@
-"""Sending a create form twice, as a double click or the back button does: the same page, the same key."""
+"""Sending a create form twice, as a double click or a retry does: the same page, the same key."""
 
 from __future__ import annotations
 
