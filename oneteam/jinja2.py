@@ -17,8 +17,10 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+from markupsafe import Markup
 
 from oneteam.people.nhs_number import format_nhs_number
+from oneteam.submissions.services import FIELD, new_key
 
 
 def nhs_date(value: datetime.date | None) -> str:
@@ -90,6 +92,11 @@ def error_summary(form: BaseForm) -> list[dict[str, str]]:
     return items
 
 
+def submission_input() -> Markup:
+    """The hidden field that makes a create form save once however often it is sent (`web.save_once`)."""
+    return Markup('<input type="hidden" name="{}" value="{}">').format(FIELD, new_key())
+
+
 def _app_template_dirs() -> list[str]:
     """Each OneTeam app keeps its templates in `<app>/templates/<app>/`."""
     folders = (
@@ -116,6 +123,7 @@ def environment(**options: Any) -> Environment:
             "choices": choices,
             "select_items": select_items,
             "error_summary": error_summary,
+            "submission_input": submission_input,
         }
     )
     env.filters.update({"nhs_number": format_nhs_number, "nhs_date": nhs_date, "nhs_datetime": nhs_datetime})

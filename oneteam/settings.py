@@ -144,6 +144,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "oneteam.organisations",
+    "oneteam.submissions",
     "oneteam.people",
     "oneteam.access",
     "oneteam.referrals",
@@ -177,6 +178,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so its check runs after CSRF and sign-in: a create form sent again is told it was already saved.
+    "oneteam.submissions.middleware.SentAgainMiddleware",
 ]
 
 ROOT_URLCONF = "oneteam.urls"

@@ -25,7 +25,7 @@ from oneteam.access.services import record_event
 from oneteam.jinja2 import error_summary, nhs_date, nhs_datetime
 from oneteam.organisations.models import Profession, Staff
 from oneteam.people.models import Person
-from oneteam.web import cannot, posted, signed_in_staff
+from oneteam.web import cannot, posted, save_once, signed_in_staff
 
 from . import queries, services
 from .forms import (
@@ -160,7 +160,8 @@ def new_assessment(request: HttpRequest, person_id: int, template_id: int) -> Ht
         return cannot(request)
     form = AnswersForm(posted(request), template=chosen)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def save() -> str:
             services.record_assessment(
                 actor=signed_in_staff(request),
                 person=person,
@@ -168,11 +169,13 @@ def new_assessment(request: HttpRequest, person_id: int, template_id: int) -> Ht
                 answers=form.answers(),
                 repeat_reason=form.cleaned_data["repeat_reason"],
             )
+            messages.success(request, f"{chosen.title} completed and shared with the team.")
+            return _care_url(person, "assessments")
+
+        try:
+            return save_once(request, save)
         except services.CareRefused as refused:
             form.add_error(None, refused.message)
-        else:
-            messages.success(request, f"{chosen.title} completed and shared with the team.")
-            return redirect(_care_url(person, "assessments"))
     return _answers_page(request, person, chosen, form)
 
 
@@ -205,13 +208,16 @@ def assessment(request: HttpRequest, person_id: int, assessment_id: int) -> Http
         return cannot(request)
     form = AnswersForm(posted(request), template=found.template, initial={"repeat_reason": found.repeat_reason})
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def save() -> str:
             services.complete_assessment(actor=signed_in_staff(request), assessment=found, answers=form.answers())
+            messages.success(request, f"{found.template.title} completed and shared with the team.")
+            return _care_url(person, "assessments")
+
+        try:
+            return save_once(request, save)
         except services.CareRefused as refused:
             form.add_error(None, refused.message)
-        else:
-            messages.success(request, f"{found.template.title} completed and shared with the team.")
-            return redirect(_care_url(person, "assessments"))
     return _answers_page(request, person, found.template, form, repeat_of=found.repeat_of, action=request.path)
 
 
@@ -278,16 +284,18 @@ def _plan_form_page(
     form.initial["version"] = plan.version if plan else 0
     stale, merges = None, list[services.FieldMerge]()
     if request.method == "POST" and form.is_valid():
+
+        def saved() -> str:
+            messages.success(request, save(signed_in_staff(request), person, form.cleaned_data["version"], form))
+            return _care_url(person, anchor)
+
         try:
-            message = save(signed_in_staff(request), person, form.cleaned_data["version"], form)
+            return save_once(request, saved)
         except services.StalePlan as conflict:
             stale = conflict
             form, merges = _merged(form, make_form(None, person, conflict.plan), conflict.plan)
         except services.CareRefused as refused:
             form.add_error(refused.field, refused.message)
-        else:
-            messages.success(request, message)
-            return redirect(_care_url(person, anchor))
     context = {"person": person, "form": form, "title": title, "stale": stale, "merges": merges, "plan": plan}
     response = _page(request, "care/plan_form.jinja", context, [form])
     if stale is not None:
@@ -493,9 +501,13 @@ def add_capacity(request: HttpRequest, person_id: int) -> HttpResponse:
         return cannot(request)
     form = CapacityForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        services.record_capacity_assessment(actor=signed_in_staff(request), person=person, answers=form.answers())
-        messages.success(request, "Capacity assessment recorded.")
-        return redirect(_care_url(person, "capacity"))
+
+        def save() -> str:
+            services.record_capacity_assessment(actor=signed_in_staff(request), person=person, answers=form.answers())
+            messages.success(request, "Capacity assessment recorded.")
+            return _care_url(person, "capacity")
+
+        return save_once(request, save)
     return _page(request, "care/capacity_form.jinja", {"person": person, "form": form}, [form])
 
 
@@ -512,16 +524,20 @@ def visits(request: HttpRequest, person_id: int) -> HttpResponse:
     form = VisitForm(posted(request), person=person)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        visit = services.book_visit(
-            actor=signed_in_staff(request),
-            person=person,
-            visitor=data["visitor"],
-            starts_at=data["starts_at"],
-            minutes=data["minutes"],
-            purpose=data["purpose"],
-        )
-        messages.success(request, f"Visit booked for {nhs_date(visit.starts_at)}.")
-        return redirect("care:visits", person_id=person.pk)
+
+        def save() -> str:
+            visit = services.book_visit(
+                actor=signed_in_staff(request),
+                person=person,
+                visitor=data["visitor"],
+                starts_at=data["starts_at"],
+                minutes=data["minutes"],
+                purpose=data["purpose"],
+            )
+            messages.success(request, f"Visit booked for {nhs_date(visit.starts_at)}.")
+            return reverse("care:visits", args=[person.pk])
+
+        return save_once(request, save)
     calendar = queries.person_visits(person)
     context = {
         "person": person,

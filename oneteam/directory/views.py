@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from oneteam.access.decorators import reads_personal_data
 from oneteam.jinja2 import error_summary
-from oneteam.web import cannot, posted, signed_in_staff
+from oneteam.web import cannot, posted, save_once, signed_in_staff
 
 from . import places, queries, services
 from .forms import EditForm, OutcomeForm, ReportForm, ResolveForm, SearchForm, SignpostForm
@@ -82,11 +82,15 @@ def report_detail(request: HttpRequest, service_id: str) -> HttpResponse:
     service = _service_or_404(service_id)
     form = ReportForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        services.report_out_of_date(
-            actor=signed_in_staff(request), service=service, what_is_wrong=form.cleaned_data["what_is_wrong"]
-        )
-        messages.success(request, f"Thank you. A directory maintainer will check {service.name}.")
-        return redirect("directory:search")
+
+        def save() -> str:
+            services.report_out_of_date(
+                actor=signed_in_staff(request), service=service, what_is_wrong=form.cleaned_data["what_is_wrong"]
+            )
+            messages.success(request, f"Thank you. A directory maintainer will check {service.name}.")
+            return reverse("directory:search")
+
+        return save_once(request, save)
     errors = error_summary(form)
     context = {"form": form, "service": service, "errors": errors, "active_nav": "directory"}
     return render(request, "directory/report.jinja", context, status=400 if errors else 200)
@@ -131,16 +135,19 @@ def edit_entry(request: HttpRequest, service_id: str) -> HttpResponse:
     form = EditForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def save() -> str:
             services.edit_entry(
                 actor=staff, service_id=service.pk, values={name: str(data[name]) for name in services.EDITABLE},
                 phone=data["phone"], confirmed=data["confirmed"],
             )  # fmt: skip
+            messages.success(request, f"{service.name} updated.")
+            return reverse("directory:edit_entry", args=[service.pk])
+
+        try:
+            return save_once(request, save)
         except services.Refused as refused:
             form.add_error("confirmed", str(refused))
-        else:
-            messages.success(request, f"{service.name} updated.")
-            return redirect("directory:edit_entry", service_id=service.pk)
     errors = error_summary(form)
     context = {
         "form": form, "service": service, "errors": errors, "history": service.edits.select_related("edited_by"),
@@ -173,16 +180,19 @@ def signpost(request: HttpRequest, person_id: int, service_id: str) -> HttpRespo
     service = _service_or_404(service_id)
     form = SignpostForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def save() -> str:
             services.signpost(
                 actor=signed_in_staff(request), person=found.person, service=service,
                 note=form.cleaned_data["note"], follow_up_on=form.follow_up_on(),
             )  # fmt: skip
+            messages.success(request, f"Signposted to {service.name}. The follow-up will appear in your inbox.")
+            return reverse("directory:person_signposts", args=[person_id])
+
+        try:
+            return save_once(request, save)
         except services.Refused as refused:
             form.add_error("follow_up", str(refused))
-        else:
-            messages.success(request, f"Signposted to {service.name}. The follow-up will appear in your inbox.")
-            return redirect("directory:person_signposts", person_id=person_id)
     errors = error_summary(form)
     context = {"form": form, "service": service, "person": found.person, "errors": errors, "active_nav": "directory"}
     return render(request, "directory/signpost.jinja", context, status=400 if errors else 200)
@@ -196,16 +206,19 @@ def record_outcome(request: HttpRequest, signpost_id: int) -> HttpResponse:
         return cannot(request)
     form = OutcomeForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def save() -> str:
             services.record_outcome(
                 actor=signed_in_staff(request), signpost_id=made.pk,
                 outcome=SignpostOutcome(form.cleaned_data["outcome"]), note=form.cleaned_data["note"],
             )  # fmt: skip
+            messages.success(request, "Outcome recorded.")
+            return reverse("directory:person_signposts", args=[made.person_id])
+
+        try:
+            return save_once(request, save)
         except services.Refused as refused:
             form.add_error("outcome", str(refused))
-        else:
-            messages.success(request, "Outcome recorded.")
-            return redirect(reverse("directory:person_signposts", args=[made.person_id]))
     errors = error_summary(form)
     context = {"form": form, "signpost": made, "errors": errors, "active_nav": "inbox"}
     return render(request, "directory/outcome.jinja", context, status=400 if errors else 200)

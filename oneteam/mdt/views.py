@@ -13,6 +13,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from oneteam.access.decorators import reads_personal_data
@@ -23,7 +24,7 @@ from oneteam.organisations.models import Neighbourhood
 from oneteam.people.models import Person
 from oneteam.referrals.queries import care_staff
 from oneteam.risk.models import MdtProposal
-from oneteam.web import cannot, posted, signed_in_staff
+from oneteam.web import cannot, posted, save_once, signed_in_staff
 
 from . import queries, services, suggestions
 from .forms import ActionForm, AttendanceForm, ItemForm, ManualItemForm, MeetingForm, OutcomeForm
@@ -58,7 +59,8 @@ def schedule(request: HttpRequest) -> HttpResponse:
     form = MeetingForm(posted(request), neighbourhoods=neighbourhoods, chairs=chairs, initial={"chair": staff.pk})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def save() -> str:
             meeting = services.schedule_meeting(
                 actor=staff,
                 neighbourhood=data["neighbourhood"],
@@ -68,11 +70,13 @@ def schedule(request: HttpRequest) -> HttpResponse:
                 online_link=data["online_link"],
                 ad_hoc=data["kind"] == "ad_hoc",
             )
+            messages.success(request, "Meeting set up. Add the people to discuss.")
+            return reverse("mdt:meeting", args=[meeting.pk])
+
+        try:
+            return save_once(request, save)
         except services.MdtRefused as refused:
             form.add_error(refused.field, refused.message)
-        else:
-            messages.success(request, "Meeting set up. Add the people to discuss.")
-            return redirect("mdt:meeting", meeting_id=meeting.pk)
     return _page(request, "mdt/schedule.jinja", {"form": form}, [form])
 
 
@@ -134,11 +138,13 @@ def add_item(request: HttpRequest, meeting_id: int) -> HttpResponse:
         if person is None:
             form.add_error("nhs_number", "No one with this NHS number was found. Check it and try again")
         else:
-            try:
+            chosen = person
+
+            def save() -> str:
                 services.add_item(
                     actor=staff,
                     meeting=found,
-                    person=person,
+                    person=chosen,
                     question=data["question"],
                     professions=data["professions"],
                     expected_minutes=data["expected_minutes"],
@@ -148,11 +154,13 @@ def add_item(request: HttpRequest, meeting_id: int) -> HttpResponse:
                     returned_action=_action_of(suggestion),
                     risk_proposal=_proposal_of(suggestion),
                 )
+                messages.success(request, f"{chosen} added to the agenda.")
+                return reverse("mdt:meeting", args=[found.pk])
+
+            try:
+                return save_once(request, save)
             except services.MdtRefused as refused:
                 form.add_error(field if refused.field == "person" else refused.field, refused.message)
-            else:
-                messages.success(request, f"{person} added to the agenda.")
-                return redirect("mdt:meeting", meeting_id=found.pk)
     context = {"meeting": found, "form": form, "suggestion": suggestion}
     return _page(request, "mdt/add_item.jinja", context, [form])
 
@@ -217,7 +225,8 @@ def item_step(request: HttpRequest, item_id: int, name: str) -> HttpResponse:
         form = ActionForm(request.POST, owners=care_staff(page.item.meeting.neighbourhood))
     if form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def save() -> str:
             if name == "attendance":
                 services.record_attendance(actor=staff, item=page.item, attendees=data["attendees"])
                 message = "Attendance recorded."
@@ -239,11 +248,13 @@ def item_step(request: HttpRequest, item_id: int, name: str) -> HttpResponse:
                     due_on=data["due_on"],
                 )
                 message = f"Action added for {action.owner}."
+            messages.success(request, message)
+            return reverse("mdt:item", args=[item_id])
+
+        try:
+            return save_once(request, save)
         except services.MdtRefused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, refused.message)
-        else:
-            messages.success(request, message)
-            return redirect("mdt:item", item_id=item_id)
     return _page(request, "mdt/item.jinja", _item_context(page, **{f"{name}_form": form}), [form])
 
 
@@ -275,7 +286,8 @@ def request_discussion(request: HttpRequest, person_id: int) -> HttpResponse:
     form = ItemForm(posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+
+        def save() -> str:
             services.request_discussion(
                 actor=staff,
                 person=person,
@@ -283,11 +295,13 @@ def request_discussion(request: HttpRequest, person_id: int) -> HttpResponse:
                 professions=data["professions"],
                 expected_minutes=data["expected_minutes"],
             )
+            messages.success(request, "Request sent. The meeting's chair will see it as a suggestion for the agenda.")
+            return reverse("people:summary", args=[person.pk])
+
+        try:
+            return save_once(request, save)
         except services.MdtRefused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, refused.message)
-        else:
-            messages.success(request, "Request sent. The meeting's chair will see it as a suggestion for the agenda.")
-            return redirect("people:summary", person_id=person.pk)
     return _page(request, "mdt/request.jinja", {"person": person, "form": form, "active_nav": "people"}, [form])
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from oneteam.access.decorators import reads_personal_data
 from oneteam.care.queries import person_for_care
 from oneteam.jinja2 import error_summary
-from oneteam.web import cannot, posted, signed_in_staff
+from oneteam.web import cannot, posted, save_once, signed_in_staff
 
 from . import queries, services
 from .forms import NoteForm
@@ -27,17 +28,20 @@ def notes(request: HttpRequest, person_id: int) -> HttpResponse:
         return cannot(request)
     form = NoteForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def save() -> str:
             services.add_note(
                 actor=staff, person=person, about_day=form.cleaned_data["about_day"], text=form.cleaned_data["text"]
             )
+            messages.success(request, "Note added.")
+            return reverse("notes:notes", args=[person.pk])
+
+        try:
+            return save_once(request, save)
         except services.NoteRefused as refused:
             if refused.field is None:  # the policy said no (its reason names the person: not for the page)
                 return cannot(request)
             form.add_error(refused.field, refused.message)
-        else:
-            messages.success(request, "Note added.")
-            return redirect("notes:notes", person_id=person.pk)
     errors = error_summary(form)
     context = {"person": person, "notes": found, "form": form, "errors": errors, "active_nav": "people"}
     return render(request, "notes/notes.jinja", context, status=400 if errors else 200)

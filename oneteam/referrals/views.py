@@ -24,7 +24,7 @@ from oneteam.jinja2 import error_summary
 from oneteam.organisations.models import Staff
 from oneteam.people.models import Person
 from oneteam.people.queries import search_people
-from oneteam.web import cannot, posted, signed_in_staff
+from oneteam.web import cannot, posted, save_once, signed_in_staff
 
 from . import queries, services
 from .forms import (
@@ -330,18 +330,22 @@ def change_key_worker(request: HttpRequest, person_id: int) -> HttpResponse:
         return cannot(request)
     form = KeyWorkerForm(posted(request), neighbourhood=episode.neighbourhood, current=episode.key_worker)
     if request.method == "POST" and form.is_valid():
-        try:
+        changing = episode
+
+        def save() -> str:
             services.change_key_worker(
                 actor=staff,
-                episode=episode,
+                episode=changing,
                 to=form.cleaned_data["to"],
                 handover_note=form.cleaned_data["handover_note"],
             )
+            messages.success(request, f"{form.cleaned_data['to'].get_full_name()} is now the key worker.")
+            return reverse("people:summary", args=[person_id])
+
+        try:
+            return save_once(request, save)
         except services.ReferralRefused as refused:
             form.add_error("handover_note", str(refused))
-        else:
-            messages.success(request, f"{form.cleaned_data['to'].get_full_name()} is now the key worker.")
-            return redirect("people:summary", person_id=person_id)
     errors = error_summary(form)
     context = {
         "episode": episode,

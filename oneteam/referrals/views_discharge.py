@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from oneteam.access.decorators import reads_personal_data
 from oneteam.access.services import authorise_referral
 from oneteam.jinja2 import error_summary
-from oneteam.web import cannot, signed_in_staff
+from oneteam.web import cannot, save_once, signed_in_staff
 
 from .forms import DischargeDeclineForm
 from .models import DischargeHandover
@@ -78,13 +79,16 @@ def decline_discharge(request: HttpRequest, handover_id: int) -> HttpResponse:
     handover = _handover(handover_id)
     form = DischargeDeclineForm(request.POST)
     if form.is_valid():
-        try:
+
+        def save() -> str:
             discharge.decline_discharge(
                 actor=signed_in_staff(request), handover=handover, reason=form.cleaned_data["reason"]
             )
+            messages.success(request, f"You declined this handover. It is back in the {handover.team.name} queue.")
+            return reverse("workspace:inbox")
+
+        try:
+            return save_once(request, save)
         except ReferralRefused as refused:
             form.add_error("reason", str(refused))
-        else:
-            messages.success(request, f"You declined this handover. It is back in the {handover.team.name} queue.")
-            return redirect("workspace:inbox")
     return _page(request, handover, form)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from oneteam.access.views.sign_in import render_form
 from oneteam.operations.client_address import client_address
+from oneteam.web import save_once
 
 from .forms_public import WHAT_MATTERS_LIMIT, SelfReferralForm
 from .services import intake
@@ -27,19 +29,22 @@ def self_referral(request: HttpRequest) -> HttpResponse:
     refusal = None
     if request.method == "POST" and form.is_valid():
         referral = form.self_referral()
-        try:
+
+        def save() -> str:
             intake.accept(
                 referral,
                 address=client_address(request),
                 honeypot=form.cleaned_data["website"],
                 started=form.cleaned_data["started"],
             )
+            request.session[_SENT_URGENCY] = referral.details.urgency.value
+            return reverse("referrals_public:self_referral_sent")
+
+        try:
+            return save_once(request, save)
         except intake.IntakeRefused as refused:
             form.add_error(None, refused.message)  # listed in the error summary
             refusal = refused
-        else:
-            request.session[_SENT_URGENCY] = referral.details.urgency.value
-            return redirect("referrals_public:self_referral_sent")
     response = render_form(
         request,
         "referrals/public/self_referral.jinja",

@@ -13,7 +13,7 @@ from oneteam.access.decorators import reads_personal_data
 from oneteam.jinja2 import error_summary
 from oneteam.organisations.models import Neighbourhood
 from oneteam.referrals.services import ReferralRefused
-from oneteam.web import signed_in_staff
+from oneteam.web import save_once, signed_in_staff
 
 from . import queries, services
 from .efi import Category
@@ -117,17 +117,21 @@ def propose(request: HttpRequest, person_id: int) -> HttpResponse:
     form = ProposeForm(request.POST)
     if not form.is_valid():
         return _explanation_page(request, explanation, form, status=400)
-    try:
-        services.propose_for_mdt(
-            actor=staff, person=explanation.person, question=form.cleaned_data["question"], why=explanation.row.why
+    why = explanation.row.why
+
+    def save() -> str:
+        question = form.cleaned_data["question"]
+        services.propose_for_mdt(actor=staff, person=explanation.person, question=question, why=why)
+        messages.success(
+            request, f"{explanation.person} is proposed for the next {explanation.person.practice_neighbourhood} MDT."
         )
+        return _back(request, person_id)
+
+    try:
+        return save_once(request, save)
     except services.RiskRefused as refusal:
         form.add_error("question", str(refusal))
         return _explanation_page(request, explanation, form, status=400)
-    messages.success(
-        request, f"{explanation.person} is proposed for the next {explanation.person.practice_neighbourhood} MDT."
-    )
-    return redirect(_back(request, person_id))
 
 
 @require_GET

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from oneteam.jinja2 import error_summary
 from oneteam.organisations.models import Neighbourhood, Staff
+from oneteam.web import save_once
 
 from .. import queries
 from ..decorators import ig_officer_required
@@ -121,19 +122,25 @@ def agreement_edit(request: HttpRequest, code: str) -> HttpResponse:
     grid = queries.agreement_grid(neighbourhood, purpose)
     form = AgreementGridForm(request.POST or None, grid=grid.rows)
     if request.method == "POST" and form.is_valid():
-        published = agreements.change_purpose(
-            actor=request.user,
-            neighbourhood=neighbourhood,
-            purpose=purpose,
-            cells=form.cells(),
-            change_note=form.cleaned_data["change_note"],
-        )
-        if grid.agreement is not None and published.pk == grid.agreement.pk:
-            # Sent twice, or a colleague published the same rules first: nothing new to publish.
-            messages.info(request, f"These rules are already in force as version {published.version}. Nothing changed.")
-        else:
-            messages.success(request, f"Version {published.version} of the agreement is now in force.")
-        return redirect(f"{reverse('access:agreement_detail', args=[code])}?purpose={purpose.value}")
+        actor = request.user
+
+        def save() -> str:
+            published = agreements.change_purpose(
+                actor=actor,
+                neighbourhood=neighbourhood,
+                purpose=purpose,
+                cells=form.cells(),
+                change_note=form.cleaned_data["change_note"],
+            )
+            if grid.agreement is not None and published.pk == grid.agreement.pk:
+                # A colleague published the same rules first: nothing new to publish.
+                already = f"These rules are already in force as version {published.version}. Nothing changed."
+                messages.info(request, already)
+            else:
+                messages.success(request, f"Version {published.version} of the agreement is now in force.")
+            return f"{reverse('access:agreement_detail', args=[code])}?purpose={purpose.value}"
+
+        return save_once(request, save)
     return render(
         request,
         "access/agreement_edit.jinja",

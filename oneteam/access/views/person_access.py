@@ -6,11 +6,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from oneteam.jinja2 import error_summary
 from oneteam.people.models import Person
-from oneteam.web import cannot, signed_in_staff
+from oneteam.web import cannot, save_once, signed_in_staff
 
 from .. import queries
 from ..decorators import reads_personal_data, shows_its_own_refusal
@@ -51,20 +52,24 @@ def record_consent(request: HttpRequest, person_id: int) -> HttpResponse:
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        subject = person
+
+        def save() -> str:
             consent.record_consent(
                 actor=signed_in_staff(request),
-                person=person,
+                person=subject,
                 status=ConsentStatus(data["status"]),
                 categories=[DataCategory(c) for c in data["categories"]],
                 note=data["note"],
                 statement=consent.Statement(data["stated_by"], data["stated_on"], data["stated_how"]),
             )
+            messages.success(request, "Consent decision recorded. It applies straight away.")
+            return reverse("access:who_can_see", args=[person_id])
+
+        try:
+            return save_once(request, save)
         except consent.ConsentRefused as refused:
             form.add_error(refused.field, refused.message)
-        else:
-            messages.success(request, "Consent decision recorded. It applies straight away.")
-            return redirect("access:who_can_see", person_id=person_id)
     return render(
         request,
         "access/consent_form.jinja",
@@ -82,15 +87,20 @@ def record_objection(request: HttpRequest, person_id: int) -> HttpResponse:
         return cannot(request)
     form = ObjectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        consent.record_objection(
-            actor=signed_in_staff(request),
-            person=person,
-            category=DataCategory(form.cleaned_data["category"]),
-            sector=form.cleaned_data["sector"],
-            note=form.cleaned_data["note"],
-        )
-        messages.success(request, "Objection recorded. It applies straight away.")
-        return redirect("access:who_can_see", person_id=person_id)
+        subject = person
+
+        def save() -> str:
+            consent.record_objection(
+                actor=signed_in_staff(request),
+                person=subject,
+                category=DataCategory(form.cleaned_data["category"]),
+                sector=form.cleaned_data["sector"],
+                note=form.cleaned_data["note"],
+            )
+            messages.success(request, "Objection recorded. It applies straight away.")
+            return reverse("access:who_can_see", args=[person_id])
+
+        return save_once(request, save)
     return render(
         request,
         "access/objection_form.jinja",
@@ -126,12 +136,15 @@ def emergency_access(request: HttpRequest, person_id: int) -> HttpResponse:
         return cannot(request)
     form = EmergencyAccessForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
+
+        def save() -> str:
             break_glass.open_emergency_access(staff=staff, person=person, reason=form.cleaned_data["reason"])
+            return reverse("people:summary", args=[person_id])
+
+        try:
+            return save_once(request, save)
         except break_glass.EmergencyAccessRefused as refused:
             form.add_error("reason", str(refused))
-        else:
-            return redirect("people:summary", person_id=person_id)
     return render(
         request,
         "access/emergency_access.jinja",

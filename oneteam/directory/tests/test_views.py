@@ -14,13 +14,14 @@ from django.utils import timezone
 from oneteam.access.models import AuditAction, AuditEvent, CareRole, DataCategory
 from oneteam.access.services.care_team import join_care_team
 from oneteam.directory import services
-from oneteam.directory.models import DetailReport, Service, Signpost, SignpostOutcome
+from oneteam.directory.models import DetailReport, EntryEdit, Service, Signpost, SignpostOutcome
 from oneteam.directory.services.importer import import_file
 from oneteam.organisations.models import LSOA, Neighbourhood, Profession, Staff, Ward
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.models import Person
 from oneteam.people.tests.factories import make_person
 from oneteam.referrals.tests.header import INBOX_COUNT_QUERIES
+from oneteam.submissions.tests.twice import send_twice
 
 from .factories import make_service, uid
 
@@ -310,3 +311,40 @@ def test_someone_who_may_see_the_person_but_not_their_care_plan_is_told_why_they
     page = signed_in(administrator).get(reverse("directory:search_for_person", args=[person.pk])).content.decode()
     assert "You cannot signpost Ada from here. Not allowed" in page
     assert "Signpost Ada to" not in page
+
+
+# -- A form sent twice saves once (ADR 0024) ----------------------------------------------------------------
+
+
+def test_a_report_of_out_of_date_details_sent_twice_is_one_report(home: Neighbourhood) -> None:
+    make_service("svc")
+    page = reverse("directory:report_detail", args=[uid("svc")])
+    send_twice(signed_in(make_staff(home)), page, {"what_is_wrong": "Now meets on Thursdays"})
+    assert DetailReport.objects.count() == 1
+
+
+def test_an_entry_edit_sent_twice_is_one_change_in_its_history(home: Neighbourhood) -> None:
+    service = make_service("svc", assured_date="2020-01-01")
+    form = {
+        "name": "Tuesday lunch club", "status": "active", "description": service.description,
+        "eligibility_description": "", "fees_description": "", "phone": "0113 496 0555",
+        "alert": "", "url": "", "email": "",
+    }  # fmt: skip
+    maintainer = signed_in(make_staff(home, profession=Profession.VCSE_LINK_WORKER))
+    send_twice(maintainer, reverse("directory:edit_entry", args=[service.pk]), form)
+    assert EntryEdit.objects.filter(service=service).count() == 1
+
+
+def test_signposting_sent_twice_signposts_once_and_its_outcome_is_recorded_once(
+    link_worker: Staff, person: Person
+) -> None:
+    make_service("svc", name="Tuesday lunch club")
+    client = signed_in(link_worker)
+    send_twice(
+        client, reverse("directory:signpost", args=[person.pk, uid("svc")]), {"note": "Company", "follow_up": "2"}
+    )
+    made = Signpost.objects.get()
+    outcome = {"outcome": "did_not_attend", "note": "Could not get a lift"}
+    send_twice(client, reverse("directory:record_outcome", args=[made.pk]), outcome)
+    made.refresh_from_db()
+    assert made.outcome == SignpostOutcome.DID_NOT_ATTEND

@@ -13,7 +13,8 @@ from oneteam.access.services.care_team import join_care_team
 from oneteam.organisations.models import Neighbourhood, Profession, Staff, Team
 from oneteam.organisations.tests.factories import make_staff
 from oneteam.people.models import Person
-from oneteam.referrals.models import Episode
+from oneteam.referrals.models import Episode, KeyWorkerChange
+from oneteam.submissions.tests.twice import send_twice
 
 pytestmark = pytest.mark.django_db
 
@@ -69,3 +70,12 @@ def test_someone_with_no_key_worker_has_nothing_to_change(
     client_for: Sign_in, person: Person, triager: Staff, front_door: Team
 ) -> None:
     assert client_for(triager).get(url(person)).status_code == 404
+
+
+def test_a_key_worker_change_sent_twice_is_one_change_and_one_handover_note(
+    client_for: Sign_in, person: Person, episode: Episode, key_worker: Staff, home: Neighbourhood
+) -> None:
+    nurse = make_staff(home)
+    data = {"to": nurse.pk, "handover_note": "Daughter visits on Tuesdays"}
+    send_twice(client_for(key_worker), reverse("referrals:change_key_worker", args=[person.pk]), data)
+    assert KeyWorkerChange.objects.filter(episode=episode).count() == 1
