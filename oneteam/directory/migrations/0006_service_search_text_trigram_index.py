@@ -3,10 +3,10 @@ services whose text holds every word, not all of them.
 
 Search matches each word with `LIKE '%word%'` (see `search.search`), which a B-tree cannot answer; a GIN
 index of trigrams (`pg_trgm`) can, with the same results. At 5,000 services it took the staff search query
-from about 40 ms to about 16 ms (docs/performance.md). `pg_trgm` ships with PostgreSQL and is a trusted
+from about 38 ms to 16 ms on a busy machine (docs/performance.md). `pg_trgm` ships with PostgreSQL and is a trusted
 extension, so the database's owner may create it. SQLite has neither and keeps scanning, which at a test's
 size costs nothing. The index is not in the model's Meta, because Django would then try to build it on
-SQLite too.
+SQLite too. See docs/adr/0025-directory-search-uses-a-trigram-index.md.
 """
 
 from __future__ import annotations
