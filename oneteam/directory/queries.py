@@ -11,6 +11,7 @@ import datetime
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Min, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -23,7 +24,17 @@ from oneteam.organisations.models import Staff
 from oneteam.people.models import Person
 
 from . import hsds
-from .models import CHARGING_EXPLAINED, Charging, Detail, DetailReport, Service, Signpost
+from .models import (
+    CHARGING_EXPLAINED,
+    Charging,
+    Detail,
+    DetailReport,
+    Phone,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    Signpost,
+)
 from .search import (
     PageOf,
     Point,
@@ -32,7 +43,6 @@ from .search import (
     page_of,
     possibly_out_of_date,
     search,
-    with_details,
 )
 
 RESULTS_PER_PAGE = 20
@@ -43,7 +53,9 @@ REPORTS_SHOWN = 100
 
 @dataclass(frozen=True)
 class Result:
-    """A service as a search result shows it, with what the standard says about fees, languages, access and alerts."""
+    """A service as a search result shows it, with what the standard says about fees, languages, access and alerts.
+
+    Everything but `service` is worked out before the page renders, so the template only prints."""
 
     service: Service
     checked: str
@@ -51,30 +63,28 @@ class Result:
     distance_km: float | None
     days: str
     charging: str
+    alert: str = ""
+    fees: str = ""
+    places: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)
     accessibility: list[str] = field(default_factory=list)
 
-    @property
-    def alert(self) -> str:
-        return str(self.service.record.get("alert", ""))
 
-    @property
-    def fees(self) -> str:
-        """The fees in words: HSDS core's `fees_description`, or the profile's (deprecated) `fees`."""
-        return str(self.service.record.get("fees_description") or self.service.record.get("fees") or "")
+@dataclass(frozen=True)
+class _Times:
+    """One schedule's fields that `days_in_words` reads."""
 
-    @property
-    def places(self) -> list[str]:
-        return [
-            ", ".join(part for part in (sal.location.name, sal.location.address_1, sal.location.postal_code) if part)
-            for sal in self.service.service_at_locations.all()
-        ]
+    description: str
+    byday: str
+    opens_at: datetime.time | None
+    closes_at: datetime.time | None
 
 
-def days_in_words(service: Service) -> str:
-    """'Tuesday 12:00 to 14:00; Friday 10:00 to 12:00' from the service's schedules (already loaded)."""
+def days_in_words(schedules: list[_Times]) -> str:
+    """'Tuesday 12:00 to 14:00; Friday 10:00 to 12:00' from a service's schedules."""
     parts = []
-    for schedule in service.schedules.all():
+    for schedule in schedules:
         if schedule.description:
             parts.append(schedule.description)
             continue
@@ -88,38 +98,77 @@ def days_in_words(service: Service) -> str:
     return "; ".join(part for part in parts if part)
 
 
-def _result(service: Service, today: datetime.date, details: dict[str, list[Detail]]) -> Result:
+# The service columns a result shows (and the search orders by); the rest of the row, such as the search
+# text, is left in the database.
+SHOWN = ("name", "description", "eligibility_description", "record", "charging", "assured_date", "organization__name")
+
+
+@dataclass
+class _Shown:
+    """What a page of results shows besides the service row, by service id, read as plain rows (no model objects)."""
+
+    places: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    locations: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    schedules: dict[str, list[_Times]] = field(default_factory=lambda: defaultdict(list))
+    phones: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    # (table, record) of the languages of services and the accessibility of places, by the id of the service or
+    # location they belong to.
+    details: dict[str, list[tuple[str, dict[str, Any]]]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _shown(service_ids: list[str]) -> _Shown:
+    """Places, times, phones, languages and accessibility of these services: four queries, however many."""
+    shown = _Shown()
+    if not service_ids:
+        return shown
+    places = ServiceAtLocation.objects.filter(service_id__in=service_ids).order_by("pk")
+    for service_id, location_id, *address in places.values_list(
+        "service_id", "location_id", "location__name", "location__address_1", "location__postal_code"
+    ):
+        shown.places[service_id].append(", ".join(part for part in address if part))
+        shown.locations[service_id].append(location_id)
+    schedules = Schedule.objects.filter(service_id__in=service_ids).order_by("pk")
+    for service_id, description, byday, opens_at, closes_at in schedules.values_list(
+        "service_id", "description", "byday", "opens_at", "closes_at"
+    ):
+        shown.schedules[service_id].append(_Times(description, byday, opens_at, closes_at))
+    phones = Phone.objects.filter(service_id__in=service_ids).order_by("pk").values_list("service_id", "number")
+    for service_id, number in phones:
+        shown.phones[service_id].append(number)
+    owners = {*service_ids, *(location for found in shown.locations.values() for location in found)}
+    details = Detail.objects.filter(parent_id__in=owners, table__in=("language", "accessibility"))
+    for parent_id, table, record in details.values_list("parent_id", "table", "record"):
+        shown.details[parent_id].append((table, record))
+    return shown
+
+
+def _result(service: Service, today: datetime.date, shown: _Shown) -> Result:
     squared = getattr(service, "distance_sq", None)
-    places = [sal.location_id for sal in service.service_at_locations.all()]
+    record = service.record
     return Result(
         service=service,
         checked=checked_in_words(service.assured_date, today),
         out_of_date=possibly_out_of_date(service.assured_date, today),
         distance_km=math.sqrt(squared) if squared is not None else None,
-        days=days_in_words(service),
+        days=days_in_words(shown.schedules[service.pk]),
         charging=CHARGING_EXPLAINED[Charging(service.charging)],
+        alert=str(record.get("alert", "")),
+        # HSDS core's `fees_description`, or the profile's (deprecated) `fees`.
+        fees=str(record.get("fees_description") or record.get("fees") or ""),
+        places=shown.places[service.pk],
+        phones=shown.phones[service.pk],
         languages=[
             str(d.get("name") or d.get("code"))
-            for d in details[service.pk]
-            if d.table == "language" and (d.get("name") or d.get("code"))
+            for table, d in shown.details[service.pk]
+            if table == "language" and (d.get("name") or d.get("code"))
         ],
         accessibility=[
             str(d.get("accessibility") or d.get("description"))
-            for place in places
-            for d in details[place]
-            if d.table == "accessibility" and (d.get("accessibility") or d.get("description"))
+            for place in shown.locations[service.pk]
+            for table, d in shown.details[place]
+            if table == "accessibility" and (d.get("accessibility") or d.get("description"))
         ],
     )
-
-
-def _details(services: list[Service]) -> dict[str, list[Detail]]:
-    """The languages of these services and the accessibility of their places, in one query."""
-    owners = {s.pk for s in services} | {sal.location_id for s in services for sal in s.service_at_locations.all()}
-    found: dict[str, list[Detail]] = defaultdict(list)
-    if owners:
-        for detail in Detail.objects.filter(parent_id__in=owners, table__in=("language", "accessibility")):
-            found[detail.parent_id].append(detail)
-    return found
 
 
 @dataclass
@@ -132,13 +181,13 @@ def find(filters: ServiceFilters, page_number: int) -> Results:
     """A page of search results, best first, with when each was checked and whether it may be out of date.
 
     A page past the end shows the last page."""
-    found = with_details(search(filters))
+    found = search(filters).select_related("organization").only(*SHOWN)
     page = page_of(found, number=min(page_number, MAX_PAGE), per_page=RESULTS_PER_PAGE)
     if not page.services and page.number > page.total_pages:
         page = page_of(found, number=page.total_pages, per_page=RESULTS_PER_PAGE)
     today = timezone.localdate()
-    details = _details(page.services)
-    return Results(page=page, results=[_result(service, today, details) for service in page.services])
+    shown = _shown([service.pk for service in page.services])
+    return Results(page=page, results=[_result(service, today, shown) for service in page.services])
 
 
 @dataclass(frozen=True)

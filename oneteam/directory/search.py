@@ -20,7 +20,6 @@ from django.db.models import (
     FloatField,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -30,7 +29,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import Combinable, OrderBy
 
-from .models import Schedule, Service, ServiceAtLocation, Status
+from .models import Service, ServiceAtLocation, Status
 
 # An entry not checked for this long is flagged as possibly out of date.
 STALE_AFTER_MONTHS = 12
@@ -106,6 +105,7 @@ def search(filters: ServiceFilters) -> QuerySet[Service]:
     """
     services = Service.objects.filter(status=Status.ACTIVE)
     words = stems(filters.text)
+    # On PostgreSQL a trigram index over `search_text` answers these (migration 0006), so only matches are read.
     for word in words:
         services = services.filter(search_text__contains=word)
     rank: Combinable = Value(0)
@@ -137,16 +137,6 @@ def search(filters: ServiceFilters) -> QuerySet[Service]:
             services = services.filter(distance_sq__lte=filters.within_km**2)
         order.append(F("distance_sq").asc(nulls_last=True))
     return services.order_by(*order, F("assured_date").desc(nulls_last=True), "name", "pk")
-
-
-def with_details(services: QuerySet[Service]) -> QuerySet[Service]:
-    """Load what a staff search result shows in a fixed number of queries, however many services: organisation,
-    places, times and phones."""
-    return services.select_related("organization").prefetch_related(
-        Prefetch("service_at_locations", ServiceAtLocation.objects.select_related("location").order_by("pk")),
-        Prefetch("schedules", Schedule.objects.order_by("pk")),
-        "phones",
-    )
 
 
 @dataclass(frozen=True)

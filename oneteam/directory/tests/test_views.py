@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from oneteam.access.models import AuditAction, AuditEvent, CareRole, DataCategor
 from oneteam.access.services.care_team import join_care_team
 from oneteam.directory import services
 from oneteam.directory.models import DetailReport, EntryEdit, Service, Signpost, SignpostOutcome
+from oneteam.directory.search import stems
 from oneteam.directory.services.importer import import_file
 from oneteam.organisations.models import LSOA, Neighbourhood, Profession, Staff, Ward
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
@@ -145,6 +147,29 @@ def test_the_search_page_shows_alerts_fees_languages_and_accessibility(link_work
     assert "<strong>Cost:</strong> The person pays a set charge. fees_description" in page  # the profile's `fees`
     assert "<strong>Languages:</strong> English" in page
     assert "induction loops for hearing aids" in page  # the place's accessibility
+
+
+def test_each_result_shows_where_and_when_the_service_runs_and_its_phone(link_worker: Staff) -> None:
+    make_service("svc")
+    make_service("other", name="Chat café", description="Drop in")
+    page = signed_in(link_worker).get(reverse("directory:search"), {"text": "lunch"}).content.decode()
+    assert "1 service found" in page
+    assert "<strong>Where:</strong> Parkside Community Centre, 2 Mill Road, OT3 4AB" in page
+    assert "<strong>When:</strong> Every Tuesday, 12pm to 2pm" in page
+    assert page.count("<strong>Phone:</strong>") == 1 and "<strong>Phone:</strong> 0113 496 0000" in page
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index is PostgreSQL's (pg_trgm)")
+def test_a_search_word_is_matched_through_the_trigram_index() -> None:
+    make_service("svc")
+    # The condition `search` writes for each word, on its own so no other index competes for it.
+    sql, params = Service.objects.filter(search_text__contains=stems("lonely")[0]).query.sql_with_params()
+    with connection.cursor() as cursor:
+        # A test database is too small for the planner to prefer any index over reading the table.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on directory_service_search_text_trgm" in plan, plan
 
 
 def test_an_entry_id_that_cannot_exist_is_404_on_every_page(link_worker: Staff, person: Person) -> None:
