@@ -256,8 +256,8 @@ def _neighbourhoods(staff: Staff, person: Person) -> list[int]:
     """The neighbourhoods whose agreements decide: the person's own or, for someone outside the area, the staff's.
 
     Someone registered and living outside the area is under none of OneTeam's agreements; only their care
-    team sees their record, each member as the agreement of their own team's neighbourhood lets their
-    profession (docs/information-governance.md, ADR 14).
+    team sees their record (and information governance, for audit), each as the agreement of their own
+    team's neighbourhood lets their profession (docs/information-governance.md, ADR 14).
     """
     return _home_neighbourhoods(person) or sorted(staff_neighbourhood_ids(staff))
 
@@ -313,7 +313,8 @@ def decide(staff: Staff, person: Person, category: DataCategory, purpose: Purpos
         purpose == Purpose.MDT_DISCUSSION and CareRole.MDT_ATTENDEE in context.roles
     )
     question = _Question(staff, person, context, category, purpose, in_care_team)
-    if not _home_neighbourhoods(person) and not in_care_team:
+    # Audit is the exception: information governance reviews relationships with people outside the area too.
+    if not _home_neighbourhoods(person) and not (in_care_team or purpose == Purpose.AUDIT):
         return Decision(
             False,
             "Not allowed: this person lives and is registered outside the neighbourhoods OneTeam serves, "

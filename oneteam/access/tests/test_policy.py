@@ -208,6 +208,8 @@ def test_someone_outside_the_area_is_seen_by_their_care_team_only(home: Neighbou
     )
     assert not not_in_agreement.allowed
     assert decide(colleague, harriet, DataCategory.SAFETY_ALERTS, Purpose.DIRECT_CARE).allowed
+    auditor = make_staff(home, profession=Profession.INFORMATION_GOVERNANCE_OFFICER)
+    assert decide(auditor, harriet, DataCategory.DEMOGRAPHICS, Purpose.AUDIT).allowed
 
 
 def test_someone_living_outside_the_area_is_seen_by_their_practice_neighbourhood_team(home: Neighbourhood) -> None:
