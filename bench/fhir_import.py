@@ -35,11 +35,11 @@ import django
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.db import connection  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from oneteam.fhir import queries  # noqa: E402
-from oneteam.fhir.importer import Importer, ImportReport  # noqa: E402
+from oneteam.fhir.importer import Entry, Importer, ImportReport, read_entry  # noqa: E402
 from oneteam.fhir.registry import DIRECTORY_TYPES, EXCHANGE_TYPES, PERSON_RESOURCES  # noqa: E402
 from oneteam.people.models import Person  # noqa: E402
 from oneteam.synthetic.city import generate_city  # noqa: E402
@@ -70,6 +70,28 @@ def _cpu_seconds() -> float:
     """CPU time of this process and its finished children (the validation workers), not PostgreSQL's."""
     mine, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime
+
+
+def copy_yardstick(rows: int) -> float:
+    """Seconds PostgreSQL takes, now, to take `rows` condition-like rows with one COPY: what storing cannot beat."""
+    day = datetime.date(2026, 1, 1)
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("CREATE TEMPORARY TABLE yardstick (person_id int, code text, day date) ON COMMIT DROP")
+        with cursor.copy("COPY yardstick FROM STDIN") as copy:
+            for row in range(rows):
+                copy.write_row((row, "38341003", day))
+    return time.perf_counter() - started
+
+
+def validation_yardstick(path: Path, lines: int = 2000) -> float:
+    """Resources per second `fhir.resources` validates (and OneTeam reads) on one core, now, from `path`."""
+    with path.open("rb") as file:
+        sample = [Entry(number, "", json.loads(line)) for number, line in zip(range(lines), file, strict=False)]
+    started = time.perf_counter()
+    for entry in sample:
+        read_entry(entry)
+    return len(sample) / (time.perf_counter() - started)
 
 
 def import_files(folder: Path) -> tuple[ImportReport, float, float]:
@@ -109,6 +131,9 @@ def main() -> None:
         generate_city(residents=0, seed=options.seed, as_of=as_of, replace=True)
         first, first_seconds, first_cpu = import_files(out)
         second, second_seconds, second_cpu = import_files(out)
+        # Yardsticks measured in the same run, so a busy machine shows in them too.
+        copy_seconds = copy_yardstick(resources)
+        validated = {kind: validation_yardstick(out / f"{kind}.ndjson") for kind in ("Patient", "Condition")}
     if first.errors or second.errors or sum(second.created.values()):
         sys.exit(f"The import did not go cleanly: {first.as_json()['errors'][:3]} {second.as_json()['created']}")
     with connection.cursor() as cursor:
@@ -125,6 +150,15 @@ def main() -> None:
         print(f"  {label}: {taken:,} resources in {seconds:.1f} s = {rate:,.0f} resources/s, {new:,} new")
         print(f"    Python CPU {cpu:.1f} s = {taken / cpu:,.0f} resources per CPU-second")
     print("  new rows by type: " + ", ".join(f"{k} {v:,}" for k, v in sorted(first.created.items())))
+    print(
+        f"  yardstick: COPY of {resources:,} three-column rows in {copy_seconds:.1f} s = "
+        f"{resources / copy_seconds:,.0f} rows/s"
+    )
+    print(
+        "  yardstick: validation and reading on one core, "
+        + ", ".join(f"{kind} {rate:,.0f}/s" for kind, rate in validated.items())
+        + f" (load {os.getloadavg()[0]:.1f})"
+    )
 
 
 if __name__ == "__main__":

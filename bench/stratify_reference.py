@@ -106,7 +106,8 @@ def sql(weights: Weights, version: str = CURRENT_VERSION) -> str:
         LEFT JOIN carer ON carer.person_id = p.id
         LEFT JOIN fell ON fell.person_id = p.id
         LEFT JOIN known ON known.person_id = p.id
-        WHERE p.date_of_death IS NULL),
+        WHERE p.date_of_death IS NULL
+            AND p.practice_neighbourhood_id IS NOT NULL AND p.ward_neighbourhood_id IS NOT NULL),
     graded AS (
         SELECT facts.*, CASE WHEN deficits IS NULL THEN '' WHEN deficits >= 13 THEN 'severe'
             WHEN deficits >= 9 THEN 'moderate' WHEN deficits >= 5 THEN 'mild' ELSE 'fit' END AS category

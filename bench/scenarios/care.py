@@ -34,6 +34,8 @@ def _busiest_person(route: str) -> PageRequest:
     if busiest is None:
         raise SystemExit("No visits in the city: generate the city first (bench/generate_city.py).")
     person = Person.objects.get(pk=busiest["person_id"])
+    if person.practice_neighbourhood_id is None:
+        raise SystemExit("The busiest person is registered outside the area: generate the city first.")
     staff = (
         Staff.objects.filter(
             teams__neighbourhood_id=person.practice_neighbourhood_id, profession=Profession.DISTRICT_NURSE

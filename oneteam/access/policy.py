@@ -166,7 +166,7 @@ def _load_contexts(staff: Staff, people: list[Person]) -> dict[int, _Context]:
     """One query (a UNION of small selects) for the relationships, wishes and rules that apply to each person."""
     now = timezone.now()
     ids = [person.pk for person in people]
-    neighbourhoods = {n for person in people for n in (person.practice_neighbourhood_id, person.ward_neighbourhood_id)}
+    neighbourhoods = {n for person in people for n in _neighbourhoods(staff, person)}
     staff_sector = Subquery(Organisation.objects.filter(staff=staff).values("sector")[:1])
     current_agreements = _current_agreements(neighbourhoods)
     latest_consent = (
@@ -248,8 +248,23 @@ def _load_contexts(staff: Staff, people: list[Person]) -> dict[int, _Context]:
         context = contexts[person.pk]
         context.person = person
         context.rules = rules
-        context.agreements = set(names) & {person.practice_neighbourhood_id, person.ward_neighbourhood_id}
+        context.agreements = set(names) & set(_neighbourhoods(staff, person))
     return contexts
+
+
+def _home_neighbourhoods(person: Person) -> list[int]:
+    """The neighbourhoods of the person's GP practice and home ward, each once; none for someone outside the area."""
+    return [n for n in dict.fromkeys([person.practice_neighbourhood_id, person.ward_neighbourhood_id]) if n]
+
+
+def _neighbourhoods(staff: Staff, person: Person) -> list[int]:
+    """The neighbourhoods whose agreements decide: the person's own or, for someone outside the area, the staff's.
+
+    Someone registered and living outside the area is under none of OneTeam's agreements; only their care
+    team sees their record (and information governance, for audit), each as the agreement of their own
+    team's neighbourhood lets their profession (docs/information-governance.md, ADR 14).
+    """
+    return _home_neighbourhoods(person) or sorted(staff_neighbourhood_ids(staff))
 
 
 def _context(staff: Staff, person: Person) -> _Context:
@@ -303,12 +318,21 @@ def decide(staff: Staff, person: Person, category: DataCategory, purpose: Purpos
         purpose == Purpose.MDT_DISCUSSION and CareRole.MDT_ATTENDEE in context.roles
     )
     question = _Question(staff, person, context, category, purpose, in_care_team)
+    # Audit is the exception: information governance reviews relationships with people outside the area too.
+    if not _home_neighbourhoods(person) and not (in_care_team or purpose == Purpose.AUDIT):
+        return Decision(
+            False,
+            "Not allowed: this person lives and is registered outside the neighbourhoods OneTeam serves, "
+            "so only their care team can see their record.",
+        )
     refusals = []
-    for neighbourhood_id in dict.fromkeys([person.practice_neighbourhood_id, person.ward_neighbourhood_id]):
+    for neighbourhood_id in _neighbourhoods(staff, person):
         decision = _decide_under_agreement(question, neighbourhood_id)
         if decision.allowed:
             return decision
         refusals.append(decision)
+    if not refusals:
+        return Decision(False, "Not allowed: no information sharing agreement is in force for your team's area.")
     return refusals[0]
 
 

@@ -67,7 +67,8 @@ def sharing_overview(*, staff: Staff, person_id: int) -> SharingOverview:
     if not decisions[DataCategory.DEMOGRAPHICS].allowed:
         return overview
     overview.care_team = current_care_team(person)
-    overview.agreement = current_agreement(person.practice_neighbourhood)
+    home = person.practice_neighbourhood or person.ward_neighbourhood
+    overview.agreement = current_agreement(home) if home else None
     if overview.agreement is not None:
         overview.team_access = direct_care_summary(overview.agreement)
     overview.consent_history = list(person.consent_decisions.select_related("recorded_by")[:10])

@@ -12,9 +12,10 @@ import re
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from oneteam.access.services.care_team import current_care_team
 from oneteam.organisations.models import Profession, Staff
 from oneteam.people.models import Person
 
@@ -309,10 +310,16 @@ class GoalForm(VersionedForm):
 
 
 def care_staff_for(person: Person) -> QuerySet[Staff]:
-    """Staff in the teams of the person's two neighbourhoods who give care: who can own an action or visit."""
-    neighbourhoods = [person.practice_neighbourhood_id, person.ward_neighbourhood_id]
+    """Staff in the teams of the person's two neighbourhoods who give care: who can own an action or visit.
+
+    Someone registered and living outside the area has no neighbourhood team: their care team gives their care.
+    """
+    if person.outside_the_area:
+        serving = Q(pk__in=[membership.staff_id for membership in current_care_team(person)])
+    else:
+        serving = Q(teams__neighbourhood_id__in=[person.practice_neighbourhood_id, person.ward_neighbourhood_id])
     return (
-        Staff.objects.filter(is_active=True, teams__neighbourhood_id__in=neighbourhoods)
+        Staff.objects.filter(serving, is_active=True)
         .exclude(profession__in=_NOT_CARE)
         .distinct()
         .order_by("last_name", "first_name", "pk")

@@ -196,7 +196,7 @@ class ForPerson:
 
     person: Person
     age: int
-    home: Point
+    home: Point | None  # None for someone living outside the area: the directory cannot place their home
     may_signpost: Decision
 
 
@@ -212,7 +212,7 @@ def for_person(*, staff: Staff, person_id: int) -> ForPerson | None:
     return ForPerson(
         person=person,
         age=person.age_on(timezone.localdate()),
-        home=Point(person.lsoa.latitude, person.lsoa.longitude),
+        home=Point(person.lsoa.latitude, person.lsoa.longitude) if person.lsoa else None,
         may_signpost=decisions[DataCategory.CARE_PLAN],
     )
 

@@ -69,7 +69,9 @@ def search_for_person(request: HttpRequest, person_id: int) -> HttpResponse:
         return cannot(request)
     params = request.GET.copy()
     if not params:
-        params.update({"postcode": found.person.postcode, "age": str(found.age), "distance": "5"})
+        params.update({"age": str(found.age)})
+        if found.home is not None:  # someone living outside the area is searched for without a distance
+            params.update({"postcode": found.person.postcode, "distance": "5"})
     form = SearchForm(params)
     results, extra = _search(request, form, home=found.home, home_postcode=found.person.postcode)
     context = {"form": form, "results": results, "for_person": found, "active_nav": "directory", **extra}

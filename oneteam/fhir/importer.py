@@ -16,9 +16,9 @@ Patient matching (docs/interoperability.md says the same):
    it does not create a person without one);
 3. an existing person's record is never overwritten by an import.
 A new person is placed by the LSOA extension on their address or, failing that,
-the LSOA of someone already known at the same postcode; their GP practice comes
-from `generalPractitioner`, which must be a GP practice OneTeam knows or the same
-unit brings.
+the LSOA of someone already known at the same postcode; anyone else is kept as
+living outside the area. Their GP practice comes from `generalPractitioner`; one
+OneTeam does not know is kept as not known (ADR 14).
 
 A unit that adds a condition or raises the repeat-medicine count of up to
 `RESTRATIFY_AT_MOST` people recomputes their frailty and priority in the current
@@ -466,14 +466,18 @@ class _Unit:
         self.organisations()[organisation.pk] = (organisation.sector, organisation.neighbourhood_id)
         self.by_identifier.update((key, organisation.pk) for key in keys)
 
+    def organisation_by_identifier(self, ref: Ref) -> int | None:
+        """The organisation with the reference's identifier (an ODS code when no system is given), or None."""
+        self.organisations()
+        ods = ref.system in (codes.ODS_CODE, "")
+        return self.by_identifier.get((codes.ODS_CODE, ref.value.upper()) if ods else (ref.system, ref.value))
+
     def resolve(self, entry: Reading, ref: Ref, where: str) -> int | None:
         """The OneTeam id `ref` points at, or None with an error naming the dangling reference."""
         pk = self._literal(ref)
         if pk is None and ref.value:
             if ref.resource_type == "Organization":
-                self.organisations()
-                ods = ref.system in (codes.ODS_CODE, "")
-                pk = self.by_identifier.get((codes.ODS_CODE, ref.value.upper()) if ods else (ref.system, ref.value))
+                pk = self.organisation_by_identifier(ref)
             elif ref.resource_type == "Patient" and ref.system in (codes.NHS_NUMBER, ""):
                 pk = self._people.get(ref.value)
         if pk is None and self._literal_key(ref) in self.unreadable:
@@ -648,33 +652,33 @@ def _match_without_nhs_number(unit: _Unit, entry: Reading, record: PatientRecord
 def _new_person(
     unit: _Unit, entry: Reading, record: PatientRecord, lsoas: dict[str, tuple[int, int, int]]
 ) -> Person | None:
+    """A new person, placed where OneTeam can place them (ADR 14).
+
+    Their area is the LSOA extension on their address or, failing that, the area of someone already
+    known at the same postcode; anyone else lives outside the area and is kept with no area. Their GP
+    practice is `generalPractitioner` when it names an organisation: the practice's neighbourhood, if it
+    is one of OneTeam's, places them; with none named, or one named only by an identifier OneTeam does
+    not hold, the GP is kept as not known. Only a reference that names an entry nobody can find is an error.
+    """
     place = lsoas.get(record.lsoa_code)
     if place is None and record.postcode:
-        neighbour = (
-            Person.objects.filter(postcode=record.postcode)
+        place = (
+            Person.objects.filter(postcode=record.postcode, lsoa__isnull=False)
             .values_list("lsoa_id", "ward_id", "ward_neighbourhood_id")
             .first()
         )
-        place = neighbour
-    if place is None:
-        unit.error(
-            entry,
-            "Patient",
-            "Patient.address: OneTeam cannot place this address in one of its areas "
-            "(give the LSOA extension, or a postcode where someone it knows lives)",
-        )
-        return None
-    if record.gp_practice is None:
-        unit.error(entry, "Patient", "Patient.generalPractitioner must name the person's GP practice")
-        return None
-    practice_id = unit.resolve(entry, record.gp_practice, "Patient.generalPractitioner")
-    if practice_id is None:
-        return None
-    practice = unit.organisations().get(practice_id)
-    if practice is None or practice[0] != Sector.GP_PRACTICE or practice[1] is None:
-        unit.error(entry, "Patient", "Patient.generalPractitioner must be a GP practice")
-        return None
-    lsoa_id, ward_id, ward_neighbourhood_id = place
+    practice_id = None
+    if record.gp_practice is not None and record.gp_practice.literal:
+        practice_id = unit.resolve(entry, record.gp_practice, "Patient.generalPractitioner")
+        if practice_id is None:
+            return None
+    elif record.gp_practice is not None:
+        # Named only by an identifier (an ODS code, say) of a practice OneTeam does not hold: the GP is not known.
+        practice_id = unit.organisation_by_identifier(record.gp_practice)
+    sector, practice_neighbourhood_id = unit.organisations()[practice_id] if practice_id is not None else ("", None)
+    if sector != Sector.GP_PRACTICE:
+        practice_neighbourhood_id = None
+    lsoa_id, ward_id, ward_neighbourhood_id = place or (None, None, None)
     return Person(
         nhs_number=record.nhs_number,
         given_name=record.given_name,
@@ -697,7 +701,7 @@ def _new_person(
         ward_id=ward_id,
         ward_neighbourhood_id=ward_neighbourhood_id,
         gp_practice_id=practice_id,
-        practice_neighbourhood_id=practice[1],
+        practice_neighbourhood_id=practice_neighbourhood_id,
     )
 
 

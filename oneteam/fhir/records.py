@@ -186,6 +186,14 @@ def reference(value: object, resource_type: str, where: str) -> Ref:
     return Ref(resource_type, literal, system, code)
 
 
+def _names_org(ref: Json) -> bool:
+    """Whether a reference may name an Organization: it is not typed, or written, as a Practitioner(Role)."""
+    literal = _text(ref.get("reference"))
+    return _text(ref.get("type") or "Organization") == "Organization" and not (
+        literal.startswith("Practitioner") or "/Practitioner" in literal
+    )
+
+
 def _day(value: object, where: str, *, required: bool = True) -> datetime.date | None:
     """The date part of a FHIR date or dateTime."""
     text = _text(value)
@@ -310,8 +318,13 @@ def read_patient(resource: Json) -> PatientRecord:
     ethnic = _code(_extension_concept(resource, codes.ETHNIC_CATEGORY), codes.ETHNIC_CATEGORY_SYSTEM)[0]
     gender_identity = _code(_extension_concept(resource, codes.GENDER_IDENTITY), codes.GENDER_IDENTITY_SYSTEM)[0]
     repeat_medicines = _extension(resource, codes.REPEAT_MEDICINES_EXTENSION).get("valueInteger")
-    practices = _list(resource.get("generalPractitioner"))
-    gp = reference(practices[0], "Organization", "Patient.generalPractitioner[0]") if practices else None
+    # The practice is the first Organization named; a named Practitioner (UK Core allows one) is not a practice.
+    practices = [(i, p) for i, p in enumerate(map(_dict, _list(resource.get("generalPractitioner")))) if _names_org(p)]
+    gp = (
+        reference(practices[0][1], "Organization", f"Patient.generalPractitioner[{practices[0][0]}]")
+        if practices
+        else None
+    )
     language = next(
         (
             _text(_dict(c.get("language")).get("text"))

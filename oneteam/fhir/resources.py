@@ -114,13 +114,16 @@ def patient(person: Person) -> Json:
             }
         ],
     }
-    address: Json = {
-        "use": "home",
-        "line": [line for line in (person.address_line_1, person.address_line_2) if line],
-        "city": person.town,
-        "postalCode": person.postcode,
-        "extension": [{"url": codes.LSOA_EXTENSION, "valueCode": person.lsoa.code}],
-    }
+    # Someone living outside the area has no LSOA, and someone whose GP is not known no practice: both are left out.
+    address = _compact(
+        {
+            "use": "home",
+            "line": [line for line in (person.address_line_1, person.address_line_2) if line],
+            "city": person.town,
+            "postalCode": person.postcode,
+            "extension": [{"url": codes.LSOA_EXTENSION, "valueCode": person.lsoa.code}] if person.lsoa else [],
+        }
+    )
     resource: Json = {
         "resourceType": "Patient",
         "id": str(person.pk),
@@ -152,12 +155,12 @@ def patient(person: Person) -> Json:
         "gender": person.sex,
         "birthDate": person.date_of_birth.isoformat(),
         "address": [address],
-        "generalPractitioner": [organization_reference(person.gp_practice)],
+        "generalPractitioner": [organization_reference(person.gp_practice)] if person.gp_practice else [],
         "communication": [{"language": {"text": person.preferred_language}, "preferred": True}],
     }
     if person.date_of_death:
         resource["deceasedDateTime"] = person.date_of_death.isoformat()
-    return resource
+    return _compact(resource)
 
 
 def related_person(contact: RelatedPerson) -> Json:

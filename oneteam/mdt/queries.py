@@ -81,7 +81,7 @@ class Line:
 class SlotView:
     """One GP practice's consecutive part of the meeting."""
 
-    practice: Organisation
+    practice: Organisation | None  # None: people whose GP practice is not known
     starts: datetime.datetime
     ends: datetime.datetime
     lines: list[Line]

@@ -220,10 +220,13 @@ def request_discussion(
 ) -> AgendaRequest:
     """Ask for the person to be discussed at their neighbourhood's next MDT; the chair sees it as a suggestion."""
     _may_propose(actor, person)
+    neighbourhood_id = person.practice_neighbourhood_id or person.ward_neighbourhood_id
+    if neighbourhood_id is None:
+        raise MdtRefused("person", "This person lives and is registered outside the area, so has no MDT here.")
     chosen = _checked_question_and_professions(question, professions)
     request = AgendaRequest.objects.create(
         person=person,
-        neighbourhood_id=person.practice_neighbourhood_id,
+        neighbourhood_id=neighbourhood_id,
         question=question.strip(),
         professions=chosen,
         expected_minutes=expected_minutes,

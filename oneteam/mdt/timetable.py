@@ -21,7 +21,7 @@ class Entry(Generic[Key]):
     """What the timetable needs to know of one agenda item."""
 
     key: Key
-    practice: int
+    practice: int | None  # None: the person's GP practice is not known (they are grouped together)
     minutes: int
 
 
@@ -38,7 +38,7 @@ class Timed(Generic[Key]):
 class Slot(Generic[Key]):
     """One GP practice's consecutive part of the meeting."""
 
-    practice: int
+    practice: int | None
     starts: datetime.datetime
     ends: datetime.datetime
     items: list[Timed[Key]] = field(default_factory=list)
@@ -46,7 +46,7 @@ class Slot(Generic[Key]):
 
 def build(entries: Sequence[Entry[Key]], start: datetime.datetime) -> list[Slot[Key]]:
     """The slots of a meeting starting at `start`, for `entries` in proposal order."""
-    by_practice: dict[int, list[Entry[Key]]] = {}
+    by_practice: dict[int | None, list[Entry[Key]]] = {}
     for entry in entries:
         by_practice.setdefault(entry.practice, []).append(entry)
     slots = []

@@ -12,10 +12,13 @@ from dataclasses import dataclass
 
 from django.db.models import Case, CharField, F, Q, Value, When
 from django.db.models.expressions import Combinable
+from django.db.models.functions import Coalesce
 
 from oneteam.people.models import EthnicCategory as E
 
 ALL_RESIDENTS = "All residents"
+# People registered or living outside the area have no neighbourhood, locality or area deprivation (ADR 14).
+OUTSIDE_THE_AREA = "Outside the area"
 
 # Broad ethnic groups (the census's five), from the NHS Data Dictionary codes.
 ETHNIC_GROUPS = (
@@ -70,16 +73,17 @@ def _everyone(person: str, as_of: datetime.date) -> Combinable:
 
 
 def _neighbourhood(person: str, as_of: datetime.date) -> Combinable:
-    return F(_at(person, "practice_neighbourhood__name"))
+    return Coalesce(F(_at(person, "practice_neighbourhood__name")), Value(OUTSIDE_THE_AREA))
 
 
 def _locality(person: str, as_of: datetime.date) -> Combinable:
-    return F(_at(person, "practice_neighbourhood__locality__name"))
+    return Coalesce(F(_at(person, "practice_neighbourhood__locality__name")), Value(OUTSIDE_THE_AREA))
 
 
 def _deprivation(person: str, as_of: datetime.date) -> Combinable:
     decile = _at(person, "lsoa__imd_decile")
-    whens = [When(Q(**{f"{decile}__lte": highest}), then=Value(label)) for highest, label in QUINTILES]
+    whens = [When(Q(**{f"{decile}__isnull": True}), then=Value(OUTSIDE_THE_AREA))]
+    whens += [When(Q(**{f"{decile}__lte": highest}), then=Value(label)) for highest, label in QUINTILES]
     return Case(*whens, default=Value(LEAST_DEPRIVED), output_field=CharField())
 
 
@@ -104,7 +108,10 @@ BREAKDOWNS = {
         Breakdown("neighbourhood", "Neighbourhood", _neighbourhood),
         Breakdown("locality", "Locality", _locality),
         Breakdown(
-            "deprivation", "Deprivation quintile", _deprivation, (*(label for _, label in QUINTILES), LEAST_DEPRIVED)
+            "deprivation",
+            "Deprivation quintile",
+            _deprivation,
+            (*(label for _, label in QUINTILES), LEAST_DEPRIVED, OUTSIDE_THE_AREA),
         ),
         Breakdown("ethnicity", "Ethnic group", _ethnicity, (*(group for group, _ in ETHNIC_GROUPS), NOT_STATED)),
         Breakdown("age", "Age band", _age, (CHILDREN, *(label for _, label in reversed(AGE_BANDS)))),

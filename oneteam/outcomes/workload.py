@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from oneteam.access.models import CareRole, CareTeamMembership
 from oneteam.organisations.models import Profession, Staff
 from oneteam.people.models import SafetyAlert
 
+from .breakdowns import OUTSIDE_THE_AREA
 from .queries import SMALLEST_SHOWN
 
 # The weights, shown on the page as they are here.
@@ -105,12 +106,14 @@ def _holdings() -> list[_Holding]:
         .annotate(
             professions=Coalesce(Subquery(professions), 1),
             alert=Exists(SafetyAlert.objects.filter(person=OuterRef("person"), active=True)),
+            practice=Coalesce("person__practice_neighbourhood__name", Value(OUTSIDE_THE_AREA)),
+            ward=Coalesce("person__ward_neighbourhood__name", Value(OUTSIDE_THE_AREA)),
         )
         .values_list(
             "staff_id",
             "staff__profession",
-            "person__practice_neighbourhood__name",
-            "person__ward_neighbourhood__name",
+            "practice",
+            "ward",
             "professions",
             "alert",
             "person__lives_alone",

@@ -70,15 +70,31 @@ class Person(ServiceWrittenModel):
     address_line_2 = models.CharField(max_length=200, blank=True)
     town = models.CharField(max_length=100)
     postcode = models.CharField(max_length=8, help_text="Stored in upper case with one space, e.g. OT1 2AB")
-    lsoa = models.ForeignKey(LSOA, on_delete=models.PROTECT, related_name="residents")
-    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, related_name="residents")
-    gp_practice = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="registered_people")
-    # Both neighbourhoods are stored because the health and social-care boundaries differ.
+    # Empty for someone living outside the area (ADR 14): OneTeam keeps them, placed in none of its areas.
+    lsoa = models.ForeignKey(LSOA, on_delete=models.PROTECT, null=True, blank=True, related_name="residents")
+    ward = models.ForeignKey(Ward, on_delete=models.PROTECT, null=True, blank=True, related_name="residents")
+    # Empty when the GP practice is not known to OneTeam.
+    gp_practice = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="registered_people"
+    )
+    # Both neighbourhoods are stored because the health and social-care boundaries differ. Either is empty
+    # for someone registered (or living) outside the area; the access policy then rests on the other, or on
+    # the care team alone when both are empty (docs/information-governance.md).
     practice_neighbourhood = models.ForeignKey(
-        Neighbourhood, on_delete=models.PROTECT, related_name="+", help_text="Neighbourhood of the GP practice"
+        Neighbourhood,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Neighbourhood of the GP practice",
     )
     ward_neighbourhood = models.ForeignKey(
-        Neighbourhood, on_delete=models.PROTECT, related_name="+", help_text="Neighbourhood of the home ward"
+        Neighbourhood,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Neighbourhood of the home ward",
     )
 
     lives_alone = models.BooleanField(default=False)
@@ -97,6 +113,11 @@ class Person(ServiceWrittenModel):
 
     def __str__(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+    @property
+    def outside_the_area(self) -> bool:
+        """Whether the person is placed in none of OneTeam's neighbourhoods (registered and living elsewhere)."""
+        return self.practice_neighbourhood_id is None and self.ward_neighbourhood_id is None
 
     @property
     def display_nhs_number(self) -> str:

@@ -36,6 +36,7 @@ def ensure_demo_key_workers() -> list[Episode]:
         person = membership.person
         episode = Episode.objects.filter(person=person, closed_at__isnull=True).first()
         if episode is None:
+            assert person.practice_neighbourhood_id is not None  # the demo city places everyone
             episode = Episode.objects.create(
                 person=person,
                 neighbourhood_id=person.practice_neighbourhood_id,

@@ -8,13 +8,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from oneteam.access.models import AccessLevel, BreakGlassAccess, CareRole, ConsentStatus, DataCategory, Purpose
-from oneteam.access.policy import decide, forget
+from oneteam.access.policy import decide, forget, prefetch
 from oneteam.access.services import agreements, break_glass, care_team, consent
 from oneteam.access.tests.factories import key_worker_for
 from oneteam.organisations.models import Neighbourhood, Profession, Sector, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.models import Person
-from oneteam.people.tests.factories import make_person
+from oneteam.people.tests.factories import make_person, make_person_outside_the_area
 
 pytestmark = pytest.mark.django_db
 
@@ -184,6 +184,49 @@ def test_ward_neighbourhood_team_counts_too() -> None:
     decision = decide(social_worker, person, DataCategory.SOCIAL_CARE_ASSESSMENT, Purpose.DIRECT_CARE)
     assert decision.allowed
     assert home_area.name in decision.reason
+
+
+def test_someone_outside_the_area_is_seen_by_their_care_team_only(home: Neighbourhood) -> None:
+    # Under no agreement of their own: the care team sees them as their own team's agreement lets them.
+    harriet = make_person_outside_the_area()
+    nurse, colleague = make_staff(home), make_staff(home)
+    care_team.join_care_team(actor=None, person=harriet, staff=nurse, role=CareRole.KEY_WORKER)
+
+    allowed = decide(nurse, harriet, DataCategory.MENTAL_HEALTH, Purpose.DIRECT_CARE)
+    refused = decide(colleague, harriet, DataCategory.DEMOGRAPHICS, Purpose.DIRECT_CARE)
+    not_in_agreement = decide(nurse, harriet, DataCategory.SOCIAL_CARE_FINANCES, Purpose.DIRECT_CARE)
+
+    assert allowed.allowed
+    assert allowed.reason == (
+        f"Allowed: you are on Harriet Rowe's care team and the {home.name} information sharing agreement "
+        "(version 1) lets district nurses see mental health for direct care."
+    )
+    assert not refused.allowed
+    assert refused.reason == (
+        "Not allowed: this person lives and is registered outside the neighbourhoods OneTeam serves, "
+        "so only their care team can see their record."
+    )
+    assert not not_in_agreement.allowed
+    assert decide(colleague, harriet, DataCategory.SAFETY_ALERTS, Purpose.DIRECT_CARE).allowed
+    auditor = make_staff(home, profession=Profession.INFORMATION_GOVERNANCE_OFFICER)
+    assert decide(auditor, harriet, DataCategory.DEMOGRAPHICS, Purpose.AUDIT).allowed
+
+
+def test_someone_living_outside_the_area_is_seen_by_their_practice_neighbourhood_team(home: Neighbourhood) -> None:
+    harriet = make_person(home, lsoa=None, ward=None, ward_neighbourhood=None)
+    decision = decide(make_staff(home), harriet, DataCategory.SOCIAL_CARE_ASSESSMENT, Purpose.DIRECT_CARE)
+    assert decision.allowed
+    assert home.name in decision.reason
+
+
+def test_prefetched_decisions_cope_with_someone_outside_the_area(home: Neighbourhood, ada: Person) -> None:
+    harriet = make_person_outside_the_area()
+    nurse = make_staff(home)
+    prefetch(nurse, [ada, harriet])
+    with CaptureQueriesContext(connection) as queries:
+        assert decide(nurse, ada, DataCategory.DEMOGRAPHICS, Purpose.DIRECT_CARE).allowed
+        assert not decide(nurse, harriet, DataCategory.DEMOGRAPHICS, Purpose.DIRECT_CARE).allowed
+    assert len(queries) == 0
 
 
 def test_a_new_agreement_version_applies_from_the_next_request(home: Neighbourhood, ada: Person) -> None:

@@ -10,12 +10,15 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from oneteam.access.models import AuditAction, AuditEvent
+from oneteam.access.models import AuditAction, AuditEvent, CareRole
+from oneteam.access.services import care_team
 from oneteam.care import services
+from oneteam.care.forms import care_staff_for
 from oneteam.care.models import ActionStatus, CarePlan, GoalStatus, PlanAction, ServiceType
 from oneteam.organisations.models import Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.people.models import Person
+from oneteam.people.tests.factories import make_person_outside_the_area
 
 from .factories import full_plan
 
@@ -193,3 +196,14 @@ def test_a_goal_is_marked_met_with_history(client_for: SignIn, person: Person, n
     goal.refresh_from_db()
     assert goal.status == GoalStatus.MET
     assert "Marked the goal “Goal 1” as met" in client.get(reverse("care:record", args=[person.pk])).content.decode()
+
+
+def test_the_care_team_of_someone_outside_the_area_may_own_their_actions() -> None:
+    # No neighbourhood team serves them (ADR 14), so the actions' owners and visitors are their care team.
+    harriet = make_person_outside_the_area()
+    home = make_neighbourhood()
+    key_worker, colleague = make_staff(home), make_staff(home)
+    care_team.join_care_team(actor=None, person=harriet, staff=key_worker, role=CareRole.KEY_WORKER)
+
+    assert list(care_staff_for(harriet)) == [key_worker]
+    assert colleague not in care_staff_for(harriet)

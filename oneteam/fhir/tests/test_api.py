@@ -109,6 +109,7 @@ def test_patient_read_carries_uk_core_identifiers_and_extensions(place: Place, a
         "code": "H",
         "display": "Asian or Asian British – Indian",
     }
+    assert person.gp_practice is not None
     assert patient["generalPractitioner"][0]["identifier"]["value"] == person.gp_practice.ods_code
     event = AuditEvent.objects.get(person_id=person.pk)
     assert (event.action, event.category, event.purpose, event.staff) == (

@@ -26,12 +26,15 @@ def suggested(chair: Staff, home: Neighbourhood, in_days: int = 1) -> dict[int, 
 
 
 def scored(run: StratificationRun, person: Person, category: str, previous: str | None) -> PersonRisk:
+    places = (person.practice_neighbourhood_id, person.ward_neighbourhood_id, person.gp_practice_id)
+    practice_neighbourhood, ward_neighbourhood, gp_practice = places
+    assert practice_neighbourhood and ward_neighbourhood and gp_practice  # scored people live in the area
     return PersonRisk.objects.create(
         run=run,
         person=person,
-        practice_neighbourhood_id=person.practice_neighbourhood_id,
-        ward_neighbourhood_id=person.ward_neighbourhood_id,
-        gp_practice_id=person.gp_practice_id,
+        practice_neighbourhood_id=practice_neighbourhood,
+        ward_neighbourhood_id=ward_neighbourhood,
+        gp_practice_id=gp_practice,
         ethnic_category=person.ethnic_category,
         age_band=AgeBand.OLDEST,
         deficits=14 if category == "severe" else 10,

@@ -72,6 +72,7 @@ def test_each_invitee_sees_only_their_part_and_a_gp_only_their_practices_slot(
     gp.organisation = first.gp_practice
     gp.save()
     gp_page = client_for(gp).get(reverse("mdt:meeting", args=[meeting.pk])).content.decode()
+    assert first.gp_practice is not None and second.gp_practice is not None
     assert "10:00am to 10:15am: people registered at " + first.gp_practice.name in gp_page
     assert second.gp_practice.name not in gp_page
     assert "10:15am" in gp_page and "10:25am" not in gp_page.split("Your part of the meeting")[1]

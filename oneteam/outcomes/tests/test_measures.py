@@ -20,7 +20,7 @@ from oneteam.organisations.tests.factories import make_lsoa, make_neighbourhood,
 from oneteam.outcomes.models import MeasureResult
 from oneteam.outcomes.services import compute_measures
 from oneteam.people.models import AdmissionMethod, EthnicCategory, HospitalAdmission, Person
-from oneteam.people.tests.factories import make_person
+from oneteam.people.tests.factories import make_person, make_person_outside_the_area
 from oneteam.referrals.models import (
     DischargeHandover,
     Episode,
@@ -427,3 +427,19 @@ def test_referrals_per_episode_count_the_month_before_and_the_episode_itself(
     # First episode: the referrals 40 and 10 days ago (not the one 100 days ago); second: 15 days ago, not the
     # one after it closed. Three referrals over two episodes.
     assert city_figure("referrals_per_episode") == (3, 2)
+
+
+def test_people_outside_the_area_are_their_own_group_never_a_deprivation_quintile(home: Neighbourhood) -> None:
+    # Someone with no area (ADR 14) has no deprivation decile: counting them as least deprived would skew equity.
+    for _ in range(5):
+        make_person(home)  # in an area of decile 5, the third quintile
+    for _ in range(5):
+        make_person_outside_the_area()
+    compute_measures(TODAY)
+
+    def groups(breakdown: str) -> dict[str, float]:
+        results = MeasureResult.objects.filter(measure="non_elective_admissions", breakdown=breakdown)
+        return {result.group: result.denominator for result in results}
+
+    assert groups("deprivation") == {"3": 5, "Outside the area": 5}
+    assert groups("neighbourhood") == {home.name: 5, "Outside the area": 5}

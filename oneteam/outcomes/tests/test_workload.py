@@ -14,7 +14,7 @@ from oneteam.organisations.models import Profession
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 from oneteam.outcomes.workload import social_care_by_boundary, team_loads
 from oneteam.people.models import SafetyAlert, SafetyAlertKind
-from oneteam.people.tests.factories import make_person
+from oneteam.people.tests.factories import make_person, make_person_outside_the_area
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,20 @@ def test_caseloads_are_weighted_as_the_page_says_and_recut_by_ward() -> None:
     assert (boundaries[practice_side.name].by_practice, boundaries[practice_side.name].by_ward) == (12.25, 7.25)
     assert (boundaries[ward_side.name].by_practice, boundaries[ward_side.name].by_ward) == (0, 5.0)
     assert boundaries[ward_side.name].suppressed  # nobody is registered with a practice in B
+
+
+def test_caseloads_of_people_outside_the_area_are_counted_under_outside_the_area() -> None:
+    home = make_neighbourhood("A")
+    social_worker = make_staff(home, profession=Profession.SOCIAL_WORKER)
+    now = timezone.now()
+    for person in [make_person(home) for _ in range(5)] + [make_person_outside_the_area() for _ in range(5)]:
+        CareTeamMembership.objects.create(person=person, staff=social_worker, role=CareRole.KEY_WORKER, started_at=now)
+
+    loads = {(load.neighbourhood, load.profession): load.people for load in team_loads()}
+    boundaries = {row.neighbourhood: (row.by_practice, row.by_ward) for row in social_care_by_boundary()}
+
+    assert loads == {(home.name, "Social worker"): 5, ("Outside the area", "Social worker"): 5}
+    assert boundaries == {home.name: (5.0, 5.0), "Outside the area": (5.0, 5.0)}
 
 
 def test_the_workload_page_is_for_team_leads_and_analysts() -> None:

@@ -48,3 +48,19 @@ def make_person(
     }
     values.update(fields)
     return Person.objects.create(**values)
+
+
+def make_person_outside_the_area(**fields: Any) -> Person:
+    """A person registered and living outside the area, with no GP practice OneTeam knows (ADR 14)."""
+    values: dict[str, Any] = {
+        "nhs_number": next_nhs_number(),
+        "given_name": "Harriet",
+        "family_name": "Rowe",
+        "date_of_birth": datetime.date(1938, 2, 14),
+        "sex": Sex.FEMALE,
+        "address_line_1": "12 Harbour View",
+        "town": "Whitby",
+        "postcode": "YO21 3PU",
+    }
+    values.update(fields)
+    return Person.objects.create(**values)

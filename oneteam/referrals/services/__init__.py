@@ -84,8 +84,10 @@ def owner_in_words(referral: Referral) -> str:
     return referral.owner_team.name
 
 
-def front_door(neighbourhood: Neighbourhood) -> Team:
-    """The team whose queue new referrals for the neighbourhood wait in."""
+def front_door(neighbourhood: Neighbourhood | None) -> Team:
+    """The team whose queue new referrals for the neighbourhood wait in (None: someone outside the area)."""
+    if neighbourhood is None:
+        raise ReferralRefused("This person lives and is registered outside the area, so no team here takes referrals.")
     team = Team.objects.filter(neighbourhood=neighbourhood, takes_referrals=True).first()
     if team is None:
         raise ReferralRefused(f"{neighbourhood.name} has no team taking referrals yet.")
@@ -284,9 +286,13 @@ def identity_agrees(referral: Referral, person: Person) -> bool:
 
 
 def lives_elsewhere(referral: Referral, person: Person, actor: Staff) -> bool:
-    """The person lives and is registered outside the referral's neighbourhood and the actor's own."""
-    theirs = {person.practice_neighbourhood_id, person.ward_neighbourhood_id}
-    return not theirs & ({referral.neighbourhood_id} | set(staff_neighbourhood_ids(actor)))
+    """The person lives and is registered in other neighbourhoods than the referral's and the actor's own.
+
+    Someone outside the area altogether has no other front door, so any neighbourhood may match them (the
+    care-team relationship that follows goes to the IG review queue as out of area).
+    """
+    theirs = {person.practice_neighbourhood_id, person.ward_neighbourhood_id} - {None}
+    return bool(theirs) and not theirs & ({referral.neighbourhood_id} | set(staff_neighbourhood_ids(actor)))
 
 
 @transaction.atomic

@@ -90,10 +90,15 @@ def accept_discharge(*, actor: Staff, handover: DischargeHandover) -> Referral:
         # A transfer of care from hospital is direct care; the person was not asked on a form.
         consent_to_share=False,
     )
+    neighbourhood = handover.team.neighbourhood or person.practice_neighbourhood or person.ward_neighbourhood
+    if neighbourhood is None:
+        raise ReferralRefused(
+            "This team serves no neighbourhood, and the person lives and is registered outside the area."
+        )
     follow_up = take_on(
         actor=actor,
         person=person,
-        neighbourhood=handover.team.neighbourhood or person.practice_neighbourhood,
+        neighbourhood=neighbourhood,
         details=details,
         source=Source.HOSPITAL,
         note=f"Discharge handover from {hospital} accepted.",

@@ -442,7 +442,7 @@ def _tell_key_worker(event: HospitalEvent, handover_due_at: datetime.datetime | 
 
 def _hand_over(event: HospitalEvent) -> DischargeHandover:
     try:
-        team = front_door(event.person.practice_neighbourhood)
+        team = front_door(event.person.practice_neighbourhood or event.person.ward_neighbourhood)
     except ReferralRefused as refused:
         raise EncounterRefused(422, [Issue(str(refused), code="processing")]) from None
     return DischargeHandover.objects.create(

@@ -16,8 +16,8 @@ from django.urls import reverse
 from oneteam.organisations.models import Neighbourhood, Staff, Team
 from oneteam.organisations.tests.factories import make_practice, make_staff
 from oneteam.people.models import Person
-from oneteam.referrals import intake
 from oneteam.referrals.models import DischargeDecline, Referral, SelfReferralSubmission
+from oneteam.referrals.services import intake
 from oneteam.referrals.tests.factories import make_discharge
 from oneteam.submissions.tests.twice import send_twice
 

@@ -19,7 +19,7 @@ from oneteam.access.services import record_event, staff_neighbourhood_ids
 from oneteam.organisations.models import Neighbourhood, Profession, Staff
 from oneteam.people.models import Person
 from oneteam.referrals.models import Need, Referral, Source, Urgency
-from oneteam.referrals.services import ReferralDetails, receive_referral
+from oneteam.referrals.services import ReferralDetails, ReferralRefused, receive_referral
 
 from .. import priority
 from ..models import MdtProposal, PriorityWeights
@@ -91,6 +91,8 @@ def refer_to_front_door(*, actor: Staff, person: Person, why: str) -> Referral:
         urgency=Urgency.ROUTINE,
         consent_to_share=False,
     )
+    if person.practice_neighbourhood is None:  # never on a list, so never referred from one (ADR 14)
+        raise ReferralRefused("This person is registered outside the area, so no team here takes their referral.")
     return receive_referral(
         neighbourhood=person.practice_neighbourhood,
         details=details,
@@ -109,6 +111,8 @@ def propose_for_mdt(*, actor: Staff, person: Person, question: str, why: str) ->
         .select_related("proposed_by")
         .first()
     )
+    if person.practice_neighbourhood is None:  # never on a list, so never proposed from one (ADR 14)
+        raise RiskRefused("This person is registered outside the area, so has no neighbourhood MDT here.")
     if waiting is not None:
         raise RiskRefused(f"{person} is already proposed for the next MDT (by {waiting.proposed_by.get_full_name()}).")
     proposal = MdtProposal.objects.create(

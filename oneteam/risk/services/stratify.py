@@ -110,9 +110,14 @@ class _Scope:
         return values
 
     def people(self, alias: str) -> str:
-        """The WHERE condition for living residents in scope."""
+        """The WHERE condition for living residents in scope.
+
+        Residents are people placed in the area: someone registered or living outside it has no neighbourhood
+        risk list to be on, nor the area deprivation their priority weighs (ADR 14), so is not scored.
+        """
         one = f" AND {alias}.id = %(person)s" if self.person_id is not None else ""
-        return f"{alias}.date_of_death IS NULL{one}"
+        placed = f"{alias}.practice_neighbourhood_id IS NOT NULL AND {alias}.ward_neighbourhood_id IS NOT NULL"
+        return f"{alias}.date_of_death IS NULL AND {placed}{one}"
 
     def only(self, column: str) -> str:
         """ " AND column = the person" when scoring one person, so each aggregate reads only their rows."""

@@ -93,6 +93,7 @@ def test_ten_deficits_make_moderate_frailty_and_thirteen_severe(home: Neighbourh
 
 
 def _admit(person: Person, method: str, admitted_on: datetime.date, nights: int | None) -> None:
+    assert person.gp_practice is not None
     HospitalAdmission.objects.create(
         person=person,
         hospital=person.gp_practice,
@@ -165,12 +166,13 @@ def test_on_postgresql_each_run_has_its_own_indexed_partitions_and_the_previous_
     home: Neighbourhood,
 ) -> None:
     person = resident(home)
+    assert person.gp_practice is not None
     PersonRisk.objects.create(  # a row written outside any run (as a test fixture would) lands in the default
         run=StratificationRun.objects.create(started_at=timezone.now(), as_of=AS_OF, codelist_version="efi-v1"),
         person=person,
         practice_neighbourhood=home,
         ward_neighbourhood=home,
-        gp_practice_id=person.gp_practice_id,
+        gp_practice=person.gp_practice,
         ethnic_category="A",
         age_band="85+",
         category="fit",

@@ -45,6 +45,7 @@ def frail(home: Neighbourhood, **fields: Any) -> Person:
     """A person with moderate frailty (ten deficits), two recent emergency admissions, living alone."""
     person = resident(home, lives_alone=True, family_name="Frail", **fields)
     code(person, *TEN[:9])  # nine coded deficits, and living alone is the tenth
+    assert person.gp_practice is not None
     for days_ago in (100, 20):
         HospitalAdmission.objects.create(
             person=person,
@@ -107,7 +108,7 @@ def test_the_practice_priority_and_changed_band_filters(
     assert "Changed FRAIL" in only_changed and "Steady" not in only_changed and "Was Moderate frailty" in only_changed
     top = text(client.get(LIST, {"min_priority": 5}))
     assert "Changed FRAIL" in top and "Steady" not in top
-    practice = text(client.get(LIST, {"practice": steady.gp_practice_id}))
+    practice = text(client.get(LIST, {"practice": str(steady.gp_practice_id)}))
     assert "Steady" in practice and "Changed" not in practice
 
 

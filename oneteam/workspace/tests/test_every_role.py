@@ -24,14 +24,14 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
-from oneteam.access.models import DataCategory, Purpose
-from oneteam.access.services import ask, may_see_who
+from oneteam.access.models import CareRole, DataCategory, Purpose
+from oneteam.access.services import ask, care_team, may_see_who
 from oneteam.access.tests.test_every_url import PUBLIC
 from oneteam.mdt.tests.factories import make_item, make_meeting
 from oneteam.organisations.models import Organisation, Profession, Sector, Staff, Team
 from oneteam.organisations.tests.factories import make_demo_team, make_neighbourhood, make_staff
 from oneteam.people.models import Condition, Person, SafetyAlert
-from oneteam.people.tests.factories import make_person
+from oneteam.people.tests.factories import make_person, make_person_outside_the_area
 from oneteam.referrals.models import DischargeHandover, Episode, HospitalEvent, HospitalSystem, Referral
 from oneteam.referrals.tests.factories import make_front_door, make_referral
 from oneteam.synthetic.demo import demo_username, ensure_demo_staff
@@ -142,9 +142,13 @@ def signed_in(profession: Profession) -> tuple[Client, Staff]:
 
 def check_every_staff_route(client: Client, city: City, staff: Staff) -> None:
     """Every staff route with the seeded ids of the stranger's records: never a 500, never a word about them."""
+    check_routes(client, city.ids, stranger_markers(city, staff), staff)
+
+
+def check_routes(client: Client, ids: dict[str, int], markers: list[str], staff: Staff) -> None:
+    """Every staff route with `ids`: never a 500, never one of `markers`."""
     profession = Profession(staff.profession)
-    markers = stranger_markers(city, staff)
-    routes = list(staff_routes(city.ids))
+    routes = list(staff_routes(ids))
     assert len(routes) > 40
     for name, path in routes:
         response = client.get(path)
@@ -226,3 +230,22 @@ def test_the_crawl_reaches_the_neighbours_record_for_a_role_that_may_see_it() ->
     client, _staff = signed_in(Profession.CARE_COORDINATOR)
     team = Team.objects.get(takes_referrals=True, neighbourhood=city.neighbour.practice_neighbourhood)
     assert "Nina" in client.get(f"/referrals/teams/{team.pk}/queue/").content.decode()
+
+
+@pytest.mark.parametrize("profession", list(Profession))
+def test_each_role_copes_with_someone_registered_and_living_outside_the_area(profession: Profession) -> None:
+    # No neighbourhood, ward, area or GP practice (ADR 14): never a 500, and only their care team sees who they are.
+    city = seed_city()
+    outsider = make_person_outside_the_area(given_name="Ottoline", family_name="Faraway")
+    day = datetime.date(2024, 1, 1)
+    Condition.objects.create(person=outsider, snomed_code="38341003", term="Hypertension", recorded_on=day)
+    nurse = Staff.objects.get(username=demo_username(Profession.DISTRICT_NURSE))
+    care_team.join_care_team(actor=None, person=outsider, staff=nurse, role=CareRole.KEY_WORKER)
+    client, staff = signed_in(profession)
+    seen = ask(staff, outsider, DataCategory.DEMOGRAPHICS, Purpose.DIRECT_CARE).allowed or may_see_who(
+        staff, outsider.pk
+    )
+    markers = [] if seen else ["Ottoline", "FARAWAY", outsider.nhs_number]
+    check_routes(client, city.ids | {"person_id": outsider.pk}, markers, staff)
+    if profession == Profession.DISTRICT_NURSE:
+        assert "Registered and living outside the area" in client.get(f"/people/{outsider.pk}/").content.decode()

@@ -50,7 +50,7 @@ def test_summary_shows_the_record_and_its_safety_alerts() -> None:
     assert "Ada KHAN" in page
     assert "Safety alert for visiting staff" in page
     assert "Dangerous dog" in page
-    assert f"({person.gp_practice.ods_code})" in page
+    assert person.gp_practice is not None and f"({person.gp_practice.ods_code})" in page
     assert "Condition 0" in page
     assert "Contact 0" in page
 
