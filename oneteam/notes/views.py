@@ -29,7 +29,7 @@ def notes(request: HttpRequest, person_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.add_note(
-                actor=staff, person=person, about_day=form.cleaned_data["about_day"], text=form.cleaned_data["text"]
+                actor=staff, person=person, about_day=form.cleaned_data["when"], text=form.cleaned_data["text"]
             )
         except services.NoteRefused as refused:
             if refused.field is None:  # the policy said no (its reason names the person: not for the page)
