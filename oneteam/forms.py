@@ -99,7 +99,7 @@ class DateField(forms.Field):
 
 
 def _day(bound: Bound) -> datetime.date | None:
-    return timezone.localdate() if bound == "today" else bound
+    return timezone.localdate() if isinstance(bound, str) else bound
 
 
 def _words(bound: Bound) -> str:

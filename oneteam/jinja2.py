@@ -62,7 +62,7 @@ def date_input(bound: BoundField) -> dict[str, Any]:
     (`<name>_day`, `_month`, `_year`) with what was typed, or the initial date, and the field's error.
     """
     value = bound.value()
-    typed = bound.field.widget.decompress(value) if isinstance(value, datetime.date) else value  # type: ignore[attr-defined]
+    typed = bound.field.widget.decompress(value) if isinstance(value, datetime.date) else value
     typed = typed if isinstance(typed, list | tuple) else [None, None, None]
     items = [
         {

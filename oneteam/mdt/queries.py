@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import BooleanField, Case, Count, ExpressionWrapper, Q, QuerySet, Sum, Value, When
 from django.http import Http404
@@ -158,19 +159,7 @@ def agenda(*, staff: Staff, meeting: Meeting, action: AuditAction = AuditAction.
         lines += slot_lines
         slots.append(SlotView(practices[slot.practice], slot.starts, slot.ends, slot_lines))
     audit.append(
-        [
-            new_event(
-                staff=staff,
-                action=action if decisions[item.pk].allowed else AuditAction.DENIED,
-                person_id=item.person_id,
-                category=DataCategory.CARE_PLAN,
-                purpose=Purpose.MDT_DISCUSSION,
-                allowed=decisions[item.pk].allowed,
-                reason=decisions[item.pk].reason,
-                detail={"mdt_item": item.pk},
-            )
-            for item in items
-        ]
+        [new_event(**_item_read(staff, item, decisions[item.pk], action)) for item in items]
         or [new_event(staff=staff, action=action, purpose=Purpose.MDT_DISCUSSION, detail={"mdt_meeting": meeting.pk})]
     )
     ends = timetable.ends_at(entries, meeting.starts_at)
@@ -182,6 +171,22 @@ def agenda(*, staff: Staff, meeting: Meeting, action: AuditAction = AuditAction.
         lines=lines,
         chair_clash=chair_clash(meeting, ends),
     )
+
+
+def _item_read(
+    staff: Staff, item: AgendaItem, decision: Decision, action: AuditAction = AuditAction.VIEW
+) -> dict[str, Any]:
+    """The fields (for `new_event`) of the audit event of reading an item's care plan for MDT discussion."""
+    return {
+        "staff": staff,
+        "action": action if decision.allowed else AuditAction.DENIED,
+        "person_id": item.person_id,
+        "category": DataCategory.CARE_PLAN,
+        "purpose": Purpose.MDT_DISCUSSION,
+        "allowed": decision.allowed,
+        "reason": decision.reason,
+        "detail": {"mdt_item": item.pk},
+    }
 
 
 def _safety_alerts(items: list[AgendaItem]) -> dict[int, list[SafetyAlert]]:
@@ -260,16 +265,7 @@ def item_page(*, staff: Staff, item_id: int) -> ItemPage | None:
     if item is None:
         raise Http404("No such agenda item")
     decision = ask(staff, item.person, DataCategory.CARE_PLAN, Purpose.MDT_DISCUSSION)
-    record_event(
-        staff=staff,
-        action=AuditAction.VIEW if decision.allowed else AuditAction.DENIED,
-        person_id=item.person_id,
-        category=DataCategory.CARE_PLAN,
-        purpose=Purpose.MDT_DISCUSSION,
-        allowed=decision.allowed,
-        reason=decision.reason,
-        detail={"mdt_item": item.pk},
-    )
+    record_event(**_item_read(staff, item, decision))
     if not decision.allowed or staff.pk != item.meeting.chair_id:
         return None
     return ItemPage(

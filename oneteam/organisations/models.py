@@ -7,7 +7,7 @@ for social care. Both are kept, because they do not line up.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -176,7 +176,7 @@ class Staff(AbstractUser):
         default=False, editable=False, help_text="A system's account (an API client), not a person; never signs in"
     )
 
-    objects = StaffManager()
+    objects: ClassVar[StaffManager] = StaffManager()
     # Staff and service accounts alike: for the audit log (what a system did) and for deleting the demo city.
     all_accounts = models.Manager["Staff"]()
 
@@ -202,7 +202,7 @@ class ServiceAccount(Staff):
     judges it, but no usable password, and the default staff manager hides it (docs/adr/0020).
     """
 
-    objects = ServiceAccountManager()  # type: ignore[assignment]
+    objects: ClassVar[ServiceAccountManager] = ServiceAccountManager()  # type: ignore[assignment]
 
     class Meta:
         proxy = True
