@@ -17,6 +17,7 @@ from oneteam.organisations.tests.factories import TEST_PASSWORD, make_staff
 from oneteam.outcomes.workload import team_loads
 from oneteam.people.tests.factories import make_person
 from oneteam.referrals.queries import care_staff
+from oneteam.synthetic.city import clear_city
 
 from . import checks
 from .conftest import Api, Place
@@ -83,3 +84,10 @@ def test_a_read_by_an_api_client_works_and_is_audited_under_its_account(place: P
     # The audit event still names the account (following the key finds service accounts too).
     refetched = AuditEvent.objects.get(pk=event.pk)
     assert refetched.staff == api.client.staff and refetched.staff is not None and refetched.staff.is_service_account
+
+
+def test_clearing_the_demo_city_removes_service_accounts_too(api: Api) -> None:
+    # They hold their organisation, which the clearing deletes: a service account left behind would block it.
+    clear_city()
+
+    assert not Staff.all_accounts.filter(is_superuser=False).exists()
