@@ -16,7 +16,7 @@ from oneteam.people.forms import NameSearchForm
 def dob_errors(day: str, month: str, year: str) -> list[str]:
     form = NameSearchForm({"family_name": "Khan", "dob_day": day, "dob_month": month, "dob_year": year})
     assert not form.is_valid()
-    return list(form.errors["dob"])
+    return [str(error) for error in form.errors["dob"]]
 
 
 @pytest.mark.parametrize(

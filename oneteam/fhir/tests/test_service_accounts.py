@@ -91,3 +91,17 @@ def test_clearing_the_demo_city_removes_service_accounts_too(api: Api) -> None:
     clear_city()
 
     assert not Staff.all_accounts.filter(is_superuser=False).exists()
+
+
+def test_information_governance_finds_and_reads_what_a_system_did(place: Place, api: Api) -> None:
+    person = make_person(place.neighbourhood)
+    api.http.get(f"/fhir/Patient/{person.pk}")
+    officer = Client()
+    officer.force_login(make_staff(place.neighbourhood, profession=Profession.INFORMATION_GOVERNANCE_OFFICER))
+    username = api.client.staff.username
+
+    found = officer.get(reverse("access:audit"), {"q": username}).content.decode()
+    log = officer.get(reverse("access:audit_staff", args=[username]))
+
+    assert reverse("access:audit_staff", args=[username]) in found
+    assert log.status_code == 200
