@@ -8,6 +8,9 @@ import pytest
 from django.conf import settings
 from pytest_django.plugin import blocking_manager_key
 
+# Fixtures shared by many apps' tests (a neighbourhood, its front door, a person).
+pytest_plugins = ["tests.fixtures"]
+
 
 def pytest_configure(config: pytest.Config) -> None:
     # argon2 costs most of a second of CPU per password on these machines and every

@@ -59,6 +59,31 @@ def _with_hint_and_error(params: dict[str, Any], bound: BoundField, extra: dict[
     return params
 
 
+def date_input(bound: BoundField) -> dict[str, Any]:
+    """Parameters for the NHS.UK date input macro from a bound `oneteam.forms.DateField`: the three boxes
+    (`<name>_day`, `_month`, `_year`) with what was typed, or the initial date, and the field's error.
+    """
+    value = bound.value()
+    typed = bound.field.widget.decompress(value) if isinstance(value, datetime.date) else value
+    typed = typed if isinstance(typed, list | tuple) else [None, None, None]
+    items = [
+        {
+            "id": f"{bound.auto_id}_{part}",
+            "name": f"{bound.html_name}_{part}",
+            "label": part.capitalize(),
+            "width": width,
+            "value": "" if part_value is None else str(part_value),
+        }
+        for part, width, part_value in zip(("day", "month", "year"), (2, 2, 4), typed, strict=True)
+    ]
+    params: dict[str, Any] = {
+        "id": bound.auto_id,
+        "fieldset": {"legend": {"text": bound.label, "size": "s"}},
+        "items": items,
+    }
+    return _with_hint_and_error(params, bound, {})
+
+
 def anchor(bound: BoundField) -> str:
     """The id the error summary links to. Radios and checkboxes have no single id, so use their prefix."""
     return bound.id_for_label or f"id_{bound.html_name}"
@@ -121,6 +146,7 @@ def environment(**options: Any) -> Environment:
             "get_messages": get_messages,
             "field": field,
             "choices": choices,
+            "date_input": date_input,
             "select_items": select_items,
             "error_summary": error_summary,
             "submission_input": submission_input,

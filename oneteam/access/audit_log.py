@@ -88,9 +88,13 @@ def audit_rows(events: Iterable[AuditEvent]) -> list[AuditRow]:
 
 
 def find_staff(text: str) -> list[Staff]:
-    """Staff whose username, first name or last name contains every word of `text`."""
+    """Staff (and service accounts: what a system did is audited too) whose username, first name or last name
+    contains every word of `text`.
+    """
     query = Q()
     for word in text.split():
         query &= Q(username__icontains=word) | Q(first_name__icontains=word) | Q(last_name__icontains=word)
-    matches = Staff.objects.filter(query).select_related("organisation").order_by("last_name", "first_name", "username")
+    matches = (
+        Staff.all_accounts.filter(query).select_related("organisation").order_by("last_name", "first_name", "username")
+    )
     return list(matches[:STAFF_RESULTS_LIMIT])

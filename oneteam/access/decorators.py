@@ -11,8 +11,10 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import render
 
 from oneteam.organisations.models import Profession, Staff
+from oneteam.web import signed_in_staff
 
 from . import services
+from .models import AuditAction, DataCategory, Purpose
 
 F = TypeVar("F", bound=Callable[..., object])
 View = Callable[..., HttpResponse]
@@ -72,4 +74,27 @@ def profession_required(*professions: Profession) -> Callable[[View], View]:
     return decorate
 
 
-ig_officer_required = profession_required(Profession.INFORMATION_GOVERNANCE_OFFICER)
+def information_governance_only(view: View) -> View:
+    """Let only information governance officers use `view`; audit anyone else's attempt and refuse it.
+
+    The audit log and the governance pages say who saw whose records, so an attempt to open them
+    is itself worth recording: the refusal is an audit event (naming the person if the page is about one).
+    """
+
+    @wraps(view)
+    def checked(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        staff = signed_in_staff(request)
+        if staff.profession != Profession.INFORMATION_GOVERNANCE_OFFICER:
+            services.record_event(
+                staff=staff,
+                action=AuditAction.DENIED,
+                person_id=kwargs.get("person_id"),
+                category=DataCategory.DEMOGRAPHICS if "person_id" in kwargs else "",
+                purpose=Purpose.AUDIT,
+                allowed=False,
+                reason="Not allowed: only information governance officers may use this page.",
+            )
+            return render(request, "403.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return checked

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from oneteam.forms import DateField
 from oneteam.organisations.models import Profession, Sector
 
 from .default_rules import RULE_CATEGORIES
@@ -42,12 +43,12 @@ class ConsentForm(forms.Form):
         required=False,
         max_length=200,
     )
-    stated_on = forms.DateField(
+    stated_on = DateField(
         label="When they gave it",
-        help_text="Needed if it reverses a withdrawal or refusal. For example, 27/3/2026",
+        called="The date they gave it",
+        hint="Needed if it reverses a withdrawal or refusal. For example, 27 3 2026",
         required=False,
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
-        error_messages={"invalid": "Enter the date like 27/3/2026"},
+        latest="today",
     )
     stated_how = forms.CharField(
         label="How they gave it",

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from oneteam.access.services.care_team import current_care_team
+from oneteam.forms import DateField
 from oneteam.organisations.models import Profession, Staff
 from oneteam.people.models import Person
 
@@ -63,48 +64,6 @@ def text(label: str, max_length: int, required_message: str = "", *, help_text: 
             "max_length": f"{label} must be {max_length:,} characters or fewer",
         },
     )
-
-
-def add_date_fields(form: forms.Form, name: str) -> None:
-    """Add the day, month and year boxes of an NHS.UK date input called `name`."""
-    for part, size in (("day", 2), ("month", 2), ("year", 4)):
-        form.fields[f"{name}_{part}"] = forms.CharField(max_length=size, required=False)
-
-
-def clean_date(
-    form: forms.Form,
-    name: str,
-    label: str,
-    *,
-    required: bool = True,
-    earliest: datetime.date | None = None,
-    latest: datetime.date | None = None,
-) -> datetime.date | None:
-    """The date typed into `name`'s three boxes, or None with the error added next to the day box."""
-    data = form.cleaned_data
-    parts = [str(data.get(f"{name}_{part}") or "").strip() for part in ("day", "month", "year")]
-    if not any(parts):
-        if required:
-            form.add_error(f"{name}_day", f"Enter {label.lower()}")
-        return None
-    try:
-        day, month, year = (int(part) for part in parts)
-        value = datetime.date(year, month, day)
-    except ValueError:
-        form.add_error(f"{name}_day", f"{label} must be a real date, like 27 3 2026")
-        return None
-    if value.year < 1900 or (earliest and value < earliest):
-        form.add_error(f"{name}_day", f"{label} must be {nhs(earliest) if earliest else '1 January 1900'} or later")
-        return None
-    if latest and value > latest:
-        form.add_error(f"{name}_day", f"{label} must be {nhs(latest)} or earlier")
-        return None
-    return value
-
-
-def nhs(day: datetime.date) -> str:
-    """3 March 2026."""
-    return f"{day.day} {day:%B %Y}"
 
 
 class VersionedForm(forms.Form):
@@ -217,11 +176,12 @@ class AnswersForm(forms.Form):
             name, kind = self.name(question), QuestionType(question["type"])
             label, required = question["text"], question["required"]
             required_message = f"Answer “{label}”"
-            if kind == QuestionType.DATE:
-                add_date_fields(self, name)
-                continue
             field: forms.Field
-            if kind == QuestionType.BOOLEAN:
+            if kind == QuestionType.DATE:
+                field = DateField(
+                    label=label if required else f"{label} (optional)", called="The date", required=required
+                )
+            elif kind == QuestionType.BOOLEAN:
                 field = yes_no(label, required_message, required=required)
             elif kind == QuestionType.CHOICE:
                 field = forms.ChoiceField(
@@ -255,21 +215,13 @@ class AnswersForm(forms.Form):
                         "max_length": f"The answer to “{label}” must be {question['max_length']:,} characters or fewer",
                     },
                 )
-            field.help_text = question["help_text"]
+            field.help_text = question["help_text"] or field.help_text
             self.fields[name] = field
 
     @staticmethod
     def name(question: dict[str, Any]) -> str:
         """The form field name for a question: its linkId made safe for HTML ids."""
         return "q_" + re.sub(r"[^A-Za-z0-9]", "_", question["link_id"])
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        for question in self.questions:
-            if question["type"] == QuestionType.DATE:
-                name = self.name(question)
-                cleaned[name] = clean_date(self, name, "The date", required=question["required"])
-        return cleaned
 
     def answers(self) -> dict[str, Any]:
         """The answers by linkId, as JSON values (dates as ISO text), leaving out unanswered questions."""
@@ -349,17 +301,12 @@ class ActionForm(VersionedForm):
     goal = forms.ModelChoiceField(
         Goal.objects.none(), label="Which goal is it for? (optional)", required=False, empty_label="Not for one goal"
     )
+    due = DateField(label="When is it due?", called="The due date", earliest="today")
 
     def __init__(self, *args: Any, person: Person, plan: CarePlan | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["owner"].queryset = care_staff_for(person)  # type: ignore[attr-defined]
         self.fields["goal"].queryset = plan.goals.all() if plan else Goal.objects.none()  # type: ignore[attr-defined]
-        add_date_fields(self, "due")
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        cleaned["due_on"] = clean_date(self, "due", "The due date", earliest=timezone.localdate())
-        return cleaned
 
 
 class ActionStatusForm(VersionedForm):
@@ -441,6 +388,7 @@ class CapacityForm(forms.Form):
         "Enter the decision being assessed",
         help_text="Capacity is decision-specific: name one decision, like “where to live after leaving hospital”.",
     )
+    assessed = DateField(label="When was the assessment?", called="The date of the assessment", latest="today")
     impairment = yes_no(
         "Stage 1: is there an impairment of, or a disturbance in the functioning of, the person's mind or brain?",
         "Select yes if there is an impairment or disturbance",
@@ -459,7 +407,6 @@ class CapacityForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        add_date_fields(self, "assessed")
         for name, label, evidence in STAGE_TWO:
             self.fields[name] = yes_no(label, "", required=False)
             self.fields[f"{name}_evidence"] = text(evidence, 2000)
@@ -470,7 +417,6 @@ class CapacityForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        cleaned["assessed_on"] = clean_date(self, "assessed", "The date of the assessment", latest=timezone.localdate())
         if cleaned.get("impairment"):
             for name, label, _evidence in STAGE_TWO:
                 if cleaned.get(name) is None:
@@ -487,10 +433,10 @@ class CapacityForm(forms.Form):
     def answers(self) -> dict[str, Any]:
         """The record's fields, as `services.record_capacity_assessment` takes them."""
         data = self.cleaned_data
-        names = ["decision", "assessed_on", "impairment", "impairment_evidence"]
+        names = ["decision", "impairment", "impairment_evidence"]
         names += [name for stage, _label, _evidence in STAGE_TWO for name in (stage, f"{stage}_evidence")]
         names += ["best_interests_decision", "best_interests_consulted"]
-        answers = {name: data.get(name) for name in names}
+        answers = {name: data.get(name) for name in names} | {"assessed_on": data.get("assessed")}
         for stage, _label, _evidence in STAGE_TWO:
             answers[f"{stage}_evidence"] = answers[f"{stage}_evidence"] or ""
         return answers
@@ -526,6 +472,7 @@ class VisitForm(forms.Form):
             "max_value": "A visit must be 8 hours (480 minutes) or less",
         },
     )
+    day = DateField(label="Date of the visit", called="The date of the visit")
     purpose = forms.CharField(
         label="What is the visit for?",
         max_length=200,
@@ -538,11 +485,10 @@ class VisitForm(forms.Form):
     def __init__(self, *args: Any, person: Person, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["visitor"].queryset = care_staff_for(person)  # type: ignore[attr-defined]
-        add_date_fields(self, "day")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        day = clean_date(self, "day", "The date of the visit")
+        day = cleaned.get("day")
         match = TIME.match(str(cleaned.get("time", "")).strip())
         if cleaned.get("time") and match is None:
             self.add_error("time", "Enter a real time, like 09:30 or 14:00")

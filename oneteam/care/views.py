@@ -316,7 +316,8 @@ def _merged(yours: Any, theirs: Any, plan: CarePlan) -> tuple[Any, list[services
         theirs={name: str(theirs.initial.get(name) or "") for name in names},
         yours={name: str(yours.cleaned_data[name] or "") for name in names},
     )
-    values = {name: value for name, value in yours.data.items() if name != "csrfmiddlewaretoken"}
+    # What was typed, field by field as each widget reads it (a date input's three boxes are one value).
+    values = {name: yours[name].data for name in yours.fields}
     values.update({f"was_{name}": str(theirs.initial.get(name) or "") for name in names})
     values.update({merge.name: merge.yours if merge.conflict else merge.saved for merge in merges})
     values.update(version=plan.version, conflicts=",".join(merge.name for merge in merges if merge.conflict))
@@ -376,7 +377,7 @@ def add_action(request: HttpRequest, person_id: int) -> HttpResponse:
             description=data["description"],
             owner=data["owner"],
             service_type=data["service_type"],
-            due_on=data["due_on"],
+            due_on=data["due"],
             goal=data["goal"],
         )
         services.add_action(actor=staff, person=person, expected_version=version, details=details)
@@ -615,9 +616,7 @@ def change_visit(request: HttpRequest, person_id: int, visit_id: int) -> HttpRes
         local = timezone.localtime(visit.starts_at)
         initial = {
             "visitor": visit.visitor_id,
-            "day_day": local.day,
-            "day_month": local.month,
-            "day_year": local.year,
+            "day": local.date(),
             "time": f"{local:%H:%M}",
             "minutes": visit.minutes,
         }

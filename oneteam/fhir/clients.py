@@ -2,8 +2,9 @@
 
 The token is a hospital-system token (`referrals.HospitalSystem`), so the same
 token also sends admissions and discharges. The access policy judges the system
-as its service account: a member of staff of the system's organisation, of the
-profession and in the teams chosen here, who can never sign in. There is one
+as its service account (`organisations.ServiceAccount`): a row of the staff table of the
+system's organisation, of the profession and in the teams chosen here, that can never sign in
+and that no staff list, picker or count shows. There is one
 policy, and the information sharing agreements already say what each profession
 may see for each purpose, so a system gets exactly what a person in that role
 would get, and its every read is audited under that account.
@@ -18,7 +19,7 @@ from django.db import transaction
 
 from oneteam.access.models import AuditAction, Purpose
 from oneteam.access.services import record_event
-from oneteam.organisations.models import Organisation, Profession, Staff, Team
+from oneteam.organisations.models import Organisation, Profession, ServiceAccount, Staff, Team
 from oneteam.referrals.models import HospitalSystem
 from oneteam.referrals.services import register_hospital_system
 from oneteam.referrals.services.hospital import authenticated_system
@@ -37,19 +38,22 @@ def create_api_client(
     teams: Sequence[Team],
     may_import: bool = False,
 ) -> tuple[ApiClient, str]:
-    """Register a system and return it with its new token. Only the token's hash is kept: show the token once."""
+    """Register a system and return it with its new token. Only the token's hash is kept: show the token once.
+
+    The one way to make an API client (the management command, demo data and tests all call it).
+    """
     system, token = register_hospital_system(actor=actor, name=name, organisation=organisation)
-    staff = Staff.objects.create(
+    account = ServiceAccount.objects.create(
         username=f"api-client-{system.pk}",
         first_name=name[:150],
         last_name="(system)",
         profession=profession,
         organisation=organisation,
-        # No password can match this, so the account can only act through its token.
+        # No password can match this; and sign-in looks only at `Staff.objects`, which leaves service accounts out.
         password=make_password(None),
     )
-    staff.teams.set(teams)
-    client = ApiClient.objects.create(system=system, staff=staff, purpose=purpose, may_import=may_import)
+    account.teams.set(teams)
+    client = ApiClient.objects.create(system=system, staff=account, purpose=purpose, may_import=may_import)
     record_event(
         staff=actor,
         action=AuditAction.CREATE,

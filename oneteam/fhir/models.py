@@ -9,11 +9,10 @@ judges (see docs/adr/0008-fhir-api-clients-and-import.md).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 
 from oneteam.access.models import Purpose
-from oneteam.organisations.models import Organisation
+from oneteam.organisations.models import Organisation, ServiceAccount
 from oneteam.people.models import Person
 from oneteam.referrals.models import HospitalSystem
 
@@ -23,8 +22,8 @@ class ApiClient(models.Model):
 
     system = models.OneToOneField(HospitalSystem, on_delete=models.CASCADE, related_name="fhir_client")
     # The policy judges the system as this account: same organisation as the system, a profession and
-    # teams chosen when the token is set up, and a password no one can use to sign in.
-    staff = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="fhir_client")
+    # teams chosen when the token is set up, and no way to sign in (docs/adr/0020).
+    staff = models.OneToOneField(ServiceAccount, on_delete=models.PROTECT, related_name="fhir_client")
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
     may_import = models.BooleanField(default=False)
 

@@ -320,8 +320,9 @@ DIRECTORY: dict[str, DirectoryResource] = {
         ),
         DirectoryResource(
             "Practitioner",
-            # Service accounts and administrators' superuser accounts are not practitioners.
-            lambda: Staff.objects.filter(fhir_client__isnull=True, is_superuser=False).order_by("pk"),
+            # Administrators' superuser accounts are not practitioners (nor are service accounts, which
+            # `Staff.objects` leaves out).
+            lambda: Staff.objects.filter(is_superuser=False).order_by("pk"),
             resources.practitioner,
             {
                 "identifier": lambda rows, value: rows.filter(username=value.rpartition("|")[2].strip()),

@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from oneteam.forms import DateField
 from oneteam.organisations.models import Neighbourhood, Profession, Staff
 from oneteam.people import nhs_number
 
@@ -40,9 +41,7 @@ class MeetingForm(forms.Form):
         initial="regular",
         error_messages={"required": "Select the type of meeting"},
     )
-    date = forms.DateField(
-        label="Date", error_messages={"required": "Enter the date of the meeting", "invalid": "Enter a real date"}
-    )
+    date = DateField(label="Date", called="The date of the meeting")
     time = forms.TimeField(
         label="Start time",
         help_text="For example, 14:30",
@@ -194,18 +193,10 @@ class ActionForm(forms.Form):
         empty_label="Choose who",
         error_messages={"required": "Choose who will do it"},
     )
-    due_on = forms.DateField(
-        label="Due by", error_messages={"required": "Enter the date it is due by", "invalid": "Enter a real date"}
-    )
+    due_on = DateField(label="Due by", called="The due date", earliest="today")
 
     def __init__(self, *args: Any, owners: QuerySet[Staff], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["owner"]
         field.queryset = owners  # type: ignore[attr-defined]
         field.label_from_instance = lambda s: f"{s.get_full_name()} ({s.get_profession_display()})"  # type: ignore[attr-defined]
-
-    def clean_due_on(self) -> datetime.date:
-        due: datetime.date = self.cleaned_data["due_on"]
-        if due < timezone.localdate():
-            raise forms.ValidationError("The due date must be today or later")
-        return due

@@ -43,7 +43,7 @@ def add_note(*, actor: Staff, person: Person, about_day: datetime.date, text: st
     if len(text) > MAX_LENGTH:
         raise NoteRefused(f"The note must be {MAX_LENGTH:,} characters or fewer", field="text")
     if about_day > timezone.localdate():
-        raise NoteRefused("The date of the note must be today or in the past", field="when_day")
+        raise NoteRefused("The date of the note must be today or in the past", field="when")
     note = Note.objects.create(
         person=person,
         about_day=about_day,

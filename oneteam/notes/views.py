@@ -31,7 +31,7 @@ def notes(request: HttpRequest, person_id: int) -> HttpResponse:
 
         def save() -> str:
             services.add_note(
-                actor=staff, person=person, about_day=form.cleaned_data["about_day"], text=form.cleaned_data["text"]
+                actor=staff, person=person, about_day=form.cleaned_data["when"], text=form.cleaned_data["text"]
             )
             messages.success(request, "Note added.")
             return reverse("notes:notes", args=[person.pk])

@@ -7,7 +7,9 @@ for social care. Both are kept, because they do not line up.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractUser
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
 
@@ -149,14 +151,34 @@ class Profession(models.TextChoices):
     ADMINISTRATOR = "administrator", "Administrator"
 
 
+class StaffManager(UserManager["Staff"]):
+    """People only: every staff list, picker, count and sign-in lookup leaves service accounts out."""
+
+    def get_queryset(self) -> models.QuerySet[Staff]:
+        return super().get_queryset().filter(is_service_account=False)
+
+
 class Staff(AbstractUser):
-    """A member of staff who signs in to OneTeam. Replaces Django's default user."""
+    """A member of staff who signs in to OneTeam. Replaces Django's default user.
+
+    The table also holds service accounts (`ServiceAccount`), so that the access policy judges a
+    system exactly as it judges a person in the same organisation, profession and teams. `Staff.objects`
+    (the default manager, which sign-in, forms and related lists use) never returns them; following a
+    foreign key (an audit event's `staff`) uses Django's plain base manager and still finds them.
+    """
 
     profession = models.CharField(max_length=40, choices=Profession.choices)
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="staff"
     )
     teams = models.ManyToManyField(Team, blank=True, related_name="members")
+    is_service_account = models.BooleanField(
+        default=False, editable=False, help_text="A system's account (an API client), not a person; never signs in"
+    )
+
+    objects: ClassVar[StaffManager] = StaffManager()
+    # Staff and service accounts alike: for the audit log (what a system did) and for deleting the demo city.
+    all_accounts = models.Manager["Staff"]()
 
     class Meta:
         verbose_name = "staff member"
@@ -164,3 +186,28 @@ class Staff(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class ServiceAccountManager(models.Manager["ServiceAccount"]):
+    """Service accounts only."""
+
+    def get_queryset(self) -> models.QuerySet[ServiceAccount]:
+        return super().get_queryset().filter(is_service_account=True)
+
+
+class ServiceAccount(Staff):
+    """The account a system (an API client) acts as: a row of the staff table that is no one's person.
+
+    It has a profession, organisation and teams like a member of staff, so the one access policy
+    judges it, but no usable password, and the default staff manager hides it (docs/adr/0020).
+    """
+
+    objects: ClassVar[ServiceAccountManager] = ServiceAccountManager()  # type: ignore[assignment]
+
+    class Meta:
+        proxy = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A service account saved without the flag would turn into a member of staff who can sign in.
+        self.is_service_account = True
+        super().save(*args, **kwargs)

@@ -1,31 +1,32 @@
 """Person search forms. Each method of finding a person is its own small form.
 
-`date_of_birth` reads the NHS.UK date input for any form that asks for one.
+`date_of_birth` is the NHS.UK date input for any form that asks for one.
 """
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django import forms
-from django.utils import timezone
+
+from oneteam.forms import DateField
 
 from . import nhs_number
 from .postcodes import normalise_postcode
 
 
-def date_of_birth(day: str, month: str, year: str) -> datetime.date:
-    """The date of birth typed into the three boxes of an NHS.UK date input. Raises ValidationError saying why not."""
-    if not (day and month and year):
-        raise forms.ValidationError("Enter the person's date of birth, including day, month and year")
-    try:
-        born = datetime.date(int(year), int(month), int(day))
-    except ValueError:
-        raise forms.ValidationError("Date of birth must be a real date, like 27 3 1946") from None
-    if born > timezone.localdate() or born.year < 1880:
-        raise forms.ValidationError("Date of birth must be in the past")
-    return born
+def date_of_birth(**kwargs: Any) -> DateField:
+    """The date of birth, as every form that asks for one asks it: required, in the past."""
+    return DateField(
+        label="Date of birth",
+        hint="For example, 27 3 1946",
+        latest="today",
+        error_messages={
+            "required": "Enter the person's date of birth",
+            "too_late": "Date of birth must be in the past",
+        },
+        **kwargs,
+    )
 
 
 class NhsNumberSearchForm(forms.Form):
@@ -50,18 +51,11 @@ class NameSearchForm(forms.Form):
         label="Last name", max_length=100, error_messages={"required": "Enter the person's last name"}
     )
     given_name = forms.CharField(label="First name (optional)", max_length=100, required=False)
-    dob_day = forms.CharField(max_length=2, required=False)
-    dob_month = forms.CharField(max_length=2, required=False)
-    dob_year = forms.CharField(max_length=4, required=False)
+    dob = date_of_birth()
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        try:
-            cleaned["date_of_birth"] = date_of_birth(
-                cleaned.get("dob_day", ""), cleaned.get("dob_month", ""), cleaned.get("dob_year", "")
-            )
-        except forms.ValidationError as error:
-            self.add_error("dob_day", error)
+        cleaned["date_of_birth"] = cleaned.get("dob")
         return cleaned
 
 

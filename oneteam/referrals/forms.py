@@ -172,10 +172,11 @@ class FindByNameForm(NameSearchForm):
     prefix = "find"
 
     def __init__(self, data: Any = None, *, referral: Referral) -> None:
-        born = referral.date_of_birth
-        initial = {"family_name": referral.family_name, "given_name": referral.given_name}
-        if born is not None:
-            initial.update(dob_day=str(born.day), dob_month=str(born.month), dob_year=str(born.year))
+        initial = {
+            "family_name": referral.family_name,
+            "given_name": referral.given_name,
+            "dob": referral.date_of_birth,
+        }
         super().__init__(data, initial=initial)
 
 

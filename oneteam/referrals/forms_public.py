@@ -56,9 +56,7 @@ class SelfReferralForm(forms.Form):
         max_length=100,
         error_messages={"required": "Enter the person's last name", **_too_long("Last name", 100)},
     )
-    dob_day = forms.CharField(max_length=2, required=False)
-    dob_month = forms.CharField(max_length=2, required=False)
-    dob_year = forms.CharField(max_length=4, required=False)
+    dob = date_of_birth()
     nhs_number = forms.CharField(
         label="NHS number (optional)",
         help_text="A 10 digit number, like 485 777 3456. It is on letters from the NHS, prescriptions and the NHS App.",
@@ -171,17 +169,6 @@ class SelfReferralForm(forms.Form):
             raise forms.ValidationError("Select the area the person lives in, so we can send this to the right team")
         return area
 
-    def clean_dob_year(self) -> str:
-        year: str = self.cleaned_data["dob_year"]
-        try:
-            self.cleaned_data["date_of_birth"] = date_of_birth(
-                self.cleaned_data.get("dob_day", ""), self.cleaned_data.get("dob_month", ""), year
-            )
-        except forms.ValidationError as error:
-            # The date input's first box is where the error summary's link should land.
-            self.add_error("dob_day", error)
-        return year
-
     def clean_nhs_number(self) -> str:
         value = nhs_number.normalise(self.cleaned_data["nhs_number"])
         if value and not nhs_number.is_valid(value):
@@ -218,7 +205,7 @@ class SelfReferralForm(forms.Form):
         details = ReferralDetails(
             given_name=data["given_name"],
             family_name=data["family_name"],
-            date_of_birth=data["date_of_birth"],
+            date_of_birth=data["dob"],
             nhs_number=data["nhs_number"],
             postcode=data["postcode"],
             contact_phone=data["contact_phone"],

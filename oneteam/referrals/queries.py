@@ -268,8 +268,6 @@ def care_staff(neighbourhood: Neighbourhood) -> QuerySet[Staff]:
     return (
         Staff.objects.filter(pk__in=members, is_active=True)
         .exclude(profession__in=NO_DIRECT_CARE)
-        # A connected system's service account (oneteam.fhir) sits in teams for the policy, but takes no work.
-        .exclude(fhir_client__isnull=False)
         .select_related("organisation")
         .order_by("last_name", "first_name", "pk")
     )

@@ -155,8 +155,8 @@ def clear_city() -> None:
         truncate_tables(people_models, connection)
         for model in _dependants(set(map_models), skip={*map_models, *people_models, Staff, AuditEvent}):
             delete_all_rows(model, connection)
-        Staff.objects.filter(is_superuser=False).delete()
-        Staff.objects.filter(organisation__isnull=False).update(organisation=None)
+        Staff.all_accounts.filter(is_superuser=False).delete()
+        Staff.all_accounts.filter(organisation__isnull=False).update(organisation=None)
         for model in reversed(map_models):
             delete_all_rows(model, connection)
 

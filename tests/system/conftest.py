@@ -7,6 +7,7 @@ tests fail: they are never skipped.
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -150,3 +151,9 @@ def click(page: Page, role: str, name: str) -> None:
     """Click the element with this role and exact name, then check the page it leads to with axe."""
     page.get_by_role(role, name=name, exact=True).click()  # type: ignore[arg-type]
     axe(page)
+
+
+def fill_date(page: Page, day: datetime.date) -> None:
+    """Type a date into the page's NHS.UK date input (its Day, Month and Year boxes)."""
+    for label, value in (("Day", day.day), ("Month", day.month), ("Year", day.year)):
+        page.get_by_label(label, exact=True).fill(str(value))

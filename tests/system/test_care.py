@@ -28,7 +28,7 @@ from oneteam.organisations.tests.factories import make_neighbourhood
 from oneteam.people.models import Person
 from oneteam.people.tests.factories import make_person
 
-from .conftest import AccessibilityWatch, axe, click, named, open_as
+from .conftest import AccessibilityWatch, axe, click, fill_date, named, open_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -100,9 +100,7 @@ def test_nurse_assesses_once_and_social_worker_builds_the_plan_on_it(
         page.get_by_label("What will be done?").fill(what)
         page.get_by_label("Who will do it?").select_option(label=owner)
         page.get_by_label("What kind of service is it?").select_option(label=service)
-        page.get_by_label("Day").fill(str(due.day))
-        page.get_by_label("Month").fill(str(due.month))
-        page.get_by_label("Year").fill(str(due.year))
+        fill_date(page, due)
         click(page, "button", "Save")
     expect(page.get_by_text("“I want to walk to the shop by summer”")).to_be_visible()
     expect(page.get_by_text("“I'll do my exercises every morning”")).to_be_visible()
@@ -219,9 +217,7 @@ def test_the_calendar_warns_when_a_fourth_visit_is_booked(
     open_as(page, str(live_server), nurse, f"/care/people/{person.pk}/visits/")
     expect(page.locator(".nhsuk-card--warning")).to_have_count(0)
     page.get_by_label("Who is visiting?").select_option(label="Nia Hughes (District nurse)")
-    page.get_by_label("Day").fill(str(day.day))
-    page.get_by_label("Month").fill(str(day.month))
-    page.get_by_label("Year").fill(str(day.year))
+    fill_date(page, day)
     page.get_by_label("Time").fill("15:30")
     page.get_by_label("What is the visit for?").fill("Evening insulin")
     click(page, "button", "Book visit")
@@ -249,9 +245,7 @@ def test_capacity_record_decision_and_printing(
     open_as(page, str(live_server), social_worker, f"/care/people/{person.pk}/")
     click(page, "link", "Record a capacity assessment")
     page.get_by_label("What is the decision?").fill("Whether to accept carers at home")
-    page.get_by_label("Day").fill("2")
-    page.get_by_label("Month").fill("3")
-    page.get_by_label("Year").fill("2026")
+    fill_date(page, datetime.date(2026, 3, 2))
     page.get_by_role("group", name="Stage 1").get_by_label("Yes").check()
     page.get_by_label("Evidence for stage 1").fill("Recent delirium")
     for question in ("understand", "retain", "use or weigh", "communicate"):

@@ -24,7 +24,7 @@ from oneteam.referrals.models import Referral, Source, Urgency
 from oneteam.referrals.services import ReferralDetails, receive_referral
 from oneteam.referrals.tests.factories import make_front_door, make_referral
 
-from .conftest import axe, open_as
+from .conftest import axe, fill_date, open_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,7 +66,7 @@ def test_a_meeting_from_suggestions_to_actions_and_back(page: Page, live_server:
     page.get_by_role("button", name="Set up a meeting").click()
     axe(page)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    page.get_by_label("Date").fill(tomorrow.isoformat())
+    fill_date(page, tomorrow)
     page.get_by_label("Start time").fill("10:00")
     page.get_by_label("Place (optional if online)").fill("Bridge Street health centre, room 2")
     page.get_by_role("button", name="Set up meeting").click()
@@ -140,14 +140,14 @@ def test_a_meeting_from_suggestions_to_actions_and_back(page: Page, live_server:
     page.get_by_role("button", name="Save decision").click()
     expect(page.get_by_text("Decision recorded.")).to_be_visible()
     axe(page)
-    week = (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
+    week = timezone.localdate() + datetime.timedelta(days=7)
     for description, owner in (
         ("Refer to the falls clinic", "Nia Nurse (District nurse)"),
         ("Arrange a bed sensor", "Sol Worker (Social worker)"),
     ):
         page.get_by_label("What needs to be done?").fill(description)
         page.get_by_label("Who will do it?").select_option(label=owner)
-        page.get_by_label("Due by").fill(week)
+        fill_date(page, week)
         page.get_by_role("button", name="Add action").click()
         expect(page.get_by_role("cell", name=description)).to_be_visible()
         axe(page)
@@ -171,7 +171,7 @@ def test_a_meeting_from_suggestions_to_actions_and_back(page: Page, live_server:
         due_on=timezone.localdate() - datetime.timedelta(days=1)
     )
     open_as(page, base, coordinator, "/mdt/meetings/new/")
-    page.get_by_label("Date").fill((timezone.localdate() + datetime.timedelta(days=2)).isoformat())
+    fill_date(page, timezone.localdate() + datetime.timedelta(days=2))
     page.get_by_label("Start time").fill("10:00")
     page.get_by_label("Place (optional if online)").fill("Bridge Street health centre, room 2")
     page.get_by_role("button", name="Set up meeting").click()

@@ -22,7 +22,7 @@ from oneteam.people.models import AdmissionMethod, HospitalAdmission, Person
 from oneteam.people.tests.factories import make_person
 from oneteam.referrals.tests.factories import make_front_door, make_referral
 
-from .conftest import axe, open_as, screenshot
+from .conftest import axe, fill_date, open_as, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NOTE = "Rang her daughter Zara: she will be at home for the visit on Friday and has a key safe code."
@@ -67,9 +67,7 @@ def test_a_note_is_written_once_and_read_on_the_timeline_as_far_as_each_may_see(
     axe(page)
     expect(page.locator("#id_text-error")).to_contain_text("Enter the note")
     yesterday = today - datetime.timedelta(days=1)
-    page.get_by_label("Day", exact=True).fill(str(yesterday.day))
-    page.get_by_label("Month", exact=True).fill(str(yesterday.month))
-    page.get_by_label("Year", exact=True).fill(str(yesterday.year))
+    fill_date(page, yesterday)
     page.get_by_label("Note").fill(NOTE)
     page.get_by_role("button", name="Save note").click()
     axe(page)

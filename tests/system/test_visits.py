@@ -19,16 +19,10 @@ from oneteam.organisations.tests.factories import make_neighbourhood
 from oneteam.people.models import Person, SafetyAlert, SafetyAlertKind
 from oneteam.people.tests.factories import make_person
 
-from .conftest import axe, click, named, open_as, screenshot
+from .conftest import axe, click, fill_date, named, open_as, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ALERT = "Her son can be hostile: visit in daylight and tell the office when you leave"
-
-
-def fill_date(page: Page, day: datetime.date) -> None:
-    page.get_by_label("Day", exact=True).fill(str(day.day))
-    page.get_by_label("Month", exact=True).fill(str(day.month))
-    page.get_by_label("Year", exact=True).fill(str(day.year))
 
 
 @pytest.fixture

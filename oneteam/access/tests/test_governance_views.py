@@ -28,10 +28,13 @@ def client_for(staff: Staff) -> Client:
     ["access:review_queue", "access:agreement_list"],
 )
 def test_only_information_governance_officers(name: str) -> None:
-    nurse = client_for(make_staff(make_neighbourhood()))
-    response = nurse.get(reverse(name))
+    staff = make_staff(make_neighbourhood())
+    response = client_for(staff).get(reverse(name))
     assert response.status_code == 403
     assert "You cannot do this" in response.content.decode()
+    # The attempt is in the audit log, as an attempt to read the audit log is.
+    refusal = AuditEvent.objects.get(staff=staff)
+    assert (refusal.action, refusal.purpose, refusal.allowed) == (AuditAction.DENIED, Purpose.AUDIT, False)
 
 
 def test_review_queue_and_review() -> None:

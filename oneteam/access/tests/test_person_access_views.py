@@ -28,11 +28,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def home() -> Neighbourhood:
-    return make_neighbourhood()
-
-
-@pytest.fixture
 def ada(home: Neighbourhood) -> Person:
     return make_person(home, given_name="Ada", family_name="Khan")
 
@@ -125,7 +120,12 @@ def test_reversing_a_withdrawal_records_who_said_so_when_and_how_and_is_shown_to
 
     response = client.post(
         url,
-        {"status": "given", "stated_by": "Ada herself", "stated_on": "1/12/2026", "stated_how": "In person at home"},
+        {
+            "status": "given",
+            "stated_by": "Ada herself",
+            **{"stated_on_day": "1", "stated_on_month": "12", "stated_on_year": "2026"},
+            "stated_how": "In person at home",
+        },
     )
     assert response.status_code == 302
     latest = ConsentDecision.objects.filter(person=ada).first()

@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def home() -> Neighbourhood:
-    return make_neighbourhood()
-
-
-@pytest.fixture
 def ada(home: Neighbourhood) -> Person:
     return make_person(home, given_name="Ada", family_name="Khan")
 

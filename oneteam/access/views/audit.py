@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable
-from functools import wraps
 
 from django import forms
 from django.core.paginator import Paginator
@@ -19,13 +18,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from oneteam.jinja2 import error_summary
-from oneteam.organisations.models import Profession, Staff
+from oneteam.organisations.models import Staff
 from oneteam.people.forms import NhsNumberSearchForm
 from oneteam.people.models import Person
 from oneteam.web import signed_in_staff
 
 from .. import audit_log
-from ..decorators import reads_personal_data, shows_its_own_refusal
+from ..decorators import information_governance_only, reads_personal_data, shows_its_own_refusal
 from ..models import AuditAction, DataCategory, Purpose
 from ..services import record_event
 
@@ -54,28 +53,6 @@ class StaffSearchForm(forms.Form):
         help_text="For example, dn.smith or Sam Tester",
         error_messages={"required": "Enter a username or name"},
     )
-
-
-def information_governance_only(view: View) -> View:
-    """Let only information governance officers use `view`; audit anyone else's attempt and refuse it."""
-
-    @wraps(view)
-    def checked(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        staff = signed_in_staff(request)
-        if staff.profession != Profession.INFORMATION_GOVERNANCE_OFFICER:
-            record_event(
-                staff=staff,
-                action=AuditAction.DENIED,
-                person_id=kwargs.get("person_id"),
-                category=DataCategory.DEMOGRAPHICS if "person_id" in kwargs else "",
-                purpose=Purpose.AUDIT,
-                allowed=False,
-                reason="Not allowed: only information governance officers may read the audit log.",
-            )
-            return render(request, "403.html", status=403)
-        return view(request, *args, **kwargs)
-
-    return checked
 
 
 @require_http_methods(["GET", "POST"])
@@ -140,7 +117,7 @@ def person_log(request: HttpRequest, person_id: int) -> HttpResponse:
 @information_governance_only
 def staff_log(request: HttpRequest, username: str) -> HttpResponse:
     """Everything one member of staff did or tried to do, newest first, 50 to a page."""
-    subject = get_object_or_404(Staff.objects.select_related("organisation"), username=username)
+    subject = get_object_or_404(Staff.all_accounts.select_related("organisation"), username=username)
     record_event(
         staff=signed_in_staff(request),
         action=AuditAction.VIEW,

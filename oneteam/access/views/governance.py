@@ -13,7 +13,7 @@ from oneteam.organisations.models import Neighbourhood, Staff
 from oneteam.web import save_once
 
 from .. import queries
-from ..decorators import ig_officer_required
+from ..decorators import information_governance_only
 from ..default_rules import RULE_CATEGORIES, RULE_PURPOSES
 from ..models import BreakGlassAccess, Purpose, ReviewOutcome
 from ..services import agreements, break_glass, governance_flags
@@ -26,7 +26,7 @@ def _purpose(request: HttpRequest) -> Purpose:
 
 
 @require_GET
-@ig_officer_required
+@information_governance_only
 def review_queue(request: HttpRequest) -> HttpResponse:
     """Emergency accesses and other flags (matches, relationships, consent reversals) waiting for review."""
     return render(
@@ -41,7 +41,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-@ig_officer_required
+@information_governance_only
 def review_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
     """Mark one flag on the review queue as looked at."""
     assert isinstance(request.user, Staff)
@@ -52,7 +52,7 @@ def review_flag(request: HttpRequest, flag_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-@ig_officer_required
+@information_governance_only
 def review(request: HttpRequest, access_id: int) -> HttpResponse:
     """Record the review of one emergency access."""
     assert isinstance(request.user, Staff)
@@ -80,7 +80,7 @@ def review(request: HttpRequest, access_id: int) -> HttpResponse:
 
 
 @require_GET
-@ig_officer_required
+@information_governance_only
 def agreement_list(request: HttpRequest) -> HttpResponse:
     """Every neighbourhood's information sharing agreement and its versions."""
     return render(
@@ -91,7 +91,7 @@ def agreement_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@ig_officer_required
+@information_governance_only
 def agreement_detail(request: HttpRequest, code: str, version: int | None = None) -> HttpResponse:
     """One version of an agreement (the one in force unless a version is given), one purpose at a time."""
     neighbourhood = get_object_or_404(Neighbourhood, code=code)
@@ -113,7 +113,7 @@ def agreement_detail(request: HttpRequest, code: str, version: int | None = None
 
 
 @require_http_methods(["GET", "POST"])
-@ig_officer_required
+@information_governance_only
 def agreement_edit(request: HttpRequest, code: str) -> HttpResponse:
     """Change one purpose of an agreement; saving publishes a new version."""
     assert isinstance(request.user, Staff)

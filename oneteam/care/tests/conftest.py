@@ -1,4 +1,4 @@
-"""Fixtures for the care pages: a neighbourhood, a person, and the professionals who care for them."""
+"""Fixtures for the care pages: the professionals who care for the shared person (tests/fixtures.py)."""
 
 from __future__ import annotations
 
@@ -6,19 +6,7 @@ import pytest
 
 from oneteam.care.seed import ensure_reference_data
 from oneteam.organisations.models import Neighbourhood, Profession, Staff
-from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
-from oneteam.people.models import Person
-from oneteam.people.tests.factories import make_person
-
-
-@pytest.fixture
-def home() -> Neighbourhood:
-    return make_neighbourhood()
-
-
-@pytest.fixture
-def person(home: Neighbourhood) -> Person:
-    return make_person(home, given_name="Ada", family_name="Khan")
+from oneteam.organisations.tests.factories import make_staff
 
 
 @pytest.fixture

@@ -85,7 +85,7 @@ def test_booking_checks_the_fields(client_for: SignIn, person: Person, nurse: St
     )
     page = response.content.decode()
     assert response.status_code == 400
-    for field in ("id_visitor", "day", "id_time", "id_minutes", "id_purpose"):  # the date input is "day"
+    for field in ("id_visitor", "id_day", "id_time", "id_minutes", "id_purpose"):
         assert f'id="{field}-error"' in page, field
     assert 'href="#id_day_day"' in page  # the error summary links to the day box
     assert not Visit.objects.exists()

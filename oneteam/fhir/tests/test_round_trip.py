@@ -101,7 +101,7 @@ TABLES: dict[str, Callable[[], list[tuple[Any, ...]]]] = {
         if row[1] != EXCHANGE
     ],
     "staff": lambda: _rows(
-        Staff.objects.filter(fhir_client__isnull=True, is_superuser=False), "username", "first_name", "last_name",
+        Staff.objects.filter(is_superuser=False), "username", "first_name", "last_name",
         "profession",
     ),
     "person": lambda: _rows(

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from oneteam.access.models import AuditAction, AuditEvent
 from oneteam.organisations.models import Neighbourhood, Staff
-from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
+from oneteam.organisations.tests.factories import make_staff
 from oneteam.outcomes import services
 from oneteam.outcomes.models import ExperienceInvitation, ExperienceResponse, MeasureResult
 from oneteam.outcomes.services import compute_measures
@@ -29,11 +29,6 @@ ALL_AGREE = {
     "working_together": "50",
     "involved_in_decisions": "0",
 }
-
-
-@pytest.fixture
-def home() -> Neighbourhood:
-    return make_neighbourhood()
 
 
 @pytest.fixture

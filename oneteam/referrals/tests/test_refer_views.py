@@ -125,7 +125,7 @@ def test_the_date_of_birth_is_checked_as_search_checks_it(
 ) -> None:
     data = {**NEW_PERSON, "dob_month": "13", "neighbourhood": home.pk, **ABOUT_THE_NEED}
     page = client_for(gp).post(reverse("referrals:refer"), data).content.decode()
-    assert "Date of birth must be a real date" in page[page.index('id="dob-error"') :][:300]
+    assert "Date of birth must be a real date" in page[page.index('id="id_dob-error"') :][:300]
     assert 'href="#id_dob_day"' in page
 
 
