@@ -24,7 +24,8 @@ SignIn = Callable[[Staff], Client]
 def test_a_meeting_set_up_twice_is_one_meeting(client_for: SignIn, home: Neighbourhood, chair: Staff) -> None:
     day = timezone.localdate() + datetime.timedelta(days=3)
     data = {
-        "neighbourhood": str(home.pk), "kind": "regular", "date": day.isoformat(), "time": "10:00",
+        "neighbourhood": str(home.pk), "kind": "regular", "time": "10:00",
+        "date_day": str(day.day), "date_month": str(day.month), "date_year": str(day.year),
         "place": "Health centre", "online_link": "", "chair": str(chair.pk),
     }  # fmt: skip
     send_twice(client_for(chair), reverse("mdt:schedule"), data)
@@ -40,8 +41,11 @@ def test_an_item_and_an_action_sent_twice_are_each_added_once(
     item_form = {"nhs_number": person.nhs_number, "question": "Care at home?", "professions": ["gp"]}
     send_twice(client, reverse("mdt:add_item", args=[meeting.pk]), item_form | {"expected_minutes": "10"})
     item = AgendaItem.objects.get()
-    due = (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
-    action = {"description": "Ask the GP to review medicines", "owner": str(chair.pk), "due_on": due}
+    due = timezone.localdate() + datetime.timedelta(days=7)
+    action = {
+        "description": "Ask the GP to review medicines", "owner": str(chair.pk),
+        "due_on_day": str(due.day), "due_on_month": str(due.month), "due_on_year": str(due.year),
+    }  # fmt: skip
     send_twice(client, reverse("mdt:item", args=[item.pk]), action, to=reverse("mdt:add_action", args=[item.pk]))
     assert MdtAction.objects.filter(item=item).count() == 1
 
