@@ -122,7 +122,7 @@ def copy_chain(staff: Staff, count: int) -> float:
             for row in rows:
                 events.write_row(row)
                 seq += 1
-                previous, head = head, audit.link_hash(seq, head, row[0], row[-1])
+                previous, head = head, audit.link_hash(seq, head, row[0], *row[1:-2])
                 links.write_row((seq, row[0], previous, head))
     with connection.cursor() as cursor:
         # The events were given their ids: move the sequence past them.

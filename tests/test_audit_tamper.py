@@ -51,7 +51,7 @@ def recompute_chain() -> None:
         for seq, event_id in AuditLink.objects.order_by("seq").values_list("seq", "event_id"):
             event_hash = audit.content_hash("", *events[event_id])
             cursor.execute("UPDATE access_auditevent SET hash = %s WHERE id = %s", [event_hash, event_id])
-            new_hash = audit.link_hash(seq, previous, event_id, event_hash)
+            new_hash = audit.link_hash(seq, previous, event_id, *events[event_id])
             cursor.execute(
                 "UPDATE access_auditlink SET previous_hash = %s, hash = %s WHERE seq = %s", [previous, new_hash, seq]
             )

@@ -165,10 +165,16 @@ def event_hash(previous_hash: str, event: AuditEvent) -> str:
     return content_hash(previous_hash, *(getattr(event, column) for column in HASHED_COLUMNS))
 
 
-def link_hash(seq: int, previous_hash: str, event_id: int, event_hash: str) -> str:
-    """The HMAC-SHA-256 of a link: its position, the link before it, and the event it seals (id and hash)."""
+def link_hash(seq: int, previous_hash: str, event_id: int, *content: Any) -> str:
+    """The HMAC-SHA-256 of a link: its position, the event it seals (id and content: the HASHED_COLUMNS, in
+    order), and the link before it.
+
+    It covers the event's content itself, not the event's own hash, so that
+    verifying a sealed event costs one HMAC.
+    """
     return keyed_sha256(
-        settings.AUDIT_KEY, _SEPARATOR.join(("link", str(seq), previous_hash, str(event_id), event_hash)).encode()
+        settings.AUDIT_KEY,
+        f"link{_SEPARATOR}{seq}{_SEPARATOR}{event_id}{_SEPARATOR}".encode() + _message(previous_hash, *content),
     )
 
 
@@ -206,24 +212,29 @@ def seal(*, from_id: int | None = None) -> int:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute(f"SET LOCAL lock_timeout = '{SEAL_LOCK_TIMEOUT}'")
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_ID])
+                # One round trip: the timeout is set (for this transaction only) before the lock is asked for.
+                cursor.execute(
+                    "SELECT set_config('lock_timeout', %s, true), pg_advisory_xact_lock(%s)",
+                    [SEAL_LOCK_TIMEOUT, CHAIN_LOCK_ID],
+                )
         unsealed = AuditEvent.objects.filter(previous_hash="", link__isnull=True)
         if from_id is not None:
             unsealed = unsealed.filter(id__gte=from_id)
-        rows = list(unsealed.order_by("id").values_list("id", "hash"))
+        # An event whose own hash does not match its content was not written by `append`: it stays
+        # unsealed, for verify_audit to report, rather than be vouched for by the chain.
+        rows = [
+            (event_id, content)
+            for event_id, stored_hash, *content in unsealed.order_by("id").values_list("id", "hash", *HASHED_COLUMNS)
+            if content_hash("", *content) == stored_hash
+        ]
         if not rows:
             return 0
         seq, head = chain_head()
         links = []
-        for event_id, stored_hash in rows:
+        for event_id, content in rows:
             seq += 1
-            links.append(
-                AuditLink(
-                    seq=seq, event_id=event_id, previous_hash=head, hash=link_hash(seq, head, event_id, stored_hash)
-                )
-            )
-            head = links[-1].hash
+            previous, head = head, link_hash(seq, head, event_id, *content)
+            links.append(AuditLink(seq=seq, event_id=event_id, previous_hash=previous, hash=head))
         AuditLink.objects.bulk_create(links)
     return len(links)
 
@@ -377,7 +388,12 @@ def _verify_links(
     From the start, the first link follows the last in-row event's hash.
     """
     links = AuditLink.objects.order_by("seq").values_list(
-        "seq", "previous_hash", "hash", "event_id", "event__hash", *(f"event__{column}" for column in HASHED_COLUMNS)
+        "seq",
+        "previous_hash",
+        "hash",
+        "event_id",
+        "event__hash",
+        *(f"event__{column}" for column in HASHED_COLUMNS),
     )
     if start.after is None:
         expected_seq = 1
@@ -391,7 +407,8 @@ def _verify_links(
     with closing(_hashed_rows(links, chunk_size)) as rows:
         while chunk := list(islice(rows, chunk_size)):
             for position, row in enumerate(chunk):
-                # row: seq, previous_hash, hash, event id, the event's hash, then its HASHED_COLUMNS
+                # row: seq, previous_hash, hash, event id, the event's own hash (None if it is missing),
+                # then its HASHED_COLUMNS
                 if problem := _link_problem(row, expected_seq, expected_previous):
                     return ChainVerification(checked + position, ChainBreak(row[3], row[5], problem))
                 expected_seq, expected_previous = row[0] + 1, row[2]
@@ -408,11 +425,13 @@ def _link_problem(row: tuple[Any, ...], expected_seq: int, expected_previous: st
         return ChainProblem.GAP
     if stored_event_hash is None:
         return ChainProblem.MISSING
-    if content_hash("", *row[5:]) != stored_event_hash:
-        return ChainProblem.CONTENT_CHANGED
-    if previous_hash != expected_previous or link_hash(seq, previous_hash, event_id, stored_event_hash) != stored_hash:
+    if previous_hash != expected_previous:
         return ChainProblem.LINK_BROKEN
-    return None
+    if link_hash(seq, previous_hash, event_id, *row[5:]) == stored_hash:
+        return None
+    # Only on a break: the event's own hash tells a changed event from a changed link.
+    changed = content_hash("", *row[5:]) != stored_event_hash
+    return ChainProblem.CONTENT_CHANGED if changed else ChainProblem.LINK_BROKEN
 
 
 def _verify_unsealed(chunk_size: int, on_progress: Callable[[int], object] | None) -> ChainVerification:

@@ -106,7 +106,7 @@ class AuditLink(models.Model):
     Written by `oneteam.access.audit.seal` after the event's transaction has
     committed, briefly under the chain's lock, so links follow the order in
     which events were sealed. `hash` is a keyed hash of `seq`, `previous_hash`,
-    the event's id and the event's own hash. Append-only like the events.
+    the event's id and its content. Append-only like the events.
     The link to the event has no database constraint, so a removed event shows
     as a broken chain rather than being refused; it is nullable only so that
     reads join it as an outer join.

@@ -16,6 +16,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import TestCase, override_settings
+from django.utils import timezone
 
 from oneteam.access import audit
 from oneteam.access.models import AuditAction, AuditEvent, AuditLink, DataCategory, Purpose
@@ -103,7 +104,8 @@ def test_each_event_is_sealed_by_a_link_that_carries_the_hash_of_the_one_before(
     for link in links:
         event = events[link.event_id or 0]
         assert event.hash == audit.event_hash("", event)
-        assert link.hash == audit.link_hash(link.seq, link.previous_hash, event.pk, event.hash)
+        content = (getattr(event, column) for column in audit.HASHED_COLUMNS)
+        assert link.hash == audit.link_hash(link.seq, link.previous_hash, event.pk, *content)
 
 
 def test_events_appended_together_are_chained_in_order() -> None:
@@ -137,6 +139,18 @@ def test_events_left_unsealed_are_checked_and_sealed_by_the_next_checkpoint() ->
     broken = audit.verify_chain().broken
     assert broken is not None
     assert (broken.event_id, broken.problem) == (unsealed.pk, audit.ChainProblem.CONTENT_CHANGED)
+
+
+def test_an_event_inserted_without_the_key_is_never_sealed_and_is_reported() -> None:
+    """Someone with the server's database role can insert an event, but cannot give it a valid hash."""
+    staff = sealed_staff()
+    forged = new_event(staff=staff, action=AuditAction.VIEW, person_id=1)
+    forged.occurred_at, forged.hash = timezone.now(), "0" * 64
+    AuditEvent.objects.bulk_create([forged])
+    assert audit.seal() == 0
+    broken = audit.verify_chain().broken
+    assert broken is not None
+    assert (broken.event_id, broken.problem) == (forged.pk, audit.ChainProblem.CONTENT_CHANGED)
 
 
 def test_an_event_left_unsealed_for_too_long_fails_verification() -> None:
