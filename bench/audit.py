@@ -7,10 +7,11 @@ Not a test. It empties the audit log of the database named by DATABASE_URL
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/oneteam_bench_audit .venv/bin/python manage.py migrate
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/oneteam_bench_audit .venv/bin/python bench/audit.py
 
-It measures appends through the real `oneteam.access.audit.append` path, then
-tops the chain up to `--events` with PostgreSQL COPY (hashes computed by the
-real `content_hash`; the append-only triggers do not block inserts), then
-times `verify_chain()` over the whole log.
+It measures appends through the real `oneteam.access.audit.append` path (each
+sealed as it commits), then tops the chain up to `--events` with PostgreSQL
+COPY, events and their links at once on two connections (hashes computed by the
+real `content_hash` and `link_hash`; the append-only triggers do not block
+inserts), then times `verify_chain()` over the whole log.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oneteam.settings")
 
 import django
+import psycopg
 
 django.setup()  # before anything below imports the ORM
 
@@ -40,8 +42,9 @@ from oneteam.access.models import AuditAction, AuditEvent, DataCategory, Purpose
 from oneteam.access.services import new_event  # noqa: E402
 from oneteam.organisations.models import Profession, Staff  # noqa: E402
 
-# Columns written by COPY, in this order: the hashed ones, then the chain links.
-COPY_COLUMNS = (*audit.HASHED_COLUMNS, "previous_hash", "hash")
+# Columns written by COPY, in this order: the id, the hashed ones, then a blank previous_hash and its own hash.
+COPY_COLUMNS = ("id", *audit.HASHED_COLUMNS, "previous_hash", "hash")
+LINK_COLUMNS = ("seq", "event_id", "previous_hash", "hash")
 CATEGORIES = list(DataCategory)
 
 
@@ -74,8 +77,8 @@ def time_appends(staff: Staff, appends: int, events_per_append: int) -> float:
     return time.perf_counter() - started
 
 
-def chained_rows(staff: Staff, count: int, head: str) -> Iterator[tuple[Any, ...]]:
-    """`count` varied view and search events chained after `head`, as COPY rows."""
+def chained_rows(staff: Staff, count: int, first_id: int) -> Iterator[tuple[Any, ...]]:
+    """`count` varied view and search events with ids from `first_id`, as COPY rows."""
     start = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
     for n in range(count):
         searched = n % 10 == 0
@@ -94,26 +97,43 @@ def chained_rows(staff: Staff, count: int, head: str) -> Iterator[tuple[Any, ...
             {"method": "nhs_number", "results": 1} if searched else {},
             f"{n // 4:032x}",
         )
-        previous, head = head, audit.content_hash(head, *content)
-        yield (*content, previous, head)
+        yield (first_id + n, *content, "", audit.content_hash("", *content))
 
 
 def copy_chain(staff: Staff, count: int) -> float:
-    """Append `count` events after the current head with one COPY; returns the seconds taken."""
-    head = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or audit.GENESIS_HASH
-    rows = tqdm(chained_rows(staff, count, head), total=count, desc="COPY", unit="event", unit_scale=True, leave=False)
-    statement = f"COPY access_auditevent ({', '.join(COPY_COLUMNS)}) FROM STDIN"
+    """Append `count` events, sealed after the current head, with one COPY of events and one of links.
+
+    Both COPYs run at once, on this connection and a second one, so the events
+    are generated and hashed once. Returns the seconds taken.
+    """
+    audit.seal()
+    seq, head = audit.chain_head()
+    first_id = (AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    rows = tqdm(chained_rows(staff, count, first_id), total=count, desc="COPY", unit="event", unit_scale=True)
     started = time.perf_counter()
-    with transaction.atomic(), connection.cursor() as cursor:
+    with (
+        psycopg.connect(**connection.get_connection_params()) as links_connection,
+        links_connection.cursor().copy(f"COPY access_auditlink ({', '.join(LINK_COLUMNS)}) FROM STDIN") as links,
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.adapters.register_dumper(dict, JsonbDumper)  # the `detail` column
-        with cursor.copy(statement) as copy:
+        with cursor.copy(f"COPY access_auditevent ({', '.join(COPY_COLUMNS)}) FROM STDIN") as events:
             for row in rows:
-                copy.write_row(row)
+                events.write_row(row)
+                seq += 1
+                previous, head = head, audit.link_hash(seq, head, row[0], *row[1:-2])
+                links.write_row((seq, row[0], previous, head))
     with connection.cursor() as cursor:
-        # What autovacuum soon does after a bulk load, so verify_chain meets the table as it would in use:
+        # The events were given their ids: move the sequence past them.
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('access_auditevent', 'id'), (SELECT max(id) FROM access_auditevent))"
+        )
+        # What autovacuum soon does after a bulk load, so verify_chain meets the tables as it would in use:
         # with statistics (without them the planner sorts the whole table before sending the first row,
         # rather than reading it in primary-key order) and with rows already marked visible.
         cursor.execute("VACUUM ANALYZE access_auditevent")
+        cursor.execute("VACUUM ANALYZE access_auditlink")
     return time.perf_counter() - started
 
 

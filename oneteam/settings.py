@@ -123,6 +123,9 @@ AUDIT_KEY = AUDIT_KEY or DEVELOPMENT_AUDIT_KEY
 AUDIT_CHECKPOINT_FILE = os.environ.get(
     "AUDIT_CHECKPOINT_FILE", str(VAR_DIR / "audit-checkpoints.jsonl") if PRODUCTION else ""
 )
+# verify_audit fails if a committed audit event has waited longer than this to be sealed into the chain (events are
+# sealed as their transaction commits, and by `audit_checkpoint` every few minutes at the latest).
+AUDIT_UNSEALED_LIMIT_MINUTES = env_int("AUDIT_UNSEALED_LIMIT_MINUTES", 30)
 # Where each checkpoint is written: functions taking a Checkpoint. An external write-once store is one more.
 AUDIT_CHECKPOINT_STORES = ["oneteam.access.checkpoint.to_log", "oneteam.access.checkpoint.to_file"]
 

@@ -16,5 +16,6 @@ ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public
     GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO :"app";
 ALTER DEFAULT PRIVILEGES FOR ROLE :"owner" IN SCHEMA public
     GRANT USAGE, SELECT ON SEQUENCES TO :"app";
--- The audit log: add and read only. TRUNCATE, REFERENCES and TRIGGER were never granted; revoked to be sure.
-REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON access_auditevent FROM :"app";
+-- The audit log (events and the links that chain them): add and read only. TRUNCATE, REFERENCES and TRIGGER were
+-- never granted; revoked to be sure.
+REVOKE UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER ON access_auditevent, access_auditlink FROM :"app";

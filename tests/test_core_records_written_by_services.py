@@ -63,7 +63,7 @@ def test_a_service_may_write() -> None:
 def test_only_the_audit_trail_inserts_audit_events(module: str) -> None:
     """Even a service or a test: an event inserted around `append` would break the hash chain."""
     event = new_event(staff=None, action=AuditAction.SIGN_OUT)
-    with pytest.raises(WriteOutsideServices, match=r"written only through oneteam.access.audit.append; "):
+    with pytest.raises(WriteOutsideServices, match=r"written only through oneteam.access.audit; "):
         run_as(module, "AuditEvent.objects.bulk_create([event])", AuditEvent=AuditEvent, event=event)
     assert not AuditEvent.objects.exists()
     record_event(staff=None, action=AuditAction.SIGN_OUT)

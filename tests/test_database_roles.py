@@ -49,6 +49,9 @@ def test_the_server_role_can_add_to_and_read_the_audit_log_but_not_change_remove
                 "UPDATE access_auditevent SET reason = 'changed'",
                 "DELETE FROM access_auditevent",
                 "TRUNCATE access_auditevent",
+                "UPDATE access_auditlink SET hash = 'changed'",
+                "DELETE FROM access_auditlink",
+                "TRUNCATE access_auditlink",
             ):
                 with pytest.raises(psycopg.errors.InsufficientPrivilege):
                     as_app.execute(refused)
@@ -56,9 +59,11 @@ def test_the_server_role_can_add_to_and_read_the_audit_log_but_not_change_remove
             as_app.execute(
                 "INSERT INTO access_auditevent (occurred_at, role, username, action, category, purpose, reason,"
                 " detail, request_id, previous_hash, hash) VALUES (now(), '', 'x', 'sign_in_failed', '', '', '',"
-                " '{}', '', 'p', %s)",
+                " '{}', '', '', %s)",
                 [secrets.token_hex(32)],
             )
+            as_app.execute("INSERT INTO access_auditlink (seq, event_id, previous_hash, hash) VALUES (-1, -1, '', '')")
+            assert as_app.execute("SELECT count(*) FROM access_auditlink WHERE seq = -1").fetchone() == (1,)
             # Everything else stays readable and writable.
             as_app.execute("UPDATE access_signinattempt SET consecutive_failures = 0")
         assert AuditEvent.objects.count() == 2

@@ -1,5 +1,5 @@
-"""Issue 20, item 3 on PostgreSQL: a long lock held by another transaction does not hang pages, the audit
-chain, or the health check."""
+"""Issue 20, item 3 on PostgreSQL: a long lock or a long transaction elsewhere does not hang pages, the audit
+log, or the health check."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ import pytest
 from django.db import OperationalError, connection, connections, transaction
 from django.test import Client
 
-from oneteam.access.models import AuditAction, AuditEvent
+from oneteam.access import audit
+from oneteam.access.models import AuditAction, AuditEvent, AuditLink
 from oneteam.access.services import record_event
 from oneteam.people.models import Person
 
@@ -58,6 +59,36 @@ def test_a_write_blocked_by_a_table_lock_gives_up_and_frees_the_audit_chain_for_
     assert timings["blocked"] < LOCK_TIMEOUT_SECONDS + 2
     assert timings["unrelated"] < LOCK_TIMEOUT_SECONDS + 2
     assert list(AuditEvent.objects.values_list("username", flat=True)) == ["elsewhere"]
+
+
+def test_an_audited_read_does_not_wait_for_another_transaction_that_has_audited_and_is_still_open() -> None:
+    """The audit append takes no lock: the chain is sealed after each transaction commits, in commit order."""
+    audited, release = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    def slow_write() -> None:
+        try:
+            with transaction.atomic():
+                record_event(staff=None, username="slow", action=AuditAction.SIGN_IN_FAILED)
+                audited.set()
+                release.wait(timeout=30)  # a slow write elsewhere, inside the same transaction
+                order.append("slow write committed")
+        finally:
+            connections.close_all()
+
+    writer = threading.Thread(target=slow_write)
+    writer.start()
+    try:
+        assert audited.wait(timeout=10)
+        record_event(staff=None, username="reader", action=AuditAction.SIGN_IN_FAILED)  # another connection
+        order.append("read audited")
+    finally:
+        release.set()
+        writer.join(timeout=30)
+    assert order == ["read audited", "slow write committed"]
+    sealed = AuditLink.objects.order_by("seq").values_list("event__username", flat=True)
+    assert list(sealed) == ["reader", "slow"]
+    assert audit.verify_chain() == audit.ChainVerification(2)
 
 
 def test_the_health_check_says_unavailable_while_the_tables_every_page_needs_are_locked() -> None:

@@ -1,24 +1,35 @@
-"""Writing the audit log as a keyed hash chain, with signed checkpoints kept outside the database.
+"""Writing the audit log as a keyed hash chain, sealed at commit, with signed checkpoints kept outside the database.
 
-Each event's hash is an HMAC (keyed with `settings.AUDIT_KEY`, which is not in
-the database) of its own content and the previous event's hash, so changing or
-removing any event breaks every link after it, and whoever owns the database
-cannot recompute the chain without the key. A chain alone cannot show that
-events were removed from its end (or all of them): checkpoints (see
-`checkpoint.py`) record how long the chain was and its last hash, where the
-database's owner cannot rewrite them. Appends are serialised (an advisory lock
-on PostgreSQL; SQLite transactions start IMMEDIATE, see settings) so two
-requests cannot both extend the same head.
+Every hash is an HMAC keyed with `settings.AUDIT_KEY`, which is not in the
+database, so whoever owns the database cannot recompute one. `append` inserts
+events in the caller's transaction, each with the keyed hash of its own
+content, and takes no lock: a request never waits for another's transaction
+to end. Once the transaction commits, `seal` takes the chain's lock for a few
+milliseconds and adds an `AuditLink` for each committed event not yet in the
+chain, in id order, each link's hash covering the link before it, so
+changing or removing any event or link breaks the chain from there on. A
+rolled-back transaction leaves no event to seal. Events whose seal did not run
+(the process died just after commit) are sealed by the next seal or by
+`audit_checkpoint`; `verify_audit` checks their content and reports any left
+unsealed for longer than `AUDIT_UNSEALED_LIMIT_MINUTES`.
+
+A chain alone cannot show that links were removed from its end (or all of
+them): checkpoints (see `checkpoint.py`) record how long the chain was and its
+last hash, where the database's owner cannot rewrite them. Events written
+before chaining at commit carry their link in the row (`previous_hash`); the
+chain of links carries on from the last of them.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import enum
 import functools
 import hashlib
 import json
 import multiprocessing
+import sys
 from collections.abc import Callable, Generator, Sequence
 from concurrent import futures
 from concurrent.futures import ProcessPoolExecutor
@@ -32,17 +43,19 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Min
+from django.db.models import Max, Min, QuerySet
 from django.utils import timezone
 from psycopg.abc import Buffer
 from psycopg.adapt import Loader
 from psycopg.types.datetime import TimestamptzLoader
 
-from .models import AuditEvent
+from .models import AuditEvent, AuditLink
 
 GENESIS_HASH = "0" * 64
-# Any constant will do: it names the one lock every audit append takes.
+# Any constant will do: it names the one lock that sealing (and taking a checkpoint) takes.
 CHAIN_LOCK_ID = 7_271_001
+# A seal gives up after waiting this long for another; the events stay committed and the next seal takes them.
+SEAL_LOCK_TIMEOUT = "2s"
 _SHA256_BLOCK = 64  # bytes
 _SEPARATOR = "\x1f"  # ASCII unit separator: cannot appear in a form field by accident
 
@@ -69,7 +82,23 @@ HASHED_COLUMNS = (
 _canonical_json = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
 
-def content_hash(
+def content_hash(previous_hash: str, *content: Any) -> str:
+    """The HMAC-SHA-256 of an event's content (the HASHED_COLUMNS, in order) after `previous_hash`. Pure.
+
+    `previous_hash` is blank for events sealed by a link, and the previous
+    event's hash for events chained in the row. `append` reaches it through
+    `event_hash`, and `verify_chain` passes it rows fetched as tuples, which is
+    much faster than building model instances.
+    """
+    return keyed_sha256(settings.AUDIT_KEY, _message(previous_hash, *content))
+
+
+def unkeyed_content_hash(previous_hash: str, *content: Any) -> str:
+    """The plain SHA-256 that chained events before the audit key existed (see `checkpoint.adopt_unkeyed`)."""
+    return hashlib.sha256(_message(previous_hash, *content)).hexdigest()
+
+
+def _message(
     previous_hash: str,
     occurred_at: datetime.datetime,
     staff_id: int | None,
@@ -84,14 +113,8 @@ def content_hash(
     reason: str,
     detail: Any,
     request_id: str,
-) -> str:
-    """The HMAC-SHA-256 of an event's content chained to the previous hash. Pure: no database access.
-
-    The arguments after `previous_hash` are the HASHED_COLUMNS, in order. This is
-    the one canonical serialisation: `append` reaches it through `event_hash`,
-    and `verify_chain` passes it rows fetched as tuples, which is much faster
-    than building model instances.
-    """
+) -> bytes:
+    """The one canonical serialisation of an event's content (the HASHED_COLUMNS) after `previous_hash`."""
     fields = (
         previous_hash,
         occurred_at.astimezone(datetime.UTC).isoformat(),
@@ -108,7 +131,7 @@ def content_hash(
         "{}" if detail == {} else _canonical_json(detail),  # most events have no detail: skip the encoder
         request_id,
     )
-    return keyed_sha256(settings.AUDIT_KEY, _SEPARATOR.join(fields).encode())
+    return _SEPARATOR.join(fields).encode()
 
 
 def keyed_sha256(key: str, message: bytes) -> str:
@@ -138,27 +161,130 @@ def _pads(key: str) -> tuple[hashlib._Hash, hashlib._Hash]:
 
 
 def event_hash(previous_hash: str, event: AuditEvent) -> str:
-    """The HMAC-SHA-256 of an event's content chained to the previous hash."""
+    """The HMAC-SHA-256 of an event's content after `previous_hash` (blank for events sealed by a link)."""
     return content_hash(previous_hash, *(getattr(event, column) for column in HASHED_COLUMNS))
 
 
+def link_hash(seq: int, previous_hash: str, event_id: int, *content: Any) -> str:
+    """The HMAC-SHA-256 of a link: its position, the event it seals (id and content: the HASHED_COLUMNS, in
+    order), and the link before it.
+
+    It covers the event's content itself, not the event's own hash, so that
+    verifying a sealed event costs one HMAC.
+    """
+    return keyed_sha256(
+        settings.AUDIT_KEY,
+        f"link{_SEPARATOR}{seq}{_SEPARATOR}{event_id}{_SEPARATOR}".encode() + _message(previous_hash, *content),
+    )
+
+
 def append(events: Sequence[AuditEvent]) -> None:
-    """Add unsaved events to the end of the chain, in order, in one insert."""
+    """Insert unsaved events, in order, in one insert in the caller's transaction; seal them once it commits.
+
+    Takes no lock, so it never waits for another transaction. If the caller's
+    transaction rolls back, the events go with it and nothing is sealed.
+    """
     if not events:
         return
+    now = timezone.now()
+    request_id = current_request_id.get()
+    for event in events:
+        event.occurred_at = event.occurred_at or now
+        event.request_id = event.request_id or request_id
+        event.previous_hash = ""
+        event.hash = event_hash("", event)
+    AuditEvent.objects.bulk_create(events)
+    first_id = min((event.pk for event in events if event.pk is not None), default=None)
+    # robust: the events are committed whatever happens here; a failed seal is caught up by the next one.
+    transaction.on_commit(functools.partial(seal, from_id=first_id), robust=True)
+
+
+def seal(*, from_id: int | None = None) -> int:
+    """Chain committed events that are not in the chain yet, in id order; returns how many were sealed.
+
+    Runs in a short transaction of its own, the only one that holds the
+    chain's lock (an advisory lock on PostgreSQL, which gives up after
+    `SEAL_LOCK_TIMEOUT`; SQLite serialises writers anyway). It reads only the
+    audit tables, so it never waits behind a lock on anything else. Looks at
+    events from `from_id` on (after a commit: the first event that transaction
+    wrote), or else at all of them (`audit_checkpoint`, for any left behind).
+    """
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_ID])
-        head = AuditEvent.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
-        now = timezone.now()
-        request_id = current_request_id.get()
-        for event in events:
-            event.occurred_at = event.occurred_at or now
-            event.request_id = event.request_id or request_id
-            event.previous_hash = head
-            event.hash = head = event_hash(head, event)
-        AuditEvent.objects.bulk_create(events)
+                # One round trip: the timeout is set (for this transaction only) before the lock is asked for.
+                cursor.execute(
+                    "SELECT set_config('lock_timeout', %s, true), pg_advisory_xact_lock(%s)",
+                    [SEAL_LOCK_TIMEOUT, CHAIN_LOCK_ID],
+                )
+        unsealed = AuditEvent.objects.filter(previous_hash="", link__isnull=True)
+        if from_id is not None:
+            unsealed = unsealed.filter(id__gte=from_id)
+        # An event whose own hash does not match its content was not written by `append`: it stays
+        # unsealed, for verify_audit to report, rather than be vouched for by the chain.
+        rows = [
+            (event_id, content)
+            for event_id, stored_hash, *content in unsealed.order_by("id").values_list("id", "hash", *HASHED_COLUMNS)
+            if content_hash("", *content) == stored_hash
+        ]
+        if not rows:
+            return 0
+        seq, head = chain_head()
+        links = []
+        for event_id, content in rows:
+            seq += 1
+            previous, head = head, link_hash(seq, head, event_id, *content)
+            links.append(AuditLink(seq=seq, event_id=event_id, previous_hash=previous, hash=head))
+        AuditLink.objects.bulk_create(links)
+    return len(links)
+
+
+def chain_head() -> tuple[int, str]:
+    """The last link's position and hash; before the first link, 0 and the hash of the last event chained in its row."""
+    last = AuditLink.objects.order_by("-seq").values_list("seq", "hash").first()
+    if last is not None:
+        return last
+    return 0, _in_row().order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
+
+
+def chain_end() -> tuple[int, int | None, str]:
+    """How many events the chain holds, and the last one's id and hash (its link's hash, if it has one).
+
+    Call under the chain's lock, so that no seal falls between the reads.
+    """
+    in_row = _in_row().count()
+    last_link = AuditLink.objects.order_by("-seq").values_list("seq", "event_id", "hash").first()
+    if last_link is not None:
+        return in_row + last_link[0], last_link[1], last_link[2]
+    last = _in_row().order_by("-id").values_list("id", "hash").first()
+    return in_row, last[0] if last else None, last[1] if last else ""
+
+
+def hash_in_chain(event_id: int) -> tuple[str, int] | None:
+    """An event's hash in the chain (its link's, if it has one) and how many events the chain holds up to it.
+
+    None if the chain does not hold the event. Relies on a chain that
+    `verify_chain` has found whole: links numbered from 1, without gaps.
+    """
+    link = AuditLink.objects.filter(event_id=event_id).values_list("seq", "hash").first()
+    if link is not None:
+        return link[1], _in_row().count() + link[0]
+    stored = _in_row().filter(id=event_id).values_list("hash", flat=True).first()
+    if stored is None:
+        return None
+    return stored, _in_row().filter(id__lte=event_id).count()
+
+
+def unkeyed_prefix() -> tuple[int, int | None]:
+    """How many in-row events, from the start, verify with the unkeyed hash of before the audit key; the last's id."""
+    result = _verify_range(_START, None, 20_000, None, unkeyed_through=sys.maxsize)
+    prefix = _in_row() if result.broken is None else _in_row().filter(id__lt=result.broken.event_id)
+    return result.events_checked, prefix.order_by("-id").values_list("id", flat=True).first()
+
+
+def _in_row() -> QuerySet[AuditEvent]:
+    """Events written before chaining at commit, which carry their link in the row."""
+    return AuditEvent.objects.exclude(previous_hash="")
 
 
 class ChainProblem(enum.Enum):
@@ -167,6 +293,7 @@ class ChainProblem(enum.Enum):
     CONTENT_CHANGED = "its content does not match its hash"
     LINK_BROKEN = "its link to the event before it does not match that event's hash"
     GAP = "one or more events before it are missing"
+    MISSING = "it is missing, though the chain records it"
 
 
 @dataclass(frozen=True)
@@ -174,30 +301,38 @@ class ChainBreak:
     """The first event at which the chain is broken."""
 
     event_id: int
-    occurred_at: datetime.datetime
+    occurred_at: datetime.datetime | None  # None when the event itself is missing
     problem: ChainProblem
 
 
 @dataclass(frozen=True)
 class ChainVerification:
-    """The result of `verify_chain`: how many events were proved, and the first break if any."""
+    """The result of `verify_chain`: how many events were proved, the first break if any, and those not yet sealed.
+
+    Unsealed events (committed, not yet chained) are counted in `events_checked`
+    when their own hash matches their content; the chain does not cover them yet.
+    """
 
     events_checked: int
     broken: ChainBreak | None = None
+    unsealed: int = 0
+    oldest_unsealed: datetime.datetime | None = None
 
 
 @dataclass(frozen=True)
-class _Link:
-    """Where checking starts: after this event (its id and stored hash), or at the start of the log."""
+class _Start:
+    """Where checking starts: after this in-row event's id or link's seq, and its stored hash; or at the start."""
 
-    event_id: int | None
+    after: int | None
     hash: str
 
 
-_START = _Link(None, GENESIS_HASH)
-# Part of the log to check: where it starts, and the last event id it covers (None: to the end).
-_Range = tuple[_Link, int | None]
-# On PostgreSQL a log longer than this is checked in two halves at once, to use two cores.
+_START = _Start(None, GENESIS_HASH)
+# Part of the log to check: where it starts, and the last event id or link seq it covers (None: to the end).
+_Range = tuple[_Start, int | None]
+# Checks one range: (start, last, chunk_size, on_progress).
+_Check = Callable[[_Start, int | None, int, Callable[[int], object] | None], "ChainVerification"]
+# On PostgreSQL a chain longer than this is checked in two halves at once, to use two cores.
 SPLIT_ABOVE = 1_000_000
 
 
@@ -206,50 +341,175 @@ def verify_chain(
     chunk_size: int = 20_000,
     on_progress: Callable[[int], object] | None = None,
     split_above: int = SPLIT_ABOVE,
+    unkeyed_through: int = 0,
 ) -> ChainVerification:
-    """Recompute every event's hash, in order from GENESIS_HASH, and report the first break.
+    """Recompute every event's and link's hash, in chain order from GENESIS_HASH, and report the first break.
 
+    First the events chained in their rows (written before chaining at commit;
+    those up to event `unkeyed_through` with the unkeyed hash of before the
+    audit key), then the links in order, then the events not sealed yet.
     Rows are streamed as tuples of the hashed columns, so memory stays flat and
     no model instances are built. `on_progress` is called with the number of
-    events checked since it was last called. A missing event shows as a break
-    in the event after it; removing events from the end of the log cannot be
-    seen from the chain alone.
+    events checked since it was last called. A missing event or link shows as a
+    break; removing links from the end of the chain cannot be seen from the
+    chain alone.
 
-    A long log on PostgreSQL is split in two and both halves are checked at
-    once by forked processes, one per core. The second half starts from the
-    stored hash of the first half's last event, which the first half proves.
+    On PostgreSQL, long runs of links (or of in-row events) are split in two
+    and both halves are checked at once by forked processes, one per core. The
+    second half starts from the stored hash of the first half's last link (or
+    event), which the first half proves.
     """
-    ranges = _ranges(split_above)
+    check_in_row = functools.partial(_verify_range, unkeyed_through=unkeyed_through)
+    in_row = _verify_parts(check_in_row, _in_row_ranges(split_above), chunk_size, on_progress)
+    if in_row.broken is not None:
+        return in_row
+    links = _verify_parts(_verify_links, _link_ranges(split_above), chunk_size, on_progress)
+    checked = in_row.events_checked + links.events_checked
+    if links.broken is not None:
+        return ChainVerification(checked, links.broken)
+    unsealed = _verify_unsealed(chunk_size, on_progress)
+    return dataclasses.replace(unsealed, events_checked=checked + unsealed.events_checked)
+
+
+def _verify_parts(
+    check: _Check, ranges: list[_Range], chunk_size: int, on_progress: Callable[[int], object] | None
+) -> ChainVerification:
+    """Check the ranges with `check`: one here, or several at once in forked processes."""
     if len(ranges) == 1:
-        return _verify_range(*ranges[0], chunk_size, on_progress)
-    return _verify_at_once(ranges, chunk_size, on_progress)
+        return check(*ranges[0], chunk_size, on_progress)
+    return _verify_at_once(check, ranges, chunk_size, on_progress)
 
 
-def _ranges(split_above: int) -> list[_Range]:
-    """The parts of the log to check at once: all of it, or on PostgreSQL a long log in two halves."""
+def _verify_links(
+    start: _Start, last_seq: int | None, chunk_size: int, on_progress: Callable[[int], object] | None
+) -> ChainVerification:
+    """Check the links after `start` up to `last_seq`, in order, and the event each one seals.
+
+    From the start, the first link follows the last in-row event's hash.
+    """
+    links = AuditLink.objects.order_by("seq").values_list(
+        "seq",
+        "previous_hash",
+        "hash",
+        "event_id",
+        "event__hash",
+        *(f"event__{column}" for column in HASHED_COLUMNS),
+    )
+    if start.after is None:
+        expected_seq = 1
+        expected_previous = _in_row().order_by("-id").values_list("hash", flat=True).first() or GENESIS_HASH
+    else:
+        expected_seq, expected_previous = start.after + 1, start.hash
+        links = links.filter(seq__gt=start.after)
+    if last_seq is not None:
+        links = links.filter(seq__lte=last_seq)
+    checked = 0
+    with closing(_hashed_rows(links, chunk_size)) as rows:
+        while chunk := list(islice(rows, chunk_size)):
+            for position, row in enumerate(chunk):
+                # row: seq, previous_hash, hash, event id, the event's own hash (None if it is missing),
+                # then its HASHED_COLUMNS
+                if problem := _link_problem(row, expected_seq, expected_previous):
+                    return ChainVerification(checked + position, ChainBreak(row[3], row[5], problem))
+                expected_seq, expected_previous = row[0] + 1, row[2]
+            checked += len(chunk)
+            if on_progress is not None:
+                on_progress(len(chunk))
+    return ChainVerification(checked)
+
+
+def _link_problem(row: tuple[Any, ...], expected_seq: int, expected_previous: str) -> ChainProblem | None:
+    """What is wrong with a link and the event it seals (a row of `_verify_links`), if anything."""
+    seq, previous_hash, stored_hash, event_id, stored_event_hash = row[:5]
+    if seq != expected_seq:
+        return ChainProblem.GAP
+    if stored_event_hash is None:
+        return ChainProblem.MISSING
+    if previous_hash != expected_previous:
+        return ChainProblem.LINK_BROKEN
+    if link_hash(seq, previous_hash, event_id, *row[5:]) == stored_hash:
+        return None
+    # Only on a break: the event's own hash tells a changed event from a changed link.
+    changed = content_hash("", *row[5:]) != stored_event_hash
+    return ChainProblem.CONTENT_CHANGED if changed else ChainProblem.LINK_BROKEN
+
+
+def _verify_unsealed(chunk_size: int, on_progress: Callable[[int], object] | None) -> ChainVerification:
+    """Check the content of events not sealed yet, count them, and find the oldest."""
+    events = AuditEvent.objects.filter(previous_hash="", link__isnull=True).order_by("id")
+    checked, oldest = 0, None
+    with closing(_hashed_rows(events.values_list("id", "hash", *HASHED_COLUMNS), chunk_size)) as rows:
+        while chunk := list(islice(rows, chunk_size)):
+            for position, row in enumerate(chunk):
+                # row: id, hash, then the HASHED_COLUMNS (the first is occurred_at)
+                if content_hash("", *row[2:]) != row[1]:
+                    return ChainVerification(
+                        checked + position, ChainBreak(row[0], row[2], ChainProblem.CONTENT_CHANGED)
+                    )
+                oldest = row[2] if oldest is None else min(oldest, row[2])
+            checked += len(chunk)
+            if on_progress is not None:
+                on_progress(len(chunk))
+    return ChainVerification(checked, unsealed=checked, oldest_unsealed=oldest)
+
+
+def _in_row_ranges(split_above: int) -> list[_Range]:
+    """The parts of the in-row events to check at once: all of them, or on PostgreSQL a long run in two halves."""
     whole: list[_Range] = [(_START, None)]
-    # Forked processes have connections of their own, which cannot see rows this transaction has not committed.
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    if not _may_fork():
         return whole
-    ids = AuditEvent.objects.aggregate(first=Min("id"), last=Max("id"))
+    ids = _in_row().aggregate(first=Min("id"), last=Max("id"))
     if ids["last"] is None or ids["last"] - ids["first"] < split_above:
         return whole
     halfway = (ids["first"] + ids["last"]) // 2
-    event_id, stored_hash = AuditEvent.objects.filter(id__lte=halfway).order_by("-id").values_list("id", "hash")[0]
-    return [(_START, halfway), (_Link(event_id, stored_hash), None)]
+    event_id, stored_hash = _in_row().filter(id__lte=halfway).order_by("-id").values_list("id", "hash")[0]
+    return [(_START, halfway), (_Start(event_id, stored_hash), None)]
+
+
+def _link_ranges(split_above: int) -> list[_Range]:
+    """The parts of the links to check at once: all of them, or on PostgreSQL a long chain in two halves."""
+    whole: list[_Range] = [(_START, None)]
+    if not _may_fork():
+        return whole
+    last = AuditLink.objects.aggregate(last=Max("seq"))["last"]
+    if last is None or last < split_above:
+        return whole
+    halfway = last // 2
+    stored_hash = AuditLink.objects.filter(seq=halfway).values_list("hash", flat=True).first()
+    if stored_hash is None:
+        return whole  # a gap there, which checking it whole reports
+    return [(_START, halfway), (_Start(halfway, stored_hash), None)]
+
+
+def _may_fork() -> bool:
+    """Whether checking may be split between forked processes: only on PostgreSQL, outside a transaction.
+
+    Forked processes have connections of their own, which cannot see rows this transaction has not committed.
+    """
+    return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
 def _verify_range(
-    start: _Link, last_id: int | None, chunk_size: int, on_progress: Callable[[int], object] | None
+    start: _Start,
+    last_id: int | None,
+    chunk_size: int,
+    on_progress: Callable[[int], object] | None,
+    unkeyed_through: int,
 ) -> ChainVerification:
-    """Check the events after `start` up to `last_id`; the hot loop, so kept short."""
-    expected_previous, previous_id = start.hash, start.event_id
+    """Check the in-row events after `start` up to `last_id`; the hot loop, so kept short."""
+    expected_previous, previous_id = start.hash, start.after
     checked = 0
-    with closing(_hashed_rows(start.event_id, last_id, chunk_size)) as rows:
+    events = _in_row().order_by("id").values_list("id", "previous_hash", "hash", *HASHED_COLUMNS)
+    if start.after is not None:
+        events = events.filter(id__gt=start.after)
+    if last_id is not None:
+        events = events.filter(id__lte=last_id)
+    with closing(_hashed_rows(events, chunk_size)) as rows:
         while chunk := list(islice(rows, chunk_size)):
             for position, row in enumerate(chunk):
                 # row: id, previous_hash, hash, then the HASHED_COLUMNS
-                if row[1] != expected_previous or content_hash(row[1], *row[3:]) != row[2]:
+                hashed = unkeyed_content_hash if row[0] <= unkeyed_through else content_hash
+                if row[1] != expected_previous or hashed(row[1], *row[3:]) != row[2]:
                     return ChainVerification(checked + position, _diagnose(row, expected_previous, previous_id))
                 expected_previous = row[2]
                 previous_id = row[0]
@@ -271,13 +531,15 @@ def _diagnose(row: tuple[Any, ...], expected_previous: str, previous_id: int | N
 
 
 def _verify_at_once(
-    ranges: list[_Range], chunk_size: int, on_progress: Callable[[int], object] | None
+    check: _Check, ranges: list[_Range], chunk_size: int, on_progress: Callable[[int], object] | None
 ) -> ChainVerification:
-    """Check each range in its own forked process, reporting their combined progress; the earliest break wins."""
+    """Check each range with `check` in its own forked process, reporting their combined progress; the earliest
+    break wins.
+    """
     context = multiprocessing.get_context("fork")
     checked = context.Value("q", 0)
     with ProcessPoolExecutor(len(ranges), mp_context=context, initializer=_start_worker, initargs=(checked,)) as pool:
-        parts = [pool.submit(_verify_in_worker, start, last_id, chunk_size) for start, last_id in ranges]
+        parts = [pool.submit(_verify_in_worker, check, start, last, chunk_size) for start, last in ranges]
         reported = 0
         while not all(part.done() for part in parts):
             futures.wait(parts, timeout=0.5)
@@ -309,10 +571,10 @@ def _start_worker(checked: Synchronized[int]) -> None:
     connection.connection = None
 
 
-def _verify_in_worker(start: _Link, last_id: int | None, chunk_size: int) -> ChainVerification:
+def _verify_in_worker(check: _Check, start: _Start, last: int | None, chunk_size: int) -> ChainVerification:
     """Check one range in a forked worker, then close the worker's own connection."""
     try:
-        return _verify_range(start, last_id, chunk_size, _count_in_worker)
+        return check(start, last, chunk_size, _count_in_worker)
     finally:
         connection.close()
 
@@ -324,21 +586,16 @@ def _count_in_worker(events: int) -> None:
         _worker_checked.value += events
 
 
-def _hashed_rows(after_id: int | None, last_id: int | None, chunk_size: int) -> Generator[tuple[Any, ...]]:
-    """Events after `after_id` up to `last_id` as (id, previous_hash, hash, *HASHED_COLUMNS), in id order."""
-    events = AuditEvent.objects.order_by("id").values_list("id", "previous_hash", "hash", *HASHED_COLUMNS)
-    if after_id is not None:
-        events = events.filter(id__gt=after_id)
-    if last_id is not None:
-        events = events.filter(id__lte=last_id)
+def _hashed_rows(rows: QuerySet[Any, tuple[Any, ...]], chunk_size: int) -> Generator[tuple[Any, ...]]:
+    """The tuples of a `values_list` query of audit rows, streamed."""
     if connection.vendor != "postgresql":
         # SQLite (demo and tests) hands rows over as they are read, fast enough for its small logs.
-        yield from events.iterator(chunk_size=chunk_size)
+        yield from rows.iterator(chunk_size=chunk_size)
         return
     # Django's psycopg loaders for timestamps and JSON run in Python and cost more than the hashing,
     # so the same SQL runs on a plain psycopg cursor with faster loaders. Streaming (libpq's chunked
     # rows) lets PostgreSQL send the next rows while this process hashes.
-    sql, params = events.query.sql_with_params()
+    sql, params = rows.query.sql_with_params()
     connection.ensure_connection()
     with connection.connection.cursor() as cursor:
         cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
@@ -375,7 +632,8 @@ def purge_for_demo_reset() -> None:
             # TRUNCATE is refused while rows inserted in this transaction await their deferred
             # foreign-key checks: run those now, then put Django's foreign keys back to checking at commit.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("TRUNCATE access_auditevent")
+            cursor.execute("TRUNCATE access_auditevent, access_auditlink")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         else:
             cursor.execute("DELETE FROM access_auditevent")
+            cursor.execute("DELETE FROM access_auditlink")

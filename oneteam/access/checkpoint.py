@@ -2,14 +2,19 @@
 
 The keyed chain (audit.py) shows any event that was changed, and any gap; it
 cannot show that events were removed from its end, or all of them. A
-checkpoint records how many events the log held, the last event's id and its
-hash, signed with the audit key. `manage.py audit_checkpoint` takes one (every
+checkpoint records how many events the chain held, the last event's id and
+its hash in the chain, signed with the audit key. `manage.py audit_checkpoint` takes one (every
 few minutes, from cron) and hands it to each of `settings.AUDIT_CHECKPOINT_STORES`:
 by default the JSON log stream (which the log collector ships off the server)
 and a file (`AUDIT_CHECKPOINT_FILE`, on another host or write-once storage).
 Another store, such as an object store with a retention lock, is one more
 function taking a `Checkpoint`. `verify_audit` checks the log against the
 latest checkpoint in the file.
+
+An "unkeyed" checkpoint (`audit_checkpoint --adopt-unkeyed`, once, on
+upgrading) records that the events written before the audit key existed,
+chained with a plain SHA-256, verified at that time; from then on they are
+checked with that hash and must still match it.
 """
 
 from __future__ import annotations
@@ -26,8 +31,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from .audit import CHAIN_LOCK_ID, keyed_sha256
-from .models import AuditEvent
+from . import audit
 
 checkpoint_logger = logging.getLogger("oneteam.audit.checkpoint")
 
@@ -41,14 +45,19 @@ class Checkpoint:
     last_hash: str
     taken_at: str  # ISO 8601, UTC
     signature: str = ""
+    # UNKEYED for the record of the events chained before the audit key; blank for an ordinary checkpoint.
+    kind: str = ""
 
     def signed_content(self) -> bytes:
         """What the signature covers: every field but the signature."""
-        return f"checkpoint\x1f{self.events}\x1f{self.last_id or ''}\x1f{self.last_hash}\x1f{self.taken_at}".encode()
+        kind = f"{self.kind}\x1f" if self.kind else ""
+        return (
+            f"checkpoint\x1f{kind}{self.events}\x1f{self.last_id or ''}\x1f{self.last_hash}\x1f{self.taken_at}".encode()
+        )
 
     def expected_signature(self) -> str:
         """The signature this checkpoint must carry under the current audit key."""
-        return keyed_sha256(settings.AUDIT_KEY, self.signed_content())
+        return audit.keyed_sha256(settings.AUDIT_KEY, self.signed_content())
 
     @property
     def taken(self) -> datetime.datetime:
@@ -56,28 +65,62 @@ class Checkpoint:
         return datetime.datetime.fromisoformat(self.taken_at)
 
 
+UNKEYED = "unkeyed"
+
+
 class CheckpointForged(Exception):
     """A stored checkpoint's signature does not match: it was written or changed without the audit key."""
 
 
 def take_checkpoint() -> Checkpoint:
-    """Record the log's length and last event, sign it, and hand it to every configured store.
+    """Seal any committed events left unsealed, record the chain's length and last event, sign, and store.
 
     The count and the last event are read together under the chain's lock, so
-    no append can fall between them.
+    no seal can fall between them.
     """
+    audit.seal()
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_ID])
-        last = AuditEvent.objects.order_by("-id").values_list("id", "hash").first()
-        events = AuditEvent.objects.count()
-    unsigned = Checkpoint(
-        events=events,
-        last_id=last[0] if last else None,
-        last_hash=last[1] if last else "",
-        taken_at=timezone.now().astimezone(datetime.UTC).isoformat(),
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [audit.CHAIN_LOCK_ID])
+        events, last_id, last_hash = audit.chain_end()
+    return _sign_and_store(Checkpoint(events=events, last_id=last_id, last_hash=last_hash, taken_at=_now()))
+
+
+class NothingToAdopt(Exception):
+    """There are no events chained with the unkeyed hash of before the audit key, or the log does not verify."""
+
+
+def adopt_unkeyed() -> Checkpoint:
+    """Record, in a signed checkpoint, that the events chained before the audit key existed verify now.
+
+    Those events (from the first, as long as they verify with the plain
+    SHA-256 of before) cannot verify with the key. The whole log is checked
+    with them taken as unkeyed; only if it is intact is the checkpoint
+    written, so it vouches for them as they are today. Run once, on upgrading.
+    """
+    events, last_id = audit.unkeyed_prefix()
+    if last_id is None:
+        raise NothingToAdopt("no events at the start of the log are chained with the unkeyed hash")
+    result = audit.verify_chain(unkeyed_through=last_id)
+    if result.broken is not None:
+        raise NothingToAdopt(
+            f"the log does not verify even with events up to {last_id} taken as unkeyed: "
+            f"event {result.broken.event_id}: {result.broken.problem.value}"
+        )
+    last_hash = audit.hash_in_chain(last_id)
+    assert last_hash is not None  # the prefix was just read
+    return _sign_and_store(
+        Checkpoint(events=events, last_id=last_id, last_hash=last_hash[0], taken_at=_now(), kind=UNKEYED)
     )
+
+
+def _now() -> str:
+    return timezone.now().astimezone(datetime.UTC).isoformat()
+
+
+def _sign_and_store(unsigned: Checkpoint) -> Checkpoint:
+    """`unsigned`, signed with the audit key and handed to every configured store."""
     checkpoint = Checkpoint(**{**asdict(unsigned), "signature": unsigned.expected_signature()})
     for store in settings.AUDIT_CHECKPOINT_STORES:
         import_string(store)(checkpoint)
@@ -104,8 +147,8 @@ def to_file(checkpoint: Checkpoint) -> None:
         file.write(json.dumps(asdict(checkpoint), sort_keys=True) + "\n")
 
 
-def latest_checkpoint(*, as_of: datetime.datetime | None = None) -> Checkpoint | None:
-    """The last checkpoint in `AUDIT_CHECKPOINT_FILE` (taken at or before `as_of`, if given); None if there is none.
+def latest_checkpoint(*, as_of: datetime.datetime | None = None, kind: str = "") -> Checkpoint | None:
+    """The last checkpoint of `kind` in `AUDIT_CHECKPOINT_FILE` (taken at or before `as_of`, if given), or None.
 
     Raises CheckpointForged if any checkpoint in the file is not signed with the audit key.
     """
@@ -122,7 +165,7 @@ def latest_checkpoint(*, as_of: datetime.datetime | None = None) -> Checkpoint |
                 raise CheckpointForged(f"line {number} of the checkpoint file is not a checkpoint") from error
             if not hmac.compare_digest(checkpoint.signature, checkpoint.expected_signature()):
                 raise CheckpointForged(f"the checkpoint on line {number} of the checkpoint file is not signed")
-            if as_of is None or checkpoint.taken <= as_of:
+            if checkpoint.kind == kind and (as_of is None or checkpoint.taken <= as_of):
                 latest = checkpoint
     return latest
 
@@ -137,15 +180,15 @@ def missing_since(checkpoint: Checkpoint) -> str:
     if checkpoint.last_id is None:
         return ""
     taken = timezone.localtime(checkpoint.taken)
-    last_hash = AuditEvent.objects.filter(id=checkpoint.last_id).values_list("hash", flat=True).first()
-    if last_hash is None:
+    in_chain = audit.hash_in_chain(checkpoint.last_id)
+    if in_chain is None:
         return f"event {checkpoint.last_id}, the last at the checkpoint of {taken:%Y-%m-%d %H:%M}, is missing"
+    last_hash, held = in_chain
     if last_hash != checkpoint.last_hash:
         return (
             f"event {checkpoint.last_id}, the last at the checkpoint of {taken:%Y-%m-%d %H:%M}, "
             "has a different hash: the chain was recomputed"
         )
-    held = AuditEvent.objects.filter(id__lte=checkpoint.last_id).count()
     if held != checkpoint.events:
         return (
             f"the checkpoint of {taken:%Y-%m-%d %H:%M} recorded {checkpoint.events:,} events "

@@ -1,6 +1,6 @@
 """Models of the access app, one module per concern."""
 
-from .audit import AuditAction, AuditEvent
+from .audit import AuditAction, AuditEvent, AuditLink
 from .break_glass import BreakGlassAccess, ReviewOutcome
 from .care_team import CareRole, CareTeamMembership
 from .consent import ConsentDecision, ConsentStatus, Objection
@@ -13,6 +13,7 @@ __all__ = [
     "AccessLevel",
     "AuditAction",
     "AuditEvent",
+    "AuditLink",
     "BreakGlassAccess",
     "CareRole",
     "CareTeamMembership",

@@ -1,10 +1,10 @@
-"""The audit log: append-only, each event chained to the one before by a hash."""
+"""The audit log: append-only events, each sealed into a keyed hash chain once its transaction commits."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -39,16 +39,19 @@ class AuditAction(models.TextChoices):
     TIMED_OUT = "timed_out", "Signed out after inactivity"
 
 
-# Only `append` may insert events: it hashes each onto the one before, so an insert from anywhere else
-# (even a service) would break the chain `verify_audit` checks.
+# Only `oneteam.access.audit` may insert events and their links: it hashes each event and chains it
+# after the ones before, so an insert from anywhere else (even a service) would break what
+# `verify_audit` checks.
 _APPENDER = re.compile(r"^oneteam\.access\.audit$")
 
+_Row = TypeVar("_Row", bound=models.Model)
 
-class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
-    """Refuses bulk changes: audit rows are written once, by `oneteam.access.audit.append`."""
 
-    def bulk_create(self, objs: Iterable[AuditEvent], *args: Any, **kwargs: Any) -> list[AuditEvent]:
-        check_writer(self.model, may_write=_APPENDER, by="oneteam.access.audit.append")
+class AppendOnlyQuerySet(models.QuerySet[_Row]):
+    """Refuses bulk changes: audit rows are written once, by `oneteam.access.audit`."""
+
+    def bulk_create(self, objs: Iterable[_Row], *args: Any, **kwargs: Any) -> list[_Row]:
+        check_writer(self.model, may_write=_APPENDER, by="oneteam.access.audit")
         return super().bulk_create(objs, *args, **kwargs)
 
     def update(self, **kwargs: object) -> int:
@@ -61,9 +64,13 @@ class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
 class AuditEvent(models.Model):
     """One thing a member of staff did or tried to do.
 
-    Append-only: database triggers refuse UPDATE and DELETE, and each event
-    stores the hash of the one before it, so `manage.py verify_audit` can prove
-    nothing was changed or removed. Staff role and organisation are copied in as
+    Append-only: database triggers refuse UPDATE and DELETE. `hash` is a keyed
+    hash of the event's content; once the transaction that wrote it commits,
+    an `AuditLink` chains it after every event sealed before it, so
+    `manage.py verify_audit` can prove nothing was changed or removed. Events
+    written before chaining at commit (issue 20) carry their link in the row
+    instead: `previous_hash` is the hash of the event before, and `hash` covers
+    both. New events leave `previous_hash` blank. Staff role and organisation are copied in as
     they were at the time. `person_id` is a plain number, not a foreign key, so
     the trail survives whatever happens to the record it points at.
     """
@@ -86,10 +93,11 @@ class AuditEvent(models.Model):
     # Non-identifying facts about the event, e.g. which search method and how many results.
     detail = models.JSONField(default=dict, blank=True)
     request_id = models.CharField(max_length=64, blank=True)
-    previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # Blank for events sealed by an AuditLink; the previous event's hash for older, chained-in-the-row events.
+    previous_hash = models.CharField(max_length=64, blank=True)
+    hash = models.CharField(max_length=64)
 
-    objects = AppendOnlyQuerySet.as_manager()
+    objects = AppendOnlyQuerySet["AuditEvent"].as_manager()
 
     class Meta:
         ordering = ["id"]
@@ -103,3 +111,37 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events are append-only.")
+
+
+class AuditLink(models.Model):
+    """One link of the audit chain: the event sealed at position `seq`, chained to the link before it.
+
+    Written by `oneteam.access.audit.seal` after the event's transaction has
+    committed, briefly under the chain's lock, so links follow the order in
+    which events were sealed. `hash` is a keyed hash of `seq`, `previous_hash`,
+    the event's id and its content. Append-only like the events.
+    The link to the event has no database constraint, so a removed event shows
+    as a broken chain rather than being refused; it is nullable only so that
+    reads join it as an outer join.
+    """
+
+    seq = models.BigIntegerField(primary_key=True)
+    event = models.OneToOneField(
+        AuditEvent, on_delete=models.DO_NOTHING, db_constraint=False, null=True, related_name="link"
+    )
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AppendOnlyQuerySet["AuditLink"].as_manager()
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"link {self.seq}: event {self.event_id}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        raise PermissionError("Audit links are written only by oneteam.access.audit.seal.")
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise PermissionError("Audit links are append-only.")

@@ -1,8 +1,8 @@
 """Invariant 2: the audit log is append-only and tamper-evident, and `verify_audit` proves it.
 
 To tamper, a test must first get past the database's own refusal, the way an
-attacker with database access would: PostgreSQL's trigger is disabled for a
-moment, SQLite's is dropped and recreated with the SQL of migration 0002.
+attacker with database access would: PostgreSQL's triggers are disabled for a
+moment, SQLite's are dropped and recreated with the SQL of migrations 0002 and 0008.
 """
 
 from __future__ import annotations
@@ -15,55 +15,70 @@ from itertools import pairwise
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
-from django.test import override_settings
+from django.test import TestCase, override_settings
+from django.utils import timezone
 
 from oneteam.access import audit
-from oneteam.access.models import AuditAction, AuditEvent, DataCategory, Purpose
+from oneteam.access.models import AuditAction, AuditEvent, AuditLink, DataCategory, Purpose
 from oneteam.access.services import new_event, record_event
+from oneteam.organisations.models import Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
 
 pytestmark = pytest.mark.django_db
 
 append_only_migration = importlib.import_module("oneteam.access.migrations.0002_audit_append_only")
+links_migration = importlib.import_module("oneteam.access.migrations.0008_audit_chained_at_commit")
 
 
 def make_chain(length: int) -> list[AuditEvent]:
-    """`length` events about different people, appended one at a time as pages do.
+    """`length` events about different people, appended one at a time as pages do, each sealed as its
+    request's transaction commits.
 
     Returns just these events; setting up staff may have written others before them.
     """
-    staff = make_staff(make_neighbourhood())
+    staff = sealed_staff()
     for n in range(length):
-        record_event(
-            staff=staff,
-            action=AuditAction.VIEW,
-            person_id=n + 1,
-            category=DataCategory.PHYSICAL_HEALTH,
-            purpose=Purpose.DIRECT_CARE,
-            allowed=True,
-            reason="Allowed: test.",
-            detail={"n": n},
-        )
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            record_event(
+                staff=staff,
+                action=AuditAction.VIEW,
+                person_id=n + 1,
+                category=DataCategory.PHYSICAL_HEALTH,
+                purpose=Purpose.DIRECT_CARE,
+                allowed=True,
+                reason="Allowed: test.",
+                detail={"n": n},
+            )
     return list(AuditEvent.objects.filter(staff=staff).order_by("id"))
+
+
+def sealed_staff() -> Staff:
+    """A member of staff, whose setting up (which may be audited) was committed and sealed."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return make_staff(make_neighbourhood())
 
 
 @contextmanager
 def append_only_trigger_off() -> Iterator[None]:
-    """Switch off the database's refusal of changes to audit rows, and switch it back on afterwards."""
+    """Switch off the database's refusal of changes to audit events and links, and switch it back on afterwards."""
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             # ALTER TABLE is refused while the test's inserts await their deferred foreign-key checks: run them now.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE access_auditevent DISABLE TRIGGER access_auditevent_append_only")
+            for table in ("access_auditevent", "access_auditlink"):
+                cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {table}_append_only")
         else:
             cursor.execute(append_only_migration.SQLITE_DOWN)
+            cursor.execute(links_migration.SQLITE_DOWN)
         try:
             yield
         finally:
             if connection.vendor == "postgresql":
-                cursor.execute("ALTER TABLE access_auditevent ENABLE TRIGGER access_auditevent_append_only")
+                for table in ("access_auditevent", "access_auditlink"):
+                    cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {table}_append_only")
             else:
                 cursor.execute(append_only_migration.SQLITE_UP.strip())
+                cursor.execute(links_migration.SQLITE_UP.strip())
 
 
 def tamper(sql: str, params: list[str | int]) -> None:
@@ -77,22 +92,97 @@ def verify_audit_fails_with() -> str:
     return str(failure.value)
 
 
-def test_each_event_carries_the_hash_of_the_one_before() -> None:
+def test_each_event_is_sealed_by_a_link_that_carries_the_hash_of_the_one_before() -> None:
     make_chain(3)
-    events = list(AuditEvent.objects.order_by("id"))
-    assert events[0].previous_hash == audit.GENESIS_HASH
-    for earlier, later in pairwise(events):
+    events = {event.pk: event for event in AuditEvent.objects.all()}
+    links = list(AuditLink.objects.order_by("seq"))
+    assert [link.seq for link in links] == list(range(1, len(events) + 1))
+    assert sorted(link.event_id or 0 for link in links) == sorted(events)
+    assert links[0].previous_hash == audit.GENESIS_HASH
+    for earlier, later in pairwise(links):
         assert later.previous_hash == earlier.hash
-    for event in events:
-        assert event.hash == audit.event_hash(event.previous_hash, event)
+    for link in links:
+        event = events[link.event_id or 0]
+        assert event.hash == audit.event_hash("", event)
+        content = (getattr(event, column) for column in audit.HASHED_COLUMNS)
+        assert link.hash == audit.link_hash(link.seq, link.previous_hash, event.pk, *content)
 
 
 def test_events_appended_together_are_chained_in_order() -> None:
     staff = make_staff(make_neighbourhood())
-    audit.append([new_event(staff=staff, action=AuditAction.VIEW, person_id=n) for n in range(1, 4)])
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        audit.append([new_event(staff=staff, action=AuditAction.VIEW, person_id=n) for n in range(1, 4)])
     events = list(AuditEvent.objects.filter(staff=staff).order_by("id"))
     assert [event.person_id for event in events] == [1, 2, 3]
-    assert [event.previous_hash for event in events[1:]] == [event.hash for event in events[:-1]]
+    links = list(AuditLink.objects.filter(event_id__in=[event.pk for event in events]).order_by("seq"))
+    assert [link.event_id for link in links] == [event.pk for event in events]
+    assert [link.previous_hash for link in links[1:]] == [link.hash for link in links[:-1]]
+
+
+def test_a_rolled_back_append_leaves_nothing_to_seal() -> None:
+    staff = sealed_staff()
+    with TestCase.captureOnCommitCallbacks(execute=True) as sealing, transaction.atomic():
+        audit.append([new_event(staff=staff, action=AuditAction.VIEW, person_id=1)])
+        transaction.set_rollback(True)
+    assert not sealing
+    assert not AuditEvent.objects.filter(staff=staff).exists()
+    assert audit.seal() == 0
+
+
+def test_events_left_unsealed_are_checked_and_sealed_by_the_next_checkpoint() -> None:
+    staff = sealed_staff()
+    record_event(staff=staff, action=AuditAction.VIEW, person_id=1)  # the process dies before its seal runs
+    unsealed = AuditEvent.objects.get(staff=staff)
+    result = audit.verify_chain()
+    assert (result.broken, result.unsealed, result.oldest_unsealed) == (None, 1, unsealed.occurred_at)
+    tamper("UPDATE access_auditevent SET reason = %s WHERE id = %s", ["changed", unsealed.pk])
+    broken = audit.verify_chain().broken
+    assert broken is not None
+    assert (broken.event_id, broken.problem) == (unsealed.pk, audit.ChainProblem.CONTENT_CHANGED)
+
+
+def test_an_event_inserted_without_the_key_is_never_sealed_and_is_reported() -> None:
+    """Someone with the server's database role can insert an event, but cannot give it a valid hash."""
+    staff = sealed_staff()
+    forged = new_event(staff=staff, action=AuditAction.VIEW, person_id=1)
+    forged.occurred_at, forged.hash = timezone.now(), "0" * 64
+    AuditEvent.objects.bulk_create([forged])
+    assert audit.seal() == 0
+    broken = audit.verify_chain().broken
+    assert broken is not None
+    assert (broken.event_id, broken.problem) == (forged.pk, audit.ChainProblem.CONTENT_CHANGED)
+
+
+def test_an_event_left_unsealed_for_too_long_fails_verification() -> None:
+    staff = sealed_staff()
+    record_event(staff=staff, action=AuditAction.VIEW, person_id=1)
+    call_command("verify_audit")  # just committed: not yet a problem
+    with override_settings(AUDIT_UNSEALED_LIMIT_MINUTES=0):
+        assert "1 audit events are not sealed into the chain" in verify_audit_fails_with()
+        call_command("audit_checkpoint")
+        call_command("verify_audit")
+    assert AuditLink.objects.filter(event_id=AuditEvent.objects.get(staff=staff).pk).exists()
+
+
+def test_the_orm_refuses_to_change_or_remove_a_link() -> None:
+    event = make_chain(1)[0]
+    link = AuditLink.objects.get(event_id=event.pk)
+    with pytest.raises(PermissionError):
+        link.save()
+    with pytest.raises(PermissionError):
+        link.delete()
+    with pytest.raises(PermissionError):
+        AuditLink.objects.filter(pk=link.pk).update(hash="changed")
+
+
+def test_the_database_refuses_to_change_a_link() -> None:
+    event = make_chain(1)[0]
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE access_auditlink SET hash = 'changed' WHERE event_id = %s", [event.pk])
+    if connection.vendor == "postgresql":
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("DELETE FROM access_auditlink WHERE event_id = %s", [event.pk])
+    assert AuditLink.objects.filter(event_id=event.pk).exists()
 
 
 def test_the_orm_refuses_to_change_or_remove_an_event() -> None:
@@ -142,18 +232,34 @@ def test_changed_content_is_found_and_named() -> None:
 
 def test_a_changed_link_is_found_and_named() -> None:
     events = make_chain(5)
-    tamper("UPDATE access_auditevent SET previous_hash = %s WHERE id = %s", [audit.GENESIS_HASH, events[3].pk])
+    tamper("UPDATE access_auditlink SET previous_hash = %s WHERE event_id = %s", [audit.GENESIS_HASH, events[3].pk])
     message = verify_audit_fails_with()
     assert f"Audit chain broken at event {events[3].pk} (" in message
     assert "its link to the event before it" in message
 
 
-def test_a_removed_event_is_found_at_the_event_after_it() -> None:
+def test_a_removed_event_and_its_link_are_found_at_the_event_after_it() -> None:
     events = make_chain(5)
     tamper("DELETE FROM access_auditevent WHERE id = %s", [events[2].pk])
+    tamper("DELETE FROM access_auditlink WHERE event_id = %s", [events[2].pk])
     message = verify_audit_fails_with()
     assert f"Audit chain broken at event {events[3].pk} (" in message
     assert "events before it are missing" in message
+
+
+def test_a_removed_event_whose_link_is_left_is_found() -> None:
+    events = make_chain(5)
+    tamper("DELETE FROM access_auditevent WHERE id = %s", [events[2].pk])
+    assert f"Audit chain broken at event {events[2].pk}: it is missing" in verify_audit_fails_with()
+
+
+def test_a_link_moved_to_another_event_is_found() -> None:
+    events = make_chain(5)
+    tamper("UPDATE access_auditlink SET event_id = -event_id WHERE event_id = %s", [events[2].pk])
+    tamper("UPDATE access_auditlink SET event_id = %s WHERE event_id = %s", [events[2].pk, events[1].pk])
+    tamper("UPDATE access_auditlink SET event_id = %s WHERE event_id = %s", [events[1].pk, -events[2].pk])
+    message = verify_audit_fails_with()
+    assert "its link to the event before it" in message
 
 
 def test_progress_is_reported_for_every_event() -> None:
@@ -169,7 +275,7 @@ def test_a_demo_reset_empties_the_log_and_a_new_chain_starts() -> None:
     audit.purge_for_demo_reset()
     assert not AuditEvent.objects.exists()
     make_chain(1)
-    assert AuditEvent.objects.order_by("id")[0].previous_hash == audit.GENESIS_HASH
+    assert AuditLink.objects.get(seq=1).previous_hash == audit.GENESIS_HASH
 
 
 @override_settings(PRODUCTION=True)

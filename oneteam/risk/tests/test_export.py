@@ -11,6 +11,8 @@ from django.core.management import CommandError, call_command
 from oneteam.access.models import AuditAction, AuditEvent
 from oneteam.organisations.models import Neighbourhood, Profession, Staff
 from oneteam.organisations.tests.factories import make_neighbourhood, make_staff
+from oneteam.people.models import Person
+from oneteam.people.tests.factories import next_nhs_number
 from oneteam.risk.services import stratify
 from oneteam.synthetic import codes as C
 
@@ -49,3 +51,39 @@ def test_staff_who_may_not_list_named_people_cannot_export(home: Neighbourhood) 
     with pytest.raises(CommandError, match="No active member of staff"):
         call_command("export_risk", "--format", "csv", "--staff", "nobody", verbosity=0)
     assert not AuditEvent.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+# More than SQLite's expression depth of 1,000, in one batch of the export.
+PEOPLE_OVER_THE_OLD_LIMIT = 1_100
+COPIED_FIELDS = (
+    "given_name",
+    "family_name",
+    "date_of_birth",
+    "sex",
+    "address_line_1",
+    "town",
+    "postcode",
+    "lsoa",
+    "ward",
+    "gp_practice",
+    "practice_neighbourhood",
+    "ward_neighbourhood",
+)
+
+
+def test_an_export_of_more_people_than_sqlite_allows_in_one_expression_is_written_in_full(
+    home: Neighbourhood, matron: Staff, tmp_path: Path
+) -> None:
+    """Issue 20: on SQLite (the demo's database) a whole batch of people read at once failed with
+    "Expression tree is too large (maximum depth 1000)"; a batch is now joined, however many people it holds.
+    """
+    first = resident(home)
+    copied = {field: getattr(first, field) for field in COPIED_FIELDS}
+    people = [Person(**copied, nhs_number=next_nhs_number()) for _ in range(PEOPLE_OVER_THE_OLD_LIMIT - 1)]
+    Person.objects.bulk_create(people)
+    stratify.run(as_of=AS_OF)
+    output = tmp_path / "risk.csv"
+    call_command("export_risk", "--format", "csv", "--staff", matron.username, "--output", str(output), verbosity=0)
+    rows = list(csv.DictReader(output.open(encoding="utf-8")))
+    assert len(rows) == PEOPLE_OVER_THE_OLD_LIMIT
+    assert len({row["nhs_number"] for row in rows}) == PEOPLE_OVER_THE_OLD_LIMIT

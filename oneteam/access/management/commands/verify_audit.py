@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from oneteam.access.audit import verify_chain
-from oneteam.access.checkpoint import CheckpointForged, latest_checkpoint, missing_since
+from oneteam.access.audit import ChainBreak, verify_chain
+from oneteam.access.checkpoint import UNKEYED, CheckpointForged, latest_checkpoint, missing_since
 from oneteam.access.models import AuditEvent
 from oneteam.operations.progress import progress
 
@@ -34,15 +35,22 @@ class Command(BaseCommand):
             as_of = timezone.make_aware(as_of)
         try:
             checkpoint = latest_checkpoint(as_of=as_of)
+            unkeyed = latest_checkpoint(as_of=as_of, kind=UNKEYED)
         except CheckpointForged as forged:
             raise CommandError(f"Audit checkpoints cannot be trusted: {forged}") from forged
+        unkeyed_through = (unkeyed.last_id or 0) if unkeyed else 0
         with progress(total=AuditEvent.objects.count(), unit="event", unit_scale=True, desc="Checking") as bar:
-            result = verify_chain(on_progress=bar.update)
+            result = verify_chain(on_progress=bar.update, unkeyed_through=unkeyed_through)
         if result.broken is not None:
-            when = timezone.localtime(result.broken.occurred_at)
+            raise CommandError(f"Audit chain broken at {_where(result.broken)}: {result.broken.problem.value}")
+        if unkeyed is not None and (missing := missing_since(unkeyed)):
+            raise CommandError(f"Audit log's unkeyed events changed: {missing}")
+        limit = datetime.timedelta(minutes=settings.AUDIT_UNSEALED_LIMIT_MINUTES)
+        if result.oldest_unsealed is not None and result.oldest_unsealed < (as_of or timezone.now()) - limit:
             raise CommandError(
-                f"Audit chain broken at event {result.broken.event_id} ({when:%Y-%m-%d %H:%M}): "
-                f"{result.broken.problem.value}"
+                f"{result.unsealed:,} audit events are not sealed into the chain, the oldest from "
+                f"{timezone.localtime(result.oldest_unsealed):%Y-%m-%d %H:%M}: events should be sealed when they are "
+                "committed, or by `manage.py audit_checkpoint` at the latest. Run it, and find out why they were not."
             )
         if checkpoint is None:
             self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {result.events_checked:,} events"))
@@ -60,3 +68,10 @@ class Command(BaseCommand):
                 f"including all {checkpoint.events:,} of the checkpoint of {taken:%Y-%m-%d %H:%M}"
             )
         )
+
+
+def _where(broken: ChainBreak) -> str:
+    """The event at a break, and when it happened if it is still there."""
+    if broken.occurred_at is None:
+        return f"event {broken.event_id}"
+    return f"event {broken.event_id} ({timezone.localtime(broken.occurred_at):%Y-%m-%d %H:%M})"
