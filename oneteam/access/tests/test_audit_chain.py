@@ -15,6 +15,7 @@ from itertools import pairwise
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
+from django.db.models import QuerySet
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
@@ -146,7 +147,7 @@ def test_an_event_inserted_without_the_key_is_never_sealed_and_is_reported() -> 
     staff = sealed_staff()
     forged = new_event(staff=staff, action=AuditAction.VIEW, person_id=1)
     forged.occurred_at, forged.hash = timezone.now(), "0" * 64
-    AuditEvent.objects.bulk_create([forged])
+    QuerySet(AuditEvent).bulk_create([forged])  # straight into the table, past the model's guard
     assert audit.seal() == 0
     broken = audit.verify_chain().broken
     assert broken is not None
