@@ -22,7 +22,7 @@ import multiprocessing
 from collections.abc import Callable, Generator, Sequence
 from concurrent import futures
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import closing
+from contextlib import closing, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass
 from itertools import islice
@@ -32,6 +32,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.backends.utils import CursorDebugWrapper
 from django.db.models import Max, Min
 from django.utils import timezone
 from psycopg.abc import Buffer
@@ -158,7 +159,36 @@ def append(events: Sequence[AuditEvent]) -> None:
             event.request_id = event.request_id or request_id
             event.previous_hash = head
             event.hash = head = event_hash(head, event)
+        _insert(events)
+
+
+# Every column an append writes, in the order `_insert` sends them.
+_INSERTED_COLUMNS = (*HASHED_COLUMNS, "previous_hash", "hash")
+_COPY_SQL = f"COPY {AuditEvent._meta.db_table} ({', '.join(_INSERTED_COLUMNS)}) FROM STDIN"
+
+
+def _insert(events: Sequence[AuditEvent]) -> None:
+    """Write hashed events in one statement: on PostgreSQL by COPY, which costs a list page of 50 about 1.5 ms
+    where `bulk_create` spent nearly 7 building and quoting its arrays in Python (docs/performance.md).
+
+    The events are not given their ids (nothing reads them after an append). The COPY is
+    logged like any query (when queries are logged), so query counts still include it.
+    """
+    if connection.vendor != "postgresql":
         AuditEvent.objects.bulk_create(events)
+        return
+    rows = [
+        [
+            _canonical_json(event.detail) if column == "detail" else getattr(event, column)
+            for column in _INSERTED_COLUMNS
+        ]
+        for event in events
+    ]
+    with connection.cursor() as cursor:
+        logged = cursor.debug_sql(_COPY_SQL) if isinstance(cursor, CursorDebugWrapper) else nullcontext()
+        with logged, cursor.cursor.copy(_COPY_SQL) as copy:
+            for row in rows:
+                copy.write_row(row)
 
 
 class ChainProblem(enum.Enum):
