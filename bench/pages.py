@@ -103,6 +103,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
+from oneteam.access.agreements import ensure_default_agreements  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from bench.scenarios import PageRequest, PageScenario, all_scenarios  # noqa: E402
@@ -114,11 +115,14 @@ def _ensure_city(residents: int) -> None:
     """Migrate the benchmark database and make sure it holds a city of exactly `residents`."""
     call_command("migrate", verbosity=0)
     if Person.objects.count() == residents:
+        # As `make run` does: without an agreement the policy refuses everyone, and the pages would be timed empty.
+        ensure_default_agreements()
         return
     print(f"Generating a city of {residents:,} residents (seed {CITY_SEED})…")
     report = generate_city(residents=residents, seed=CITY_SEED, as_of=timezone.localdate(), replace=True, progress=True)
     for line in format_report(report):
         print(line)
+    ensure_default_agreements()
 
 
 # Each fetch would otherwise write a request log line between the progress bars.

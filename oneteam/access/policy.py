@@ -26,9 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import CharField, F, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.expressions import Combinable
-from django.db.models.functions import Cast
+from django.db import connection
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from oneteam.organisations.models import Organisation, Profession, Staff, Team
@@ -36,13 +35,9 @@ from oneteam.people.models import Person
 
 from .models import (
     AccessLevel,
-    BreakGlassAccess,
     CareRole,
-    CareTeamMembership,
-    ConsentDecision,
     ConsentStatus,
     DataCategory,
-    Objection,
     Purpose,
     SharingAgreement,
     SharingRule,
@@ -133,25 +128,52 @@ class _Context:
     person: Person | None = None  # who it is about, so a later check in the same request needs no query
 
 
-def _text(expression: Combinable) -> Cast:
-    return Cast(expression, output_field=CharField())
+# The relationships, wishes and agreement rules that apply to some people, as rows of (kind, person, a..e),
+# in one statement. Written in SQL rather than built with the ORM each time: building and compiling the same
+# six-part union cost a list page more CPU than the whole query takes the database (docs/performance.md).
+# Plain SQL that SQLite and PostgreSQL both run; {people} and {neighbourhoods} are lists of placeholders.
+_CONTEXT_SQL = """
+WITH staff_sector AS (
+    SELECT o.sector FROM organisations_organisation o JOIN organisations_staff s ON s.organisation_id = o.id
+    WHERE s.id = %(staff)s
+), current_agreement AS (
+    SELECT a.id, a.neighbourhood_id, a.version FROM access_sharingagreement a
+    WHERE a.neighbourhood_id IN ({neighbourhoods})
+    AND a.version = (SELECT MAX(v.version) FROM access_sharingagreement v WHERE v.neighbourhood_id = a.neighbourhood_id)
+)
+SELECT 'role', m.person_id, m.role, '', '', '', '' FROM access_careteammembership m
+WHERE m.person_id IN ({people}) AND m.staff_id = %(staff)s
+AND m.started_at <= %(now)s AND (m.ended_at IS NULL OR m.ended_at > %(now)s)
+UNION ALL
+SELECT 'break_glass', b.person_id, b.reason, '', '', '', '' FROM access_breakglassaccess b
+WHERE b.person_id IN ({people}) AND b.staff_id = %(staff)s AND b.started_at <= %(now)s AND b.expires_at > %(now)s
+UNION ALL
+SELECT 'consent', c.person_id, c.status, CAST(c.categories AS TEXT), '', '', '' FROM access_consentdecision c
+WHERE c.person_id IN ({people}) AND c.id = (
+    SELECT latest.id FROM access_consentdecision latest WHERE latest.person_id = c.person_id
+    ORDER BY latest.recorded_at DESC, latest.id DESC LIMIT 1
+)
+UNION ALL
+SELECT 'objection', o.person_id, o.category, '', '', '', '' FROM access_objection o
+WHERE o.person_id IN ({people}) AND o.withdrawn_at IS NULL
+AND (o.sector = '' OR o.sector = (SELECT sector FROM staff_sector))
+UNION ALL
+SELECT 'rule', 0, r.category, r.purpose, r.level, r.sector, CAST(a.neighbourhood_id AS TEXT)
+FROM access_sharingrule r JOIN current_agreement a ON a.id = r.agreement_id
+WHERE r.profession = %(profession)s AND (r.sector = '' OR r.sector = (SELECT sector FROM staff_sector))
+UNION ALL
+SELECT 'agreement', 0, CAST(a.neighbourhood_id AS TEXT), n.name, CAST(a.version AS TEXT), '', ''
+FROM current_agreement a JOIN organisations_neighbourhood n ON n.id = a.neighbourhood_id
+"""
 
 
-def _row(queryset: QuerySet[Any], kind: str, person: Combinable, *columns: Combinable) -> QuerySet[Any, Any]:
-    """Shape a branch of the context query into (kind, person, a, b, c, d, e) text columns.
-
-    `person` is the person the row is about, or 0 for rows every person shares (agreements and rules).
-    """
-    names = ["a", "b", "c", "d", "e"]
-    padded = list(columns) + [Value("")] * (len(names) - len(columns))
-    annotations = {name: _text(column) for name, column in zip(names, padded, strict=True)}
-    # Each branch drops its model's default ordering: compound selects allow ORDER BY only at the end.
-    shaped: QuerySet[Any, Any] = (
-        queryset.order_by()
-        .annotate(kind=Value(kind, output_field=CharField()), about=_text(person), **annotations)
-        .values_list("kind", "about", *names)
-    )
-    return shaped
+def _placeholders(name: str, values: Iterable[int], params: dict[str, Any]) -> str:
+    """Named placeholders for `values` (added to `params`), for an IN list: `%(name0)s, %(name1)s`."""
+    names = []
+    for i, value in enumerate(values):
+        params[f"{name}{i}"] = value
+        names.append(f"%({name}{i})s")
+    return ", ".join(names)
 
 
 def _current_agreements(neighbourhood_ids: Iterable[int | None]) -> QuerySet[SharingAgreement]:
@@ -164,60 +186,21 @@ def _current_agreements(neighbourhood_ids: Iterable[int | None]) -> QuerySet[Sha
 
 def _load_contexts(staff: Staff, people: list[Person]) -> dict[int, _Context]:
     """One query (a UNION of small selects) for the relationships, wishes and rules that apply to each person."""
-    now = timezone.now()
     ids = [person.pk for person in people]
     neighbourhoods = {n for person in people for n in _neighbourhoods(staff, person)}
-    staff_sector = Subquery(Organisation.objects.filter(staff=staff).values("sector")[:1])
-    current_agreements = _current_agreements(neighbourhoods)
-    latest_consent = (
-        ConsentDecision.objects.filter(person_id=OuterRef("person_id")).order_by("-recorded_at", "-id").values("id")[:1]
+    params: dict[str, Any] = {
+        "staff": staff.pk,
+        "profession": staff.profession,
+        "now": connection.ops.adapt_datetimefield_value(timezone.now()),
+    }
+    sql = _CONTEXT_SQL.format(
+        people=_placeholders("person", ids, params),
+        neighbourhoods=_placeholders("neighbourhood", sorted(n for n in neighbourhoods if n is not None), params)
+        or "NULL",
     )
-    about, shared = F("person_id"), Value(0)
-    branches = [
-        _row(
-            CareTeamMembership.objects.filter(person_id__in=ids, staff=staff, started_at__lte=now).filter(
-                Q(ended_at__isnull=True) | Q(ended_at__gt=now)
-            ),
-            "role",
-            about,
-            F("role"),
-        ),
-        _row(
-            BreakGlassAccess.objects.filter(person_id__in=ids, staff=staff, started_at__lte=now, expires_at__gt=now),
-            "break_glass",
-            about,
-            F("reason"),
-        ),
-        _row(
-            ConsentDecision.objects.filter(person_id__in=ids, pk=Subquery(latest_consent)),
-            "consent",
-            about,
-            F("status"),
-            F("categories"),
-        ),
-        _row(
-            Objection.objects.filter(person_id__in=ids, withdrawn_at__isnull=True).filter(
-                Q(sector="") | Q(sector=staff_sector)
-            ),
-            "objection",
-            about,
-            F("category"),
-        ),
-        _row(
-            SharingRule.objects.filter(agreement__in=current_agreements, profession=staff.profession).filter(
-                Q(sector="") | Q(sector=staff_sector)
-            ),
-            "rule",
-            shared,
-            F("category"),
-            F("purpose"),
-            F("level"),
-            F("sector"),
-            F("agreement__neighbourhood_id"),
-        ),
-        _row(current_agreements, "agreement", shared, F("neighbourhood_id"), F("neighbourhood__name"), F("version")),
-    ]
-    union = branches[0].union(*branches[1:], all=True)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        union = cursor.fetchall()
     contexts = {pk: _Context() for pk in ids}
     names: dict[int, tuple[str, int]] = {}
     rule_rows = []
