@@ -147,7 +147,7 @@ def test_an_event_inserted_without_the_key_is_never_sealed_and_is_reported() -> 
     staff = sealed_staff()
     forged = new_event(staff=staff, action=AuditAction.VIEW, person_id=1)
     forged.occurred_at, forged.hash = timezone.now(), "0" * 64
-    QuerySet(AuditEvent).bulk_create([forged])  # straight into the table, past the model's guard
+    QuerySet[AuditEvent](AuditEvent).bulk_create([forged])  # straight into the table, past the model's guard
     assert audit.seal() == 0
     broken = audit.verify_chain().broken
     assert broken is not None
