@@ -19,7 +19,7 @@ from oneteam.organisations.tests.factories import make_neighbourhood
 from oneteam.people.tests.factories import make_person
 from oneteam.referrals.tests.factories import make_front_door
 
-from .conftest import axe, click, named, open_as
+from .conftest import axe, click, fill_date, named, open_as
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +44,7 @@ def test_agenda_length_comes_from_its_items_and_the_double_booked_chair_is_warne
 
     # She sets up a 10:00 meeting: with nothing on its agenda it lasts the minimum, not 0 minutes.
     open_as(page, base, coordinator, "/mdt/meetings/new/")
-    page.get_by_label("Date").fill(tomorrow.isoformat())
+    fill_date(page, tomorrow)
     page.get_by_label("Start time").fill("10:00")
     page.get_by_label("Place (optional if online)").fill("Bridge Street health centre, room 1")
     click(page, "button", "Set up meeting")
@@ -72,7 +72,7 @@ def test_agenda_length_comes_from_its_items_and_the_double_booked_chair_is_warne
 
     # A third meeting inside this one's time is refused, next to the chair, and not set up.
     open_as(page, base, coordinator, "/mdt/meetings/new/")
-    page.get_by_label("Date").fill(tomorrow.isoformat())
+    fill_date(page, tomorrow)
     page.get_by_label("Start time").fill("10:20")
     page.get_by_label("Place (optional if online)").fill("Room 3")
     click(page, "button", "Set up meeting")
