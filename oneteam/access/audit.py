@@ -56,6 +56,8 @@ GENESIS_HASH = "0" * 64
 CHAIN_LOCK_ID = 7_271_001
 # A seal gives up after waiting this long for another; the events stay committed and the next seal takes them.
 SEAL_LOCK_TIMEOUT = "2s"
+# How many events a seal reads at a time.
+SEAL_BATCH = 5000
 _SHA256_BLOCK = 64  # bytes
 _SEPARATOR = "\x1f"  # ASCII unit separator: cannot appear in a form field by accident
 
@@ -217,26 +219,32 @@ def seal(*, from_id: int | None = None) -> int:
                     "SELECT set_config('lock_timeout', %s, true), pg_advisory_xact_lock(%s)",
                     [SEAL_LOCK_TIMEOUT, CHAIN_LOCK_ID],
                 )
-        unsealed = AuditEvent.objects.filter(previous_hash="", link__isnull=True)
-        if from_id is not None:
-            unsealed = unsealed.filter(id__gte=from_id)
-        # An event whose own hash does not match its content was not written by `append`: it stays
-        # unsealed, for verify_audit to report, rather than be vouched for by the chain.
-        rows = [
-            (event_id, content)
-            for event_id, stored_hash, *content in unsealed.order_by("id").values_list("id", "hash", *HASHED_COLUMNS)
-            if content_hash("", *content) == stored_hash
-        ]
-        if not rows:
-            return 0
-        seq, head = chain_head()
-        links = []
-        for event_id, content in rows:
-            seq += 1
-            previous, head = head, link_hash(seq, head, event_id, *content)
-            links.append(AuditLink(seq=seq, event_id=event_id, previous_hash=previous, hash=head))
-        AuditLink.objects.bulk_create(links)
-    return len(links)
+        sealed, chain = 0, None
+        after = from_id - 1 if from_id is not None else 0
+        while True:
+            # A batch at a time, in id order from where the last one stopped: the LIMIT keeps the plan an
+            # index range scan of the newest ids even when the table's statistics lag far behind its growth.
+            batch = list(
+                AuditEvent.objects.filter(previous_hash="", link__isnull=True, id__gt=after)
+                .order_by("id")
+                .values_list("id", "hash", *HASHED_COLUMNS)[:SEAL_BATCH]
+            )
+            links = []
+            for event_id, stored_hash, *content in batch:
+                # An event whose own hash does not match its content was not written by `append`: it stays
+                # unsealed, for verify_audit to report, rather than be vouched for by the chain.
+                if content_hash("", *content) != stored_hash:
+                    continue
+                seq, head = chain or chain_head()  # read once, and only when there is something to seal
+                seq += 1
+                previous, head = head, link_hash(seq, head, event_id, *content)
+                chain = seq, head
+                links.append(AuditLink(seq=seq, event_id=event_id, previous_hash=previous, hash=head))
+            AuditLink.objects.bulk_create(links)
+            sealed += len(links)
+            if len(batch) < SEAL_BATCH:
+                return sealed
+            after = batch[-1][0]
 
 
 def chain_head() -> tuple[int, str]:

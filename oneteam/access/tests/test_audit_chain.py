@@ -120,6 +120,21 @@ def test_events_appended_together_are_chained_in_order() -> None:
     assert [link.previous_hash for link in links[1:]] == [link.hash for link in links[:-1]]
 
 
+def test_a_seal_takes_many_events_a_batch_at_a_time_and_chains_them_all_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    staff = sealed_staff()
+    for n in range(1, 8):
+        record_event(staff=staff, action=AuditAction.VIEW, person_id=n)  # left unsealed, as if each seal failed
+    monkeypatch.setattr(audit, "SEAL_BATCH", 3)
+    assert audit.seal() == 7
+    events = list(AuditEvent.objects.filter(staff=staff).order_by("id"))
+    links = list(AuditLink.objects.filter(event_id__in=[event.pk for event in events]).order_by("seq"))
+    assert [link.event_id for link in links] == [event.pk for event in events]
+    result = audit.verify_chain()
+    assert (result.broken, result.unsealed) == (None, 0)
+
+
 def test_a_rolled_back_append_leaves_nothing_to_seal() -> None:
     staff = sealed_staff()
     with TestCase.captureOnCommitCallbacks(execute=True) as sealing, transaction.atomic():
