@@ -43,7 +43,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Min, QuerySet
+from django.db.models import Count, Max, Min, QuerySet
 from django.utils import timezone
 from psycopg.abc import Buffer
 from psycopg.adapt import Loader
@@ -195,6 +195,9 @@ def append(events: Sequence[AuditEvent]) -> None:
         event.request_id = event.request_id or request_id
         event.previous_hash = ""
         event.hash = event_hash("", event)
+    # Two identical events say no more than one, and the log never holding two events with the same hash
+    # is what lets verify_audit find a row copied into it by someone without the key (`ChainProblem.COPIED`).
+    events = list({event.hash: event for event in reversed(events)}.values())[::-1]
     AuditEvent.objects.bulk_create(events)
     first_id = min((event.pk for event in events if event.pk is not None), default=None)
     # robust: the events are committed whatever happens here; a failed seal is caught up by the next one.
@@ -302,6 +305,7 @@ class ChainProblem(enum.Enum):
     LINK_BROKEN = "its link to the event before it does not match that event's hash"
     GAP = "one or more events before it are missing"
     MISSING = "it is missing, though the chain records it"
+    COPIED = "it is a copy of an earlier event (the same content and hash), which OneTeam never writes"
 
 
 @dataclass(frozen=True)
@@ -371,12 +375,35 @@ def verify_chain(
     in_row = _verify_parts(check_in_row, _in_row_ranges(split_above), chunk_size, on_progress)
     if in_row.broken is not None:
         return in_row
+    copy = _first_copy()
+    if copy is not None:
+        return ChainVerification(in_row.events_checked, ChainBreak(copy[0], copy[1], ChainProblem.COPIED))
     links = _verify_parts(_verify_links, _link_ranges(split_above), chunk_size, on_progress)
     checked = in_row.events_checked + links.events_checked
     if links.broken is not None:
         return ChainVerification(checked, links.broken)
     unsealed = _verify_unsealed(chunk_size, on_progress)
     return dataclasses.replace(unsealed, events_checked=checked + unsealed.events_checked)
+
+
+def _first_copy() -> tuple[int, datetime.datetime] | None:
+    """A copied event (the newest event of the first set that share a hash), with when it says it happened.
+
+    Each event's hash is keyed, so without the key a new or changed event cannot be made; but a row
+    can be copied whole. `append` never writes two events with the same hash, so a second one is a copy.
+    """
+    copies = (
+        AuditEvent.objects.filter(previous_hash="")
+        .values("hash")
+        .annotate(copies=Count("id"), last=Max("id"))
+        .filter(copies__gt=1)
+        .order_by("last")
+        .values_list("last", flat=True)
+    )
+    first = copies.first()
+    if first is None:
+        return None
+    return first, AuditEvent.objects.values_list("occurred_at", flat=True).get(id=first)
 
 
 def _verify_parts(

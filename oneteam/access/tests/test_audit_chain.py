@@ -169,6 +169,26 @@ def test_an_event_inserted_without_the_key_is_never_sealed_and_is_reported() -> 
     assert (broken.event_id, broken.problem) == (forged.pk, audit.ChainProblem.CONTENT_CHANGED)
 
 
+def test_an_event_copied_whole_into_the_log_is_found_though_its_hash_is_valid() -> None:
+    """Without the key no new event can be made, but a row can be copied: its keyed hash is still right."""
+    original = make_chain(3)[1]
+    copy = AuditEvent.objects.get(pk=original.pk)
+    copy.pk = None
+    QuerySet[AuditEvent](AuditEvent).bulk_create([copy])  # straight into the table, past the model's guard
+    audit.seal()
+    broken = audit.verify_chain().broken
+    assert broken is not None
+    assert (broken.event_id, broken.problem) == (copy.pk, audit.ChainProblem.COPIED)
+
+
+def test_identical_events_appended_together_are_written_once() -> None:
+    staff = sealed_staff()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        audit.append([new_event(staff=staff, action=AuditAction.LIST, person_id=7) for _ in range(3)])
+    assert AuditEvent.objects.filter(staff=staff, person_id=7).count() == 1
+    assert audit.verify_chain().broken is None
+
+
 def test_an_event_left_unsealed_for_too_long_fails_verification() -> None:
     staff = sealed_staff()
     record_event(staff=staff, action=AuditAction.VIEW, person_id=1)
