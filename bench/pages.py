@@ -103,10 +103,10 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
-from oneteam.access.services.agreements import ensure_default_agreements  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from bench.scenarios import PageRequest, PageScenario, all_scenarios  # noqa: E402
+from oneteam.access.services.agreements import ensure_default_agreements  # noqa: E402
 from oneteam.people.models import Person  # noqa: E402
 from oneteam.synthetic.city import format_report, generate_city  # noqa: E402
 
