@@ -162,7 +162,7 @@ def test_an_event_inserted_without_the_key_is_never_sealed_and_is_reported() -> 
     staff = sealed_staff()
     forged = new_event(staff=staff, action=AuditAction.VIEW, person_id=1)
     forged.occurred_at, forged.hash = timezone.now(), "0" * 64
-    QuerySet[AuditEvent](AuditEvent).bulk_create([forged])  # straight into the table, past the model's guard
+    QuerySet.bulk_create(AuditEvent.objects.all(), [forged])  # straight into the table, past the model's guard
     assert audit.seal() == 0
     broken = audit.verify_chain().broken
     assert broken is not None
@@ -174,7 +174,7 @@ def test_an_event_copied_whole_into_the_log_is_found_though_its_hash_is_valid() 
     original = make_chain(3)[1]
     copy = AuditEvent.objects.get(pk=original.pk)
     copy.pk = None
-    QuerySet[AuditEvent](AuditEvent).bulk_create([copy])  # straight into the table, past the model's guard
+    QuerySet.bulk_create(AuditEvent.objects.all(), [copy])  # straight into the table, past the model's guard
     audit.seal()
     broken = audit.verify_chain().broken
     assert broken is not None
