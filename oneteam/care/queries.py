@@ -79,6 +79,34 @@ def current_templates() -> list[AssessmentTemplate]:
     ]
 
 
+def templates_allowed(staff: Staff, person: Person) -> list[AssessmentTemplate]:
+    """The current templates whose data category the policy lets `staff` see about the person (audited)."""
+    templates = current_templates()
+    categories = dict.fromkeys(DataCategory(template.category) for template in templates)
+    allowed = allowed_categories(authorise(staff, person, categories))
+    return [template for template in templates if template.category in allowed]
+
+
+def assessment_to_open(staff: Staff, person: Person, assessment_id: int) -> tuple[Assessment | None, bool]:
+    """The person's assessment with this id (None if there is none), and whether `staff` may open it.
+
+    The policy is asked (and audited) about the assessment's own category, as the care page asks about
+    each assessment it lists; about the care plan when there is no such assessment, so that an outsider
+    is refused, and audited, before learning whether it exists. Someone else's unfinished assessment
+    is not theirs to open.
+    """
+    found = (
+        Assessment.objects.select_related("template", "assessor", "repeat_of__assessor")
+        .filter(pk=assessment_id, person=person)
+        .first()
+    )
+    category = DataCategory(found.template.category) if found else DataCategory.CARE_PLAN
+    decisions = authorise(staff, person, [category])
+    if not decisions[category].allowed or found is None:
+        return found, decisions[category].allowed
+    return found, found.pk in {a.pk for a in visible_assessments(staff, person, decisions)}
+
+
 def plan_with_parts(person: Person) -> CarePlan | None:
     """The person's plan with its goals, actions (and their owners and funding) and decisions, in four queries."""
     return (

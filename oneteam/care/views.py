@@ -96,14 +96,6 @@ def record(request: HttpRequest, person_id: int) -> HttpResponse:
 # -- Assessments --------------------------------------------------------------------------------------------
 
 
-def _templates_allowed(request: HttpRequest, person: Person) -> list[AssessmentTemplate]:
-    """The current templates whose data category the policy lets this member of staff see about the person."""
-    templates = queries.current_templates()
-    categories = dict.fromkeys(DataCategory(template.category) for template in templates)
-    allowed = queries.allowed_categories(queries.authorise(signed_in_staff(request), person, categories))
-    return [template for template in templates if template.category in allowed]
-
-
 @require_http_methods(["GET", "POST"])
 @reads_personal_data
 def start_assessment(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -111,7 +103,7 @@ def start_assessment(request: HttpRequest, person_id: int) -> HttpResponse:
     the questions follow, and the assessment is stored only when it is completed.
     """
     person = queries.person_for_care(person_id)
-    templates = _templates_allowed(request, person)
+    templates = queries.templates_allowed(signed_in_staff(request), person)
     if not templates:
         return cannot(request)
     form = StartAssessmentForm(
@@ -155,7 +147,7 @@ def _answers_page(
 def new_assessment(request: HttpRequest, person_id: int, template_id: int) -> HttpResponse:
     """The questions of a new assessment; completing them saves and shares it, all at once or not at all."""
     person = queries.person_for_care(person_id)
-    chosen = next((t for t in _templates_allowed(request, person) if t.pk == template_id), None)
+    chosen = next((t for t in queries.templates_allowed(signed_in_staff(request), person) if t.pk == template_id), None)
     if chosen is None:
         return cannot(request)
     form = AnswersForm(posted(request), template=chosen)
@@ -184,22 +176,11 @@ def new_assessment(request: HttpRequest, person_id: int, template_id: int) -> Ht
 def assessment(request: HttpRequest, person_id: int, assessment_id: int) -> HttpResponse:
     """A completed assessment to read, or one in progress for its assessor to complete."""
     person = queries.person_for_care(person_id)
-    found = (
-        Assessment.objects.select_related("template", "assessor", "repeat_of__assessor")
-        .filter(pk=assessment_id, person=person)
-        .first()
-    )
-    # Asked about the assessment's own category, as the care page asks about each assessment it lists (about the
-    # care plan if there is no such assessment, so that an outsider is refused, and audited, before any 404).
-    category = DataCategory(found.template.category) if found else DataCategory.CARE_PLAN
-    decisions = queries.authorise(signed_in_staff(request), person, [category])
-    if not decisions[category].allowed:
+    found, allowed = queries.assessment_to_open(signed_in_staff(request), person, assessment_id)
+    if not allowed:
         return cannot(request)
     if found is None:
         raise Http404("No such assessment")
-    visible = [a.pk for a in queries.visible_assessments(signed_in_staff(request), person, decisions)]
-    if found.pk not in visible:
-        return cannot(request)
     if found.status == AssessmentStatus.COMPLETED:
         return _page(
             request, "care/assessment.jinja", {"person": person, "assessment": found, "answers": _answers(found)}
