@@ -60,6 +60,10 @@ def database_from_url(url: str) -> dict[str, object]:
                 # Write-ahead logging lets readers carry on while one writer writes.
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
+            # Tests get a file, not Django's in-memory database: with one in memory, the browser tests'
+            # live server shares the test thread's single SQLite connection, and two threads on one
+            # connection can deadlock for ever (ADR 0026).
+            "TEST": {"NAME": str(VAR_DIR / "test.sqlite3")},
         }
     if parts.scheme in {"postgres", "postgresql"}:
         options: dict[str, object] = {key: values[-1] for key, values in parse_qs(parts.query).items()}

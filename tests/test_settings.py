@@ -1,7 +1,8 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
-from oneteam.settings import BASE_DIR, database_from_url, env_bool
+from oneteam.settings import BASE_DIR, VAR_DIR, database_from_url, env_bool
 
 
 def test_postgres_url() -> None:
@@ -37,6 +38,14 @@ def test_sqlite_writes_ahead_and_waits_for_a_busy_database() -> None:
 
 def test_sqlite_url_is_relative_to_the_project() -> None:
     assert database_from_url("sqlite:///var/x.sqlite3")["NAME"] == str(BASE_DIR / "var/x.sqlite3")
+
+
+@pytest.mark.django_db
+def test_tests_on_sqlite_use_a_file_so_the_live_server_has_its_own_connection() -> None:
+    """Two threads on one in-memory SQLite connection can deadlock (ADR 0026); a file gives each its own."""
+    assert database_from_url("sqlite:///var/x.sqlite3")["TEST"] == {"NAME": str(VAR_DIR / "test.sqlite3")}
+    if connection.vendor == "sqlite":
+        assert not connection.creation.is_in_memory_db(connection.settings_dict["NAME"])  # type: ignore[attr-defined]
 
 
 def test_unknown_database_is_refused() -> None:
