@@ -320,6 +320,6 @@ def open_plan_actions_owned_by(staff: Staff) -> list[PlanAction]:
     return actions
 
 
-def plan_actions_needing_attention(staff_id: int) -> QuerySet[PlanAction]:
-    """The staff member's unfinished care-plan actions due today or overdue, for the header's inbox count."""
-    return PlanAction.objects.filter(owner_id=staff_id, status__in=_STILL_TO_DO, due_on__lte=timezone.localdate())
+def plan_actions_needing_attention(staff_id: int, today: datetime.date) -> QuerySet[PlanAction]:
+    """The staff member's unfinished care-plan actions due by `today`, for the header's inbox count."""
+    return PlanAction.objects.filter(owner_id=staff_id, status__in=_STILL_TO_DO, due_on__lte=today)

@@ -258,17 +258,22 @@ def signpost_to_follow_up(*, staff: Staff, signpost_id: int) -> tuple[Signpost, 
     return made, decision
 
 
-def follow_ups_due(staff: Staff) -> QuerySet[Signpost]:
-    """Signpostings by `staff` whose follow-up date has come and whose outcome is not recorded yet.
+def follow_ups_due(staff_id: int, today: datetime.date) -> QuerySet[Signpost]:
+    """Signpostings by the member of staff whose follow-up date has come by `today` and whose outcome is not
+    recorded yet.
 
     The inbox counts these in its header query and lists them (see `oneteam.referrals.queries.inbox`).
     """
-    return Signpost.objects.filter(signposted_by=staff, outcome="", follow_up_on__lte=timezone.localdate())
+    return Signpost.objects.filter(signposted_by_id=staff_id, outcome="", follow_up_on__lte=today)
 
 
 def inbox_follow_ups(staff: Staff) -> list[Signpost]:
     """The follow-ups due, oldest first, for the inbox page (one query; the inbox writes the audit event)."""
-    return list(follow_ups_due(staff).select_related("person", "service").order_by("follow_up_on", "pk"))
+    return list(
+        follow_ups_due(staff.pk, timezone.localdate())
+        .select_related("person", "service")
+        .order_by("follow_up_on", "pk")
+    )
 
 
 @dataclass(frozen=True)

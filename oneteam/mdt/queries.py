@@ -333,9 +333,9 @@ def open_actions_owned_by(staff: Staff) -> list[MdtAction]:
     )
 
 
-def actions_needing_attention(staff_id: int) -> QuerySet[MdtAction]:
-    """The staff member's open MDT actions due today or overdue, for the header's inbox count."""
-    return MdtAction.objects.filter(owner_id=staff_id, status=ActionStatus.OPEN, due_on__lte=timezone.localdate())
+def actions_needing_attention(staff_id: int, today: datetime.date) -> QuerySet[MdtAction]:
+    """The staff member's open MDT actions due by `today`, for the header's inbox count."""
+    return MdtAction.objects.filter(owner_id=staff_id, status=ActionStatus.OPEN, due_on__lte=today)
 
 
 def person_decisions(person: Person) -> list[AgendaItem]:

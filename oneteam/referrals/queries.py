@@ -9,11 +9,13 @@ itself. Whether a member of staff may open or work on a referral is decided by
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
@@ -26,6 +28,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Now
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -479,19 +482,33 @@ def inbox_count(staff: Staff) -> int:
 
     Two queries: the response targets, then the seven counts together.
     """
-    their_teams = Staff.teams.through.objects.filter(staff_id=staff.pk).values("team_id")
-    offers = HandoverOffer.objects.filter(Q(to_staff=staff) | Q(to_team_id__in=their_teams), status=OfferStatus.PENDING)
-    notices = Notice.objects.filter(recipient=staff, read_at__isnull=True)
-    overdue = breached(Referral.objects.filter(owner_staff=staff), target_minutes())
+    minutes = tuple(sorted(target_minutes().items()))
+    sql, params = _inbox_count_sql(staff.pk, timezone.localdate(), minutes)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return sum(cursor.fetchone())
+
+
+# The header shows this count on every page, and building its query with the ORM took several times longer than
+# running it (about 6 ms of Python a page). Its SQL and parameters depend only on who asks, the day and the
+# response targets, because "now" is the database's clock, so each is built once in a process and then only run.
+@functools.lru_cache(maxsize=4096)
+def _inbox_count_sql(staff_id: int, today: datetime.date, minutes: tuple[tuple[str, int], ...]) -> tuple[str, Any]:
+    their_teams = Staff.teams.through.objects.filter(staff_id=staff_id).values("team_id")
+    offers = HandoverOffer.objects.filter(
+        Q(to_staff_id=staff_id) | Q(to_team_id__in=their_teams), status=OfferStatus.PENDING
+    )
+    notices = Notice.objects.filter(recipient_id=staff_id, read_at__isnull=True)
+    overdue = breached(Referral.objects.filter(owner_staff_id=staff_id), dict(minutes), Now())
     counts = (
-        Staff.objects.filter(pk=staff.pk)
+        Staff.objects.filter(pk=staff_id)
         .annotate(
             waiting_offers=_count(offers),
             unread_notices=_count(notices),
             overdue_referrals=_count(overdue),
-            follow_ups=_count(follow_ups_due(staff)),
-            mdt_actions_due=_count(actions_needing_attention(staff.pk)),
-            plan_actions_due=_count(plan_actions_needing_attention(staff.pk)),
+            follow_ups=_count(follow_ups_due(staff_id, today)),
+            mdt_actions_due=_count(actions_needing_attention(staff_id, today)),
+            plan_actions_due=_count(plan_actions_needing_attention(staff_id, today)),
             discharges_waiting=_count(
                 DischargeHandover.objects.filter(team_id__in=their_teams, accepted_at__isnull=True)
             ),
@@ -505,6 +522,5 @@ def inbox_count(staff: Staff) -> int:
             "plan_actions_due",
             "discharges_waiting",
         )
-        .get()
     )
-    return sum(counts)
+    return counts.query.sql_with_params()

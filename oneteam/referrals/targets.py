@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Case, DateTimeField, ExpressionWrapper, F, Q, QuerySet, Value, When
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from .models import Referral, ResponseTarget, State, Urgency
@@ -47,9 +48,10 @@ def waiting_for_first_contact() -> Q:
 
 
 def breached(
-    referrals: QuerySet[Referral], minutes: dict[str, int], now: datetime.datetime | None = None
+    referrals: QuerySet[Referral], minutes: dict[str, int], now: datetime.datetime | Now | None = None
 ) -> QuerySet[Referral]:
-    """The referrals past their first-contact target."""
+    """The referrals past their first-contact target at `now`: a time, the database's clock (`Now()`), or
+    this moment."""
     # contact_due_at is an annotation the type stubs cannot see, hence the keyword dictionary.
     return with_due_time(referrals.filter(waiting_for_first_contact()), minutes).filter(
         **{"contact_due_at__lt": now or timezone.now()}

@@ -72,6 +72,19 @@ def test_waits_in_words(minutes: int, words: str) -> None:
     assert waited_in_words(datetime.timedelta(minutes=minutes, seconds=30)) == words
 
 
+def test_the_inbox_count_query_is_built_once_but_counts_afresh_each_time(home: Neighbourhood, triager: Staff) -> None:
+    nurse = make_staff(home)
+    assert queries.inbox_count(nurse) == 0
+    services.notify(nurse, NoticeKind.ALLOCATED, "One")
+    late = make_referral(home)
+    received = timezone.now() - datetime.timedelta(days=30)
+    Referral.objects.filter(pk=late.pk).update(owner_team=None, owner_staff=nurse, received_at=received)
+    assert queries.inbox_count(nurse) == 2
+    # Overdue by the database's clock: the same referral received just now is not.
+    Referral.objects.filter(pk=late.pk).update(received_at=timezone.now())
+    assert queries.inbox_count(nurse) == 1
+
+
 def test_the_inbox_count_adds_offers_unread_notices_and_overdue_referrals_in_two_queries(
     home: Neighbourhood, front_door: Team, triager: Staff
 ) -> None:
