@@ -23,6 +23,8 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from oneteam.database import analyse
+
 from .. import formats, hsds
 from ..formats import Problem, Row
 from ..models import (
@@ -51,6 +53,9 @@ MODELS: dict[str, type[models.Model]] = {
     "phone": Phone,
     "cost_option": CostOption,
 }
+# Rows created or updated by one import from which the tables' statistics are refreshed at once, rather than
+# whenever autovacuum next gets to them: a council's whole directory, not one edited entry.
+ANALYSE_AFTER = 1_000
 # Columns worked out from other records (see `_derive`), never read straight from a file.
 DERIVED = {
     "service": ("charging", "search_text", "days", "modified_at"),
@@ -251,6 +256,8 @@ def write(checked: Checked) -> ImportResult:
         if table not in MODELS:
             changed[table] = _upsert_details(table, checked, result)
     _derive(checked, changed)
+    if sum(result.created.values()) + sum(result.updated.values()) >= ANALYSE_AFTER:
+        analyse(*MODELS.values(), Detail)
     return result
 
 

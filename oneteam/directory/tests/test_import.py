@@ -12,11 +12,13 @@ from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
 from oneteam.directory import hsds
 from oneteam.directory.models import Charging, Detail, Location, Organization, Schedule, Service
+from oneteam.directory.services import importer
 from oneteam.directory.services.importer import ImportRejected, export_document, import_document, import_file
 
 from . import oruk
@@ -307,3 +309,14 @@ def test_a_changed_nested_record_is_updated_and_the_service_marked_modified(tmp_
     assert access["details"] == "Lift to all floors"
     modified = Service.objects.get(pk=EXAMPLE["id"]).modified_at
     assert modified is not None and modified.year == timezone.now().year
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="planner statistics are PostgreSQL's; SQLite has none")
+def test_a_large_import_refreshes_the_statistics_of_what_it_loaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """So the next search plans on the rows there are, not on an empty-looking table (autovacuum may be late)."""
+    monkeypatch.setattr(importer, "ANALYSE_AFTER", 3)
+    import_file(DATA / "oruk_taxonomy.json")
+    import_document(EXAMPLE, "example.json")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Service._meta.db_table])
+        assert cursor.fetchone()[0] == Service.objects.count()

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from oneteam.access.models import CareTeamMembership
+from oneteam.database import analyse
 from oneteam.organisations.models import LSOA, Neighbourhood
 from oneteam.people.models import (
     CURRENT_CLINICAL_STATUSES,
@@ -256,19 +257,6 @@ def _score_sql(
     )
 
 
-def _analyse(*tables: str) -> None:
-    """Refresh PostgreSQL's statistics of tables a run has just written, so later statements plan on what is there.
-
-    Only what the run wrote: the tables it reads are autovacuum's (or the
-    loader's) to keep analysed. A fresh table without statistics seems nearly
-    empty to the planner, which then probes it one row at a time.
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            for table in tables:
-                cursor.execute(f"ANALYZE {table}")
-
-
 @dataclass(frozen=True)
 class _RunTables:
     """Where a run writes its deficits and scores: fresh partitions on PostgreSQL, the model tables on SQLite."""
@@ -350,7 +338,7 @@ def run(
         progress(STEPS[0])
         _more_memory_for_joins()
         if ensure_codes(codelist):
-            _analyse(_table(DeficitCode))
+            analyse(_table(DeficitCode))
         previous = current_run()
         new = StratificationRun.objects.create(
             started_at=timezone.now(), as_of=as_of or timezone.localdate(), codelist_version=codelist.version
@@ -360,13 +348,13 @@ def run(
         tables = _RunTables.of(new)
         progress(STEPS[1])
         _execute(_deficit_sql(scope, tables.deficits), params)
-        _analyse(tables.deficits)
+        analyse(tables.deficits)
         progress(STEPS[2])
         new.people_scored = _execute(_score_sql(scope, weights_in_force(), tables, from_previous_run=True), params)
         progress(STEPS[3])
         _switch_to(new, tables)
         # Lists and one-person recomputes look rows up by this run's id, which the statistics must know.
-        _analyse(tables.scores)
+        analyse(tables.scores)
         new.people_with_efi = PersonRisk.objects.filter(run=new, deficits__isnull=False).count()
         new.finished_at = timezone.now()
         new.seconds = time.perf_counter() - started
