@@ -14,11 +14,6 @@ from oneteam.people.models import Person
 from oneteam.people.tests.factories import make_person
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs real concurrent connections: SQLite's shared in-memory test database refuses the second writer "
-    "with 'table is locked' instead of making it wait; CI runs this on PostgreSQL",
-)
 @pytest.mark.django_db(transaction=True)
 def test_exactly_one_of_two_simultaneous_saves_wins() -> None:
     ensure_reference_data()

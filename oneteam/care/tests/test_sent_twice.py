@@ -12,7 +12,7 @@ from django.utils import timezone
 from oneteam.care.models import Assessment, CapacityAssessment, CarePlan, PlanAction, ServiceType, Visit
 from oneteam.organisations.models import Staff
 from oneteam.people.models import Person
-from oneteam.referrals.tests.parallel import needs_postgresql, parallel_posts
+from oneteam.referrals.tests.parallel import parallel_posts
 from oneteam.submissions.tests.twice import key_on, send_twice
 
 from .factories import template
@@ -67,7 +67,6 @@ def test_a_goal_an_action_and_a_decision_sent_twice_are_each_added_once(
     assert plan.version == 3  # the second of each changed nothing, not even the version
 
 
-@needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_visit_booked_by_parallel_clicks_is_booked_once(person: Person, nurse: Staff) -> None:
     client = Client()
@@ -78,7 +77,6 @@ def test_a_visit_booked_by_parallel_clicks_is_booked_once(person: Person, nurse:
     assert Visit.objects.filter(person=person).count() == 1
 
 
-@needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_an_assessment_completed_by_parallel_clicks_is_saved_once(person: Person, nurse: Staff) -> None:
     client = Client()

@@ -4,17 +4,10 @@ from __future__ import annotations
 
 import threading
 
-import pytest
 from django.db import connection
 from django.test import Client
 
 from oneteam.organisations.models import Staff
-
-needs_postgresql = pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs real concurrent connections: SQLite's shared in-memory test database refuses the second writer "
-    "with 'table is locked' instead of making it wait; CI runs this on PostgreSQL",
-)
 
 
 def parallel_posts(staff: list[Staff], path: str, data: dict[str, str] | None = None) -> list[int]:

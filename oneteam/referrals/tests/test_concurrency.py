@@ -12,11 +12,6 @@ from oneteam.referrals.models import HandoverOffer, OfferStatus, Referral
 from oneteam.referrals.tests.factories import make_front_door, make_referral
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs real concurrent connections: SQLite's shared in-memory test database refuses the second writer "
-    "with 'table is locked' instead of making it wait; CI runs this on PostgreSQL",
-)
 @pytest.mark.django_db(transaction=True)
 def test_exactly_one_of_two_simultaneous_accepts_wins() -> None:
     home = make_neighbourhood()

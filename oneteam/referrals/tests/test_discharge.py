@@ -31,7 +31,7 @@ from oneteam.referrals.models import (
 from oneteam.referrals.services import ReferralRefused, discharge, hospital, token_hash
 from oneteam.referrals.targets import DEFAULT_MINUTES
 from oneteam.referrals.tests.factories import make_discharge
-from oneteam.referrals.tests.parallel import needs_postgresql, parallel_posts
+from oneteam.referrals.tests.parallel import parallel_posts
 
 pytestmark = pytest.mark.django_db
 
@@ -224,7 +224,6 @@ def test_an_overdue_handover_shows_red(client: Client, handover: DischargeHandov
     assert "nhsuk-tag--red" in page and "Overdue" in page
 
 
-@needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_of_parallel_accept_requests_exactly_one_wins() -> None:
     home = make_neighbourhood()

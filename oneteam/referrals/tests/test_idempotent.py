@@ -17,7 +17,7 @@ from oneteam.people.tests.factories import make_person
 from oneteam.referrals import services
 from oneteam.referrals.models import Episode, Outcome, Referral, State
 from oneteam.referrals.tests.factories import make_referral
-from oneteam.referrals.tests.parallel import needs_postgresql, parallel_posts
+from oneteam.referrals.tests.parallel import parallel_posts
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +109,6 @@ def test_a_late_allocation_in_the_service_names_who_holds_it(
         services.allocate(actor=colleague, referral=referral, to=make_staff(home))
 
 
-@needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_parallel_referrals_of_the_same_person_and_need_make_one() -> None:
     home = make_neighbourhood()
@@ -125,7 +124,6 @@ def test_parallel_referrals_of_the_same_person_and_need_make_one() -> None:
     assert Referral.objects.filter(person=person).count() == 1
 
 
-@needs_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_parallel_allocations_leave_one_owner_and_no_server_error() -> None:
     home = make_neighbourhood()

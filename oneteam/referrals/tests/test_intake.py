@@ -218,10 +218,6 @@ def test_a_sixth_form_in_an_hour_from_one_computer_is_refused(client: Client, pr
     assert elsewhere["Location"] == SENT
 
 
-@pytest.mark.skipif(
-    connection.vendor != "postgresql",
-    reason="needs real concurrent connections: SQLite's shared in-memory test database refuses the second writer",
-)
 @pytest.mark.django_db(transaction=True)
 def test_a_double_click_sending_two_copies_at_once_creates_one_referral(practice: Organisation) -> None:
     form = SelfReferralForm(MultiValueDict({name: [value] for name, value in answers(practice).items()}))
