@@ -39,8 +39,9 @@ from django.db import connection, transaction  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from oneteam.fhir import queries  # noqa: E402
-from oneteam.fhir.importer import Entry, Importer, ImportReport, read_entry  # noqa: E402
+from oneteam.fhir.reading import Entry, read_entry  # noqa: E402
 from oneteam.fhir.registry import DIRECTORY_TYPES, EXCHANGE_TYPES, PERSON_RESOURCES  # noqa: E402
+from oneteam.fhir.services.importing import Importer, ImportReport  # noqa: E402
 from oneteam.people.models import Person  # noqa: E402
 from oneteam.synthetic.city import generate_city  # noqa: E402
 

@@ -11,8 +11,8 @@ from django.core.management import CommandError, call_command
 
 from oneteam.access.models import AuditEvent
 from oneteam.fhir import codes
-from oneteam.fhir.importer import RESTRATIFY_AT_MOST, Importer
 from oneteam.fhir.models import Allergy
+from oneteam.fhir.services.importing import RESTRATIFY_AT_MOST, Importer
 from oneteam.organisations.models import Organisation
 from oneteam.people.models import Condition, HospitalAdmission, Person, SafetyAlert
 from oneteam.people.tests.factories import make_person, next_nhs_number

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from oneteam.fhir.importer import FILE_SUFFIXES, NDJSON_SUFFIXES, ORDER, Importer
+from oneteam.fhir.services.importing import FILE_SUFFIXES, NDJSON_SUFFIXES, ORDER, Importer
 from oneteam.operations.progress import progress
 
 

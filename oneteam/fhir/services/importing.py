@@ -41,11 +41,9 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pydantic
 from django.contrib.auth.hashers import make_password
 from django.db import DatabaseError, transaction
 from django.db.models import Count
-from fhir.resources.R4B import get_fhir_model_class
 
 from oneteam.access import audit
 from oneteam.access.code_categories import condition_category
@@ -56,12 +54,12 @@ from oneteam.people import services as people_services
 from oneteam.people.models import Condition, HospitalAdmission, Person, RelatedPerson, SafetyAlert
 from oneteam.risk.services.stratify import restratify_person
 
-from . import codes, xmlfiles
-from .models import Allergy, OrganisationIdentifier, RepeatMedication
-from .records import (
+from .. import codes, xmlfiles
+from ..models import Allergy, OrganisationIdentifier, RepeatMedication
+from ..reading import Entry, Reading, read_entry, read_lines, read_xml
+from ..records import (
     READERS,
     EncounterRecord,
-    Invalid,
     MedicationRecord,
     OrganisationRecord,
     PatientRecord,
@@ -116,15 +114,6 @@ class ImportReport:
         }
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One resource of a unit: where it was (index in the Bundle, or line of the NDJSON file) and what it said."""
-
-    index: int
-    full_url: str
-    resource: object
-
-
 @dataclass
 class Outcome:
     """What happened to one entry: "created", "matched" or "skipped", and the OneTeam row it became."""
@@ -135,91 +124,10 @@ class Outcome:
     pk: int | None = None
 
 
-@dataclass(frozen=True)
-class Reading:
-    """What reading one entry gave: where it was, its type and id, and the record to store.
-
-    `record` None with no `error` means the entry is skipped (a type or status OneTeam does not keep).
-    """
-
-    index: int
-    full_url: str
-    resource_type: str
-    resource_id: str
-    record: Record | None
-    error: str = ""
-
-
-def read_entry(entry: Entry) -> Reading:
-    """Validate one entry with `fhir.resources` and read it into a record (pure: runs in worker processes too)."""
-    resource = entry.resource
-    resource_type = resource.get("resourceType") if isinstance(resource, dict) else None
-    if not isinstance(resource, dict) or not isinstance(resource_type, str) or not resource_type:
-        return Reading(entry.index, entry.full_url, "", "", None, "The entry has no resource with a resourceType")
-    found_id = resource.get("id")
-    resource_id = found_id if isinstance(found_id, str) else ""
-    reader = READERS.get(resource_type)
-    try:
-        model = get_fhir_model_class(resource_type)
-    except ValueError:
-        return Reading(entry.index, entry.full_url, resource_type, resource_id, None, _UNKNOWN_TYPE)
-    try:
-        # Every resource is checked, even of a type OneTeam then skips: a bad file is refused whole.
-        model.model_validate(resource)
-        record = reader(resource) if reader is not None else None
-    except pydantic.ValidationError as error:
-        return Reading(entry.index, entry.full_url, resource_type, resource_id, None, _validation_message(error))
-    except Invalid as invalid:
-        return Reading(entry.index, entry.full_url, resource_type, resource_id, None, str(invalid))
-    except RecursionError:
-        return Reading(entry.index, entry.full_url, resource_type, resource_id, None, _TOO_DEEP)
-    return Reading(entry.index, entry.full_url, resource_type, resource_id, record)
-
-
-_UNKNOWN_TYPE = "resourceType: not a FHIR R4 resource type"
-_TOO_DEEP = "The resource is nested more deeply than FHIR needs"
-
-
-def _read_xml(entry: Entry) -> Reading:
-    """Read one resource given as an XML element (None when the entry holds no resource)."""
-    element = entry.resource
-    if element is None:
-        return read_entry(entry)
-    try:
-        resource = xmlfiles.to_json(element)
-    except xmlfiles.XmlRefused as refused:
-        return Reading(entry.index, entry.full_url, xmlfiles.name(element), "", None, str(refused))
-    except pydantic.ValidationError as error:
-        return Reading(entry.index, entry.full_url, xmlfiles.name(element), "", None, _validation_message(error))
-    return read_entry(Entry(entry.index, entry.full_url, resource))
-
-
-def _read_lines(lines: Sequence[tuple[int, bytes | str]]) -> list[Reading]:
-    """Read numbered NDJSON lines; a line that is not JSON is an error at that line."""
-    readings = []
-    for number, line in lines:
-        try:
-            resource = json.loads(line)
-        except (ValueError, UnicodeDecodeError) as error:
-            readings.append(Reading(number, "", "", "", None, f"This line is not valid JSON: {error}"))
-            continue
-        readings.append(read_entry(Entry(number, "", resource)))
-    return readings
-
-
 def _chunks(items: Sequence[_T], size: int = CHUNK) -> Iterator[Sequence[_T]]:
     iterator = iter(items)
     while chunk := list(islice(iterator, size)):
         yield chunk
-
-
-def _validation_message(error: pydantic.ValidationError) -> str:
-    """Every problem `fhir.resources` found, each with the path of the element (`class`, `period.start`)."""
-    problems = [
-        f"{'.'.join(str(part) for part in problem['loc']) or 'resource'}: {problem['msg']}"
-        for problem in error.errors()
-    ]
-    return "Not valid FHIR R4: " + "; ".join(problems)
 
 
 class _Rollback(Exception):
@@ -292,7 +200,7 @@ class Importer:
             self.report.errors.append(EntryError(file, None, "", f"The file is not valid FHIR XML: {refused}"))
             return None
         if xmlfiles.name(root) != "Bundle":
-            return self.import_readings(file, [_read_xml(Entry(0, "", root))])
+            return self.import_readings(file, [read_xml(Entry(0, "", root))])
         kind = xmlfiles.value(root, "type")
         if kind not in BUNDLE_TYPES:
             self.report.errors.append(
@@ -302,7 +210,7 @@ class Importer:
         return self.import_readings(
             file,
             [
-                _read_xml(Entry(index, xmlfiles.value(entry, "fullUrl"), xmlfiles.resource(entry)))
+                read_xml(Entry(index, xmlfiles.value(entry, "fullUrl"), xmlfiles.resource(entry)))
                 for index, entry in enumerate(xmlfiles.children(root, "entry"))
             ],
         )
@@ -337,13 +245,13 @@ class Importer:
         workers = min(cores, len(chunks))
         if len(numbered) >= parallel_from and workers > 1:
             with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                for done in pool.map(_read_lines, chunks):
+                for done in pool.map(read_lines, chunks):
                     readings.extend(done)
                     if on_progress:
                         on_progress(len(done))
         else:
             for chunk in chunks:
-                readings.extend(_read_lines(chunk))
+                readings.extend(read_lines(chunk))
                 if on_progress:
                     on_progress(len(chunk))
         return self.import_readings(file, readings)
