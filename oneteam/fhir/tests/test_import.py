@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from oneteam.access.models import AuditEvent
 from oneteam.fhir import codes
 from oneteam.fhir.models import Allergy
+from oneteam.fhir.services import importing
 from oneteam.fhir.services.importing import RESTRATIFY_AT_MOST, Importer
 from oneteam.organisations.models import Organisation
 from oneteam.people.models import Condition, HospitalAdmission, Person, SafetyAlert
@@ -253,6 +254,54 @@ def test_ndjson_read_in_worker_processes_gives_the_same_result(place: Place) -> 
     assert sum(seen) == 7
     assert taken.report.created == {"Patient": 6}
     assert sorted(Person.objects.values_list("nhs_number", flat=True)) == sorted(numbers)
+
+
+def test_ndjson_stored_a_batch_at_a_time_means_what_the_whole_file_means(
+    place: Place, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importing, "BATCH", 2)
+    numbers = [next_nhs_number() for _ in range(4)]
+    patients = [
+        json.dumps({**bundles.patient(number, practice=place.practice, lsoa=place.lsoa), "id": f"p{i}"})
+        for i, number in enumerate(numbers)
+    ]
+    conditions = [json.dumps(bundles.condition({"reference": f"Patient/p{i}"})) for i in range(4)]
+
+    # In dependency order, each batch is stored as it is read; Conditions in a batch before their Patients'
+    # make the file be stored again whole, so it means the same.
+    in_order, out_of_order = Importer(), Importer()
+    in_order.import_ndjson("in-order.ndjson", patients[:2] + conditions[:2], parallel_from=1)
+    out_of_order.import_ndjson("out-of-order.ndjson", conditions[2:] + patients[2:])
+
+    for importer in (in_order, out_of_order):
+        assert importer.report.errors == []
+        assert importer.report.created == {"Patient": 2, "Condition": 2}
+    assert Condition.objects.count() == 4
+    assert AuditEvent.objects.filter(person_id__isnull=False).count() == 4
+
+
+def test_ndjson_files_are_read_ahead_and_each_is_one_unit(
+    place: Place, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importing, "PARALLEL_FROM", 1)
+    patients, refused, taken = tmp_path / "Patient.ndjson", tmp_path / "refused.ndjson", tmp_path / "taken.ndjson"
+    patients.write_text(
+        json.dumps({**bundles.patient(next_nhs_number(), practice=place.practice, lsoa=place.lsoa), "id": "p0"}) + "\n"
+    )
+    refused.write_text(
+        json.dumps(bundles.condition({"reference": "Patient/p0"}))
+        + "\n"
+        + json.dumps(bundles.condition({"reference": "Patient/nobody"}))
+        + "\n"
+    )
+    taken.write_text(json.dumps(bundles.condition({"reference": "Patient/p0"}, code="84114007")) + "\n")
+    importer = Importer()
+
+    outcomes = importer.import_ndjson_files([patients, refused, taken])
+
+    assert [result is None for result in outcomes] == [False, True, False]
+    assert [(error.file, error.entry) for error in importer.report.errors] == [(str(refused), 2)]
+    assert list(Condition.objects.values_list("snomed_code", flat=True)) == ["84114007"]
 
 
 HEART_FAILURE = ("84114007", "Heart failure")  # one of the eFI's deficits
