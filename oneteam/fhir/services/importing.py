@@ -82,6 +82,8 @@ NDJSON_SUFFIXES = (".ndjson", ".jsonl")
 FILE_SUFFIXES = (".json", ".xml", *NDJSON_SUFFIXES)
 # NDJSON files this long are validated in worker processes (forking costs more than it saves on short files).
 PARALLEL_FROM = 2_000
+# How much the validation workers give way to this process, which stores (the longer chain of work): nice(1).
+WORKER_NICENESS = 5
 # The most people whose risk one unit recomputes straight away (about 35 ms each on the city benchmark).
 RESTRATIFY_AT_MOST = 100
 _T = TypeVar("_T")
@@ -269,7 +271,8 @@ class Importer:
         Validation is most of the work, so a file of `parallel_from` lines or more is read in
         forked worker processes, one per core, a batch of lines at a time. This process stores
         each batch as it comes while the workers read the next ones, and the next file's once
-        this one's are done, so its audit and commit do not leave the workers waiting.
+        this one's are done, so its audit and commit do not leave the workers waiting. Storing
+        is the longer chain, so the workers run at a lower priority and take the spare CPU.
         """
         cores = os.cpu_count() or 1
         with ExitStack() as stack:
@@ -282,7 +285,12 @@ class Importer:
                 if len(numbered) < parallel_from or cores < 2:
                     return map(read_lines, batches)
                 if pool is None:
-                    pool = ProcessPoolExecutor(cores, mp_context=multiprocessing.get_context("fork"))
+                    pool = ProcessPoolExecutor(
+                        cores,
+                        mp_context=multiprocessing.get_context("fork"),
+                        initializer=os.nice,
+                        initargs=(WORKER_NICENESS,),
+                    )
                     stack.callback(pool.shutdown, cancel_futures=True)
                 # Every batch is handed over now; the workers take them in order, this file's before the next's.
                 futures = [pool.submit(read_lines, batch) for batch in batches]
