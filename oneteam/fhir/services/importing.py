@@ -792,8 +792,9 @@ def _insert(model: type[Any], fields: tuple[str, ...], rows: list[tuple[Any, ...
             "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)]
         )
         ids = [found for (found,) in cursor.fetchall()]
-        # The psycopg cursor itself: Django's wrapper has no COPY of its own.
-        with cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+        # The psycopg cursor itself (Django's wrapper has no COPY of its own), its errors made Django's as the
+        # ORM's are, so a refused row (a constraint) is a DatabaseError the import reports.
+        with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
             for pk, values in zip(ids, rows, strict=True):
                 copy.write_row((pk, *values))
     return ids

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 
 from oneteam.access.models import AuditEvent
 from oneteam.fhir import codes
@@ -302,6 +303,15 @@ def test_ndjson_files_are_read_ahead_and_each_is_one_unit(
     assert [result is None for result in outcomes] == [False, True, False]
     assert [(error.file, error.entry) for error in importer.report.errors] == [(str(refused), 2)]
     assert list(Condition.objects.values_list("snomed_code", flat=True)) == ["84114007"]
+
+
+def test_a_row_the_database_refuses_is_a_database_error_on_either_database(place: Place) -> None:
+    person = make_person(place.neighbourhood)
+    row = (person.pk, "91936005", "Allergy to penicillin", datetime.date(2024, 1, 5))
+
+    # COPY on PostgreSQL, bulk_create on SQLite: either way the import's `except DatabaseError` sees it.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        importing._insert(Allergy, ("person_id", "snomed_code", "term", "recorded_on"), [row, row])
 
 
 HEART_FAILURE = ("84114007", "Heart failure")  # one of the eFI's deficits
