@@ -39,8 +39,9 @@ from django.db import connection, transaction  # noqa: E402
 from tqdm import tqdm  # noqa: E402
 
 from oneteam.fhir import queries  # noqa: E402
-from oneteam.fhir.importer import Entry, Importer, ImportReport, read_entry  # noqa: E402
+from oneteam.fhir.reading import Entry, read_entry  # noqa: E402
 from oneteam.fhir.registry import DIRECTORY_TYPES, EXCHANGE_TYPES, PERSON_RESOURCES  # noqa: E402
+from oneteam.fhir.services.importing import Importer, ImportReport  # noqa: E402
 from oneteam.people.models import Person  # noqa: E402
 from oneteam.synthetic.city import generate_city  # noqa: E402
 
@@ -101,14 +102,11 @@ def import_files(folder: Path) -> tuple[ImportReport, float, float]:
     machine the second says how fast the import would go with its cores to itself.
     """
     importer = Importer(username="bench")
-    order = [kind for kind in EXCHANGE_TYPES if (folder / f"{kind}.ndjson").exists()]
+    paths = [folder / f"{kind}.ndjson" for kind in EXCHANGE_TYPES if (folder / f"{kind}.ndjson").exists()]
     started, cpu_started = time.perf_counter(), _cpu_seconds()
-    for kind in order:
-        path = folder / f"{kind}.ndjson"
-        with path.open("rb") as counting:
-            total = sum(1 for _line in counting)
-        with path.open("rb") as lines, tqdm(total=total, desc=f"Importing {kind}", unit="resource", leave=False) as bar:
-            importer.import_ndjson(kind, lines, on_progress=bar.update)
+    total = sum(len(path.read_bytes().splitlines()) for path in paths)
+    with tqdm(total=total, desc="Importing", unit="resource", leave=False) as bar:
+        importer.import_ndjson_files(paths, on_progress=bar.update)
     return importer.report, time.perf_counter() - started, _cpu_seconds() - cpu_started
 
 

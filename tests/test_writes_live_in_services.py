@@ -70,10 +70,6 @@ MAY_WRITE_OUTSIDE_SERVICES = frozenset(
         # Reference data shared with the care app's data migration, which passes in its historical models:
         # a service (with live models, audit and access checks) cannot be run inside a migration.
         "care/seed.py",
-        # The FHIR bulk import and API-client set-up are being reworked on other branches (issue 21 follow-up):
-        # move them into `fhir/services/` once that work has merged, and delete these two entries.
-        "fhir/importer.py",
-        "fhir/clients.py",
     }
 )
 

@@ -9,10 +9,13 @@ OneTeam keeps (a planned encounter, a one-off prescription), or raises
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
+
+from django.db import models
 
 from oneteam.organisations.models import Profession, Sector
 from oneteam.people import encounters, nhs_number
@@ -153,6 +156,12 @@ Record = (
 )
 
 
+@functools.cache
+def _values(choices: type[models.Choices]) -> tuple[str, ...]:
+    """A choice type's codes, worked out once (Django builds the list again at each `.values`)."""
+    return tuple(choices.values)
+
+
 def _list(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
 
@@ -253,7 +262,7 @@ def read_organization(resource: Json) -> OrganisationRecord:
         )
         if sector:
             break
-    sector = sector if sector in Sector.values else Sector.OTHER
+    sector = sector if sector in _values(Sector) else Sector.OTHER
     return OrganisationRecord(ods, others, name[:200], sector, _extension_code(resource, codes.NEIGHBOURHOOD_EXTENSION))
 
 
@@ -284,7 +293,7 @@ def read_practitioner(resource: Json) -> PractitionerRecord:
         (
             code
             for qualification in map(_dict, _list(resource.get("qualification")))
-            if (code := _code(qualification.get("code"), codes.PROFESSION_SYSTEM)[0]) in Profession.values
+            if (code := _code(qualification.get("code"), codes.PROFESSION_SYSTEM)[0]) in _values(Profession)
         ),
         Profession.CARE_COORDINATOR,
     )
@@ -340,7 +349,7 @@ def read_patient(resource: Json) -> PatientRecord:
         date_of_birth=born,
         date_of_death=_day(resource.get("deceasedDateTime"), "Patient.deceasedDateTime", required=False),
         sex=gender if gender in (Sex.FEMALE, Sex.MALE) else Sex.UNKNOWN,
-        ethnic_category=ethnic if ethnic in EthnicCategory.values else EthnicCategory.NOT_STATED,
+        ethnic_category=ethnic if ethnic in _values(EthnicCategory) else EthnicCategory.NOT_STATED,
         interpreter_needed=any(
             e.get("valueBoolean") is True
             for e in map(_dict, _list(resource.get("extension")))
@@ -353,7 +362,7 @@ def read_patient(resource: Json) -> PatientRecord:
         postcode=postcode,
         lsoa_code=_extension_code(address, codes.LSOA_EXTENSION),
         gp_practice=gp,
-        gender_identity=gender_identity if gender_identity in GenderIdentity.values else GenderIdentity.NOT_STATED,
+        gender_identity=gender_identity if gender_identity in _values(GenderIdentity) else GenderIdentity.NOT_STATED,
         lives_alone=_extension(resource, codes.LIVES_ALONE_EXTENSION).get("valueBoolean") is True,
         communication_needs=_text(_extension(resource, codes.COMMUNICATION_NEEDS_EXTENSION).get("valueString"))[:200],
         repeat_medication_count=min(max(repeat_medicines, 0), 32767) if isinstance(repeat_medicines, int) else 0,
@@ -412,7 +421,7 @@ def _recorded(resource: Json, resource_type: str) -> datetime.date:
     return datetime.date.today()
 
 
-def _status(concept: object, system: str, allowed: list[str], where: str, default: str) -> str:
+def _status(concept: object, system: str, allowed: tuple[str, ...], where: str, default: str) -> str:
     """A status code from its FHIR code system; `default` when the element is absent."""
     if not concept:
         return default
@@ -430,7 +439,7 @@ def read_condition(resource: Json) -> ConditionRecord | None:
     verification = _status(
         resource.get("verificationStatus"),
         codes.CONDITION_VERIFICATION,
-        VerificationStatus.values,
+        _values(VerificationStatus),
         "Condition.verificationStatus",
         VerificationStatus.CONFIRMED,
     )
@@ -440,7 +449,7 @@ def read_condition(resource: Json) -> ConditionRecord | None:
     clinical = _status(
         resource.get("clinicalStatus"),
         codes.CONDITION_CLINICAL,
-        ClinicalStatus.values,
+        _values(ClinicalStatus),
         "Condition.clinicalStatus",
         ClinicalStatus.RESOLVED if abated else ClinicalStatus.ACTIVE,
     )
@@ -501,7 +510,7 @@ def read_flag(resource: Json) -> FlagRecord | None:
     assert raised is not None
     return FlagRecord(
         subject=reference(resource.get("subject"), "Patient", "Flag.subject"),
-        kind=kind if kind in SafetyAlertKind.values else SafetyAlertKind.OTHER,
+        kind=kind if kind in _values(SafetyAlertKind) else SafetyAlertKind.OTHER,
         detail=detail[:300],
         raised_on=raised,
         active=status == "active",

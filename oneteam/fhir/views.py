@@ -27,10 +27,10 @@ from oneteam.people.models import Person
 from oneteam.referrals.services import hospital
 
 from . import capability, codes, queries
-from .clients import authenticated_client
-from .importer import Importer, Outcome
 from .models import ApiClient
 from .resources import Json
+from .services.clients import authenticated_client
+from .services.importing import Importer, Outcome
 
 ClientView = Callable[..., HttpResponse]
 

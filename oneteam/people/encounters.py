@@ -19,6 +19,8 @@ ADMISSION_METHOD_SYSTEM = "https://fhir.hl7.org.uk/CodeSystem/UKCore-AdmissionMe
 ELECTIVE_ADMISSION_METHODS = ("11", "12", "13")
 # v3 ActPriority codes for a planned stay: elective, routine.
 ELECTIVE_PRIORITIES = ("EL", "R")
+# Django builds `EncounterClass.values` again at each use; this is read for every encounter of an import.
+_HOSPITAL_STAY_CLASSES = frozenset(EncounterClass.values)
 
 
 def _dict(value: object) -> dict[str, Any]:
@@ -38,7 +40,7 @@ def encounter_class(resource: dict[str, Any]) -> str:
 
 def is_hospital_stay(resource: dict[str, Any]) -> bool:
     """An inpatient or emergency encounter: the only kinds that are hospital admissions."""
-    return encounter_class(resource) in EncounterClass.values
+    return encounter_class(resource) in _HOSPITAL_STAY_CLASSES
 
 
 def _first_code(concept: object) -> str:

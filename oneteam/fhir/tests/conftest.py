@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 
 from oneteam.access.models import Purpose
-from oneteam.fhir.clients import create_api_client
 from oneteam.fhir.models import ApiClient
+from oneteam.fhir.services.clients import create_api_client
 from oneteam.organisations.models import LSOA, Neighbourhood, Organisation, Profession, Sector
 from oneteam.organisations.tests.factories import (
     make_lsoa,

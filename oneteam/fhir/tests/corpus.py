@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from oneteam.fhir.importer import Importer
+from oneteam.fhir.services.importing import Importer
 
 __all__ = ["CORPUS", "PERSON", "Importer", "load"]
 

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 
 from oneteam.access.models import AuditEvent
 from oneteam.fhir import codes
-from oneteam.fhir.importer import RESTRATIFY_AT_MOST, Importer
 from oneteam.fhir.models import Allergy
+from oneteam.fhir.services import importing
+from oneteam.fhir.services.importing import RESTRATIFY_AT_MOST, Importer
 from oneteam.organisations.models import Organisation
 from oneteam.people.models import Condition, HospitalAdmission, Person, SafetyAlert
 from oneteam.people.tests.factories import make_person, next_nhs_number
@@ -253,6 +255,63 @@ def test_ndjson_read_in_worker_processes_gives_the_same_result(place: Place) -> 
     assert sum(seen) == 7
     assert taken.report.created == {"Patient": 6}
     assert sorted(Person.objects.values_list("nhs_number", flat=True)) == sorted(numbers)
+
+
+def test_ndjson_stored_a_batch_at_a_time_means_what_the_whole_file_means(
+    place: Place, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importing, "BATCH", 2)
+    numbers = [next_nhs_number() for _ in range(4)]
+    patients = [
+        json.dumps({**bundles.patient(number, practice=place.practice, lsoa=place.lsoa), "id": f"p{i}"})
+        for i, number in enumerate(numbers)
+    ]
+    conditions = [json.dumps(bundles.condition({"reference": f"Patient/p{i}"})) for i in range(4)]
+
+    # In dependency order, each batch is stored as it is read; Conditions in a batch before their Patients'
+    # make the file be stored again whole, so it means the same.
+    in_order, out_of_order = Importer(), Importer()
+    in_order.import_ndjson("in-order.ndjson", patients[:2] + conditions[:2], parallel_from=1)
+    out_of_order.import_ndjson("out-of-order.ndjson", conditions[2:] + patients[2:])
+
+    for importer in (in_order, out_of_order):
+        assert importer.report.errors == []
+        assert importer.report.created == {"Patient": 2, "Condition": 2}
+    assert Condition.objects.count() == 4
+    assert AuditEvent.objects.filter(person_id__isnull=False).count() == 4
+
+
+def test_ndjson_files_are_read_ahead_and_each_is_one_unit(
+    place: Place, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(importing, "PARALLEL_FROM", 1)
+    patients, refused, taken = tmp_path / "Patient.ndjson", tmp_path / "refused.ndjson", tmp_path / "taken.ndjson"
+    patients.write_text(
+        json.dumps({**bundles.patient(next_nhs_number(), practice=place.practice, lsoa=place.lsoa), "id": "p0"}) + "\n"
+    )
+    refused.write_text(
+        json.dumps(bundles.condition({"reference": "Patient/p0"}))
+        + "\n"
+        + json.dumps(bundles.condition({"reference": "Patient/nobody"}))
+        + "\n"
+    )
+    taken.write_text(json.dumps(bundles.condition({"reference": "Patient/p0"}, code="84114007")) + "\n")
+    importer = Importer()
+
+    outcomes = importer.import_ndjson_files([patients, refused, taken])
+
+    assert [result is None for result in outcomes] == [False, True, False]
+    assert [(error.file, error.entry) for error in importer.report.errors] == [(str(refused), 2)]
+    assert list(Condition.objects.values_list("snomed_code", flat=True)) == ["84114007"]
+
+
+def test_a_row_the_database_refuses_is_a_database_error_on_either_database(place: Place) -> None:
+    person = make_person(place.neighbourhood)
+    row = (person.pk, "91936005", "Allergy to penicillin", datetime.date(2024, 1, 5))
+
+    # COPY on PostgreSQL, bulk_create on SQLite: either way the import's `except DatabaseError` sees it.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        importing._insert(Allergy, ("person_id", "snomed_code", "term", "recorded_on"), [row, row])
 
 
 HEART_FAILURE = ("84114007", "Heart failure")  # one of the eFI's deficits

@@ -15,7 +15,8 @@ from django.forms.models import model_to_dict
 from oneteam.access.models import CareRole
 from oneteam.access.services import care_team
 from oneteam.fhir import codes, resources
-from oneteam.fhir.importer import Entry, Importer, read_entry
+from oneteam.fhir.reading import Entry, read_entry
+from oneteam.fhir.services.importing import Importer
 from oneteam.organisations.models import Organisation
 from oneteam.organisations.tests.factories import make_staff
 from oneteam.people.models import Condition, Person

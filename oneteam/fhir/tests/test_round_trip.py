@@ -15,8 +15,8 @@ from django.core.management import call_command
 
 from oneteam.access.models import Purpose
 from oneteam.access.services.agreements import ensure_default_agreements
-from oneteam.fhir.clients import create_api_client
 from oneteam.fhir.models import Allergy, ApiClient, RepeatMedication
+from oneteam.fhir.services.clients import create_api_client
 from oneteam.organisations.models import Organisation, Profession, Sector, Staff, Team
 from oneteam.people.models import (
     ClinicalStatus,

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from oneteam.access.models import Purpose
-from oneteam.fhir.clients import create_api_client
+from oneteam.fhir.services.clients import create_api_client
 from oneteam.organisations.models import Organisation, Profession, Team
 
 

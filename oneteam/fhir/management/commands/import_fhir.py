@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from oneteam.fhir.importer import FILE_SUFFIXES, NDJSON_SUFFIXES, ORDER, Importer
+from oneteam.fhir.services.importing import FILE_SUFFIXES, NDJSON_SUFFIXES, ORDER, Importer
 from oneteam.operations.progress import progress
 
 
@@ -34,6 +35,11 @@ def _files(paths: list[str]) -> list[Path]:
     return sorted(found, key=rank)
 
 
+def _line_count(path: Path) -> int:
+    with path.open("rb") as lines:
+        return sum(1 for _line in lines)
+
+
 class Command(BaseCommand):
     help = (
         "Import FHIR R4 Bundles (transaction, batch, collection) and NDJSON files. Each Bundle or NDJSON file is "
@@ -48,15 +54,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, paths: list[str], report: str | None, **options: Any) -> None:
         importer = Importer(username="import_fhir (command line)")
-        for path in _files(paths):
-            if path.suffix in NDJSON_SUFFIXES:
-                with path.open("rb") as counting:
-                    total = sum(1 for _line in counting)
-                # A bar on a terminal; whole progress lines in logs and cron mail.
-                with path.open("rb") as lines, progress(total=total, unit="resource", desc=path.name) as bar:
-                    importer.import_ndjson(str(path), lines, on_progress=bar.update)
-            else:
-                importer.import_path(path)
+        # NDJSON files next to one another in the order go together, so one is read while the one before is stored.
+        for ndjson, group in groupby(_files(paths), key=lambda path: path.suffix in NDJSON_SUFFIXES):
+            files = list(group)
+            if not ndjson:
+                for path in files:
+                    importer.import_path(path)
+                continue
+            total = sum(_line_count(path) for path in files)
+            # A bar on a terminal; whole progress lines in logs and cron mail.
+            with progress(total=total, unit="resource", desc=", ".join(path.name for path in files)) as bar:
+                importer.import_ndjson_files(files, on_progress=bar.update)
         result = importer.report
         if report == "json":
             self.stdout.write(json.dumps(result.as_json(), indent=2))

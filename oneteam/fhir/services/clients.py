@@ -24,7 +24,7 @@ from oneteam.referrals.models import HospitalSystem
 from oneteam.referrals.services import register_hospital_system
 from oneteam.referrals.services.hospital import authenticated_system
 
-from .models import ApiClient
+from ..models import ApiClient
 
 
 @transaction.atomic

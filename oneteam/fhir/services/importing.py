@@ -36,16 +36,15 @@ import os
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Any, TypeVar
 
-import pydantic
 from django.contrib.auth.hashers import make_password
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count
-from fhir.resources.R4B import get_fhir_model_class
 
 from oneteam.access import audit
 from oneteam.access.code_categories import condition_category
@@ -56,12 +55,12 @@ from oneteam.people import services as people_services
 from oneteam.people.models import Condition, HospitalAdmission, Person, RelatedPerson, SafetyAlert
 from oneteam.risk.services.stratify import restratify_person
 
-from . import codes, xmlfiles
-from .models import Allergy, OrganisationIdentifier, RepeatMedication
-from .records import (
+from .. import codes, xmlfiles
+from ..models import Allergy, OrganisationIdentifier, RepeatMedication
+from ..reading import Entry, Reading, read_entry, read_lines, read_xml
+from ..records import (
     READERS,
     EncounterRecord,
-    Invalid,
     MedicationRecord,
     OrganisationRecord,
     PatientRecord,
@@ -74,12 +73,17 @@ Json = dict[str, Any]
 BUNDLE_TYPES = ("transaction", "batch", "collection")
 # Resources are applied in this order, so what others refer to exists first.
 ORDER = tuple(READERS)
+RANK = {resource_type: rank for rank, resource_type in enumerate(ORDER)}
 CHUNK = 2000
+# NDJSON lines read and stored at a time: small enough that storing starts soon and the workers keep busy.
+BATCH = 1000
 NDJSON_SUFFIXES = (".ndjson", ".jsonl")
 # What import_fhir reads from a folder: each file by its suffix (see Importer.import_path).
 FILE_SUFFIXES = (".json", ".xml", *NDJSON_SUFFIXES)
 # NDJSON files this long are validated in worker processes (forking costs more than it saves on short files).
 PARALLEL_FROM = 2_000
+# How much the validation workers give way to this process, which stores (the longer chain of work): nice(1).
+WORKER_NICENESS = 5
 # The most people whose risk one unit recomputes straight away (about 35 ms each on the city benchmark).
 RESTRATIFY_AT_MOST = 100
 _T = TypeVar("_T")
@@ -116,15 +120,6 @@ class ImportReport:
         }
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One resource of a unit: where it was (index in the Bundle, or line of the NDJSON file) and what it said."""
-
-    index: int
-    full_url: str
-    resource: object
-
-
 @dataclass
 class Outcome:
     """What happened to one entry: "created", "matched" or "skipped", and the OneTeam row it became."""
@@ -135,76 +130,12 @@ class Outcome:
     pk: int | None = None
 
 
-@dataclass(frozen=True)
-class Reading:
-    """What reading one entry gave: where it was, its type and id, and the record to store.
-
-    `record` None with no `error` means the entry is skipped (a type or status OneTeam does not keep).
-    """
-
-    index: int
-    full_url: str
-    resource_type: str
-    resource_id: str
-    record: Record | None
-    error: str = ""
-
-
-def read_entry(entry: Entry) -> Reading:
-    """Validate one entry with `fhir.resources` and read it into a record (pure: runs in worker processes too)."""
-    resource = entry.resource
-    resource_type = resource.get("resourceType") if isinstance(resource, dict) else None
-    if not isinstance(resource, dict) or not isinstance(resource_type, str) or not resource_type:
-        return Reading(entry.index, entry.full_url, "", "", None, "The entry has no resource with a resourceType")
-    found_id = resource.get("id")
-    resource_id = found_id if isinstance(found_id, str) else ""
-    reader = READERS.get(resource_type)
-    try:
-        model = get_fhir_model_class(resource_type)
-    except ValueError:
-        return Reading(entry.index, entry.full_url, resource_type, resource_id, None, _UNKNOWN_TYPE)
-    try:
-        # Every resource is checked, even of a type OneTeam then skips: a bad file is refused whole.
-        model.model_validate(resource)
-        record = reader(resource) if reader is not None else None
-    except pydantic.ValidationError as error:
-        return Reading(entry.index, entry.full_url, resource_type, resource_id, None, _validation_message(error))
-    except Invalid as invalid:
-        return Reading(entry.index, entry.full_url, resource_type, resource_id, None, str(invalid))
-    except RecursionError:
-        return Reading(entry.index, entry.full_url, resource_type, resource_id, None, _TOO_DEEP)
-    return Reading(entry.index, entry.full_url, resource_type, resource_id, record)
-
-
-_UNKNOWN_TYPE = "resourceType: not a FHIR R4 resource type"
-_TOO_DEEP = "The resource is nested more deeply than FHIR needs"
-
-
-def _read_xml(entry: Entry) -> Reading:
-    """Read one resource given as an XML element (None when the entry holds no resource)."""
-    element = entry.resource
-    if element is None:
-        return read_entry(entry)
-    try:
-        resource = xmlfiles.to_json(element)
-    except xmlfiles.XmlRefused as refused:
-        return Reading(entry.index, entry.full_url, xmlfiles.name(element), "", None, str(refused))
-    except pydantic.ValidationError as error:
-        return Reading(entry.index, entry.full_url, xmlfiles.name(element), "", None, _validation_message(error))
-    return read_entry(Entry(entry.index, entry.full_url, resource))
-
-
-def _read_lines(lines: Sequence[tuple[int, bytes | str]]) -> list[Reading]:
-    """Read numbered NDJSON lines; a line that is not JSON is an error at that line."""
-    readings = []
-    for number, line in lines:
-        try:
-            resource = json.loads(line)
-        except (ValueError, UnicodeDecodeError) as error:
-            readings.append(Reading(number, "", "", "", None, f"This line is not valid JSON: {error}"))
-            continue
-        readings.append(read_entry(Entry(number, "", resource)))
-    return readings
+def _numbered(source: Path | Iterable[str | bytes]) -> list[tuple[int, str | bytes]]:
+    """An NDJSON file's lines that are not blank, with their line numbers (from 1)."""
+    if isinstance(source, Path):
+        with source.open("rb") as lines:
+            return _numbered(lines)
+    return [(number, line) for number, line in enumerate(source, start=1) if line.strip()]
 
 
 def _chunks(items: Sequence[_T], size: int = CHUNK) -> Iterator[Sequence[_T]]:
@@ -213,17 +144,13 @@ def _chunks(items: Sequence[_T], size: int = CHUNK) -> Iterator[Sequence[_T]]:
         yield chunk
 
 
-def _validation_message(error: pydantic.ValidationError) -> str:
-    """Every problem `fhir.resources` found, each with the path of the element (`class`, `period.start`)."""
-    problems = [
-        f"{'.'.join(str(part) for part in problem['loc']) or 'resource'}: {problem['msg']}"
-        for problem in error.errors()
-    ]
-    return "Not valid FHIR R4: " + "; ".join(problems)
-
-
 class _Rollback(Exception):
     """Raised inside a unit's transaction to undo it when any entry has an error."""
+
+
+class _OutOfOrder(Exception):
+    """Raised inside a unit's transaction, read a batch at a time, at an entry of a type ORDER puts before one
+    already stored: the unit is undone and stored again whole."""
 
 
 class Importer:
@@ -292,7 +219,7 @@ class Importer:
             self.report.errors.append(EntryError(file, None, "", f"The file is not valid FHIR XML: {refused}"))
             return None
         if xmlfiles.name(root) != "Bundle":
-            return self.import_readings(file, [_read_xml(Entry(0, "", root))])
+            return self.import_readings(file, [read_xml(Entry(0, "", root))])
         kind = xmlfiles.value(root, "type")
         if kind not in BUNDLE_TYPES:
             self.report.errors.append(
@@ -302,7 +229,7 @@ class Importer:
         return self.import_readings(
             file,
             [
-                _read_xml(Entry(index, xmlfiles.value(entry, "fullUrl"), xmlfiles.resource(entry)))
+                read_xml(Entry(index, xmlfiles.value(entry, "fullUrl"), xmlfiles.resource(entry)))
                 for index, entry in enumerate(xmlfiles.children(root, "entry"))
             ],
         )
@@ -324,65 +251,98 @@ class Importer:
         on_progress: Callable[[int], object] | None = None,
         parallel_from: int = PARALLEL_FROM,
     ) -> list[Outcome] | None:
-        """Import an NDJSON file (one resource per line) as one unit; `entry` in its errors is the line number.
+        """Import an NDJSON file (one resource per line) as one unit; `entry` in its errors is the line number."""
+        return self._import_ndjson([(file, lines)], on_progress, parallel_from)[0]
 
-        Validation is most of the work, so a file of `parallel_from` lines or more is
-        read in forked worker processes, one per core; storing stays in this process.
+    def import_ndjson_files(
+        self, paths: Sequence[Path], *, on_progress: Callable[[int], object] | None = None
+    ) -> list[list[Outcome] | None]:
+        """Import NDJSON files in the order given, each one unit: while one is stored, the next is already read."""
+        return self._import_ndjson([(str(path), path) for path in paths], on_progress, PARALLEL_FROM)
+
+    def _import_ndjson(
+        self,
+        files: Sequence[tuple[str, Path | Iterable[str | bytes]]],
+        on_progress: Callable[[int], object] | None,
+        parallel_from: int,
+    ) -> list[list[Outcome] | None]:
+        """Import NDJSON files (given as a path, or as lines), each one unit, in order.
+
+        Validation is most of the work, so a file of `parallel_from` lines or more is read in
+        forked worker processes, one per core, a batch of lines at a time. This process stores
+        each batch as it comes while the workers read the next ones, and the next file's once
+        this one's are done, so its audit and commit do not leave the workers waiting. Storing
+        is the longer chain, so the workers run at a lower priority and take the spare CPU.
         """
-        numbered = [(number, line) for number, line in enumerate(lines, start=1) if line.strip()]
         cores = os.cpu_count() or 1
-        # Chunks small enough to keep every core busy, large enough to keep the hand-over cheap.
-        chunks = list(_chunks(numbered, max(1, min(CHUNK, -(-len(numbered) // cores)))))
-        readings: list[Reading] = []
-        workers = min(cores, len(chunks))
-        if len(numbered) >= parallel_from and workers > 1:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-                for done in pool.map(_read_lines, chunks):
-                    readings.extend(done)
-                    if on_progress:
-                        on_progress(len(done))
-        else:
-            for chunk in chunks:
-                readings.extend(_read_lines(chunk))
-                if on_progress:
-                    on_progress(len(chunk))
-        return self.import_readings(file, readings)
+        with ExitStack() as stack:
+            pool: ProcessPoolExecutor | None = None
+
+            def read(source: Path | Iterable[str | bytes]) -> Iterator[list[Reading]]:
+                nonlocal pool
+                numbered = _numbered(source)
+                batches = _chunks(numbered, BATCH)
+                if len(numbered) < parallel_from or cores < 2:
+                    return map(read_lines, batches)
+                if pool is None:
+                    pool = ProcessPoolExecutor(
+                        cores,
+                        mp_context=multiprocessing.get_context("fork"),
+                        initializer=os.nice,
+                        initargs=(WORKER_NICENESS,),
+                    )
+                    stack.callback(pool.shutdown, cancel_futures=True)
+                # Every batch is handed over now; the workers take them in order, this file's before the next's.
+                futures = [pool.submit(read_lines, batch) for batch in batches]
+                return (future.result() for future in futures)
+
+            outcomes = []
+            ahead = read(files[0][1]) if files else iter(())
+            for position, (file, _source) in enumerate(files):
+                current = ahead
+                if position + 1 < len(files):
+                    ahead = read(files[position + 1][1])
+                outcomes.append(self._import_unit(file, current, on_progress))
+            return outcomes
 
     # ----- one unit ------------------------------------------------------------------------------------
 
     def import_readings(self, file: str, readings: list[Reading]) -> list[Outcome] | None:
         """Store one unit's entries, all or nothing. Returns the outcomes, or None if refused."""
+        return self._import_unit(file, [readings])
+
+    def _import_unit(
+        self,
+        file: str,
+        batches: Iterable[list[Reading]],
+        on_progress: Callable[[int], object] | None = None,
+    ) -> list[Outcome] | None:
+        """Store one unit's entries, batch by batch as they are read, in one transaction: all or nothing.
+
+        Storing a batch as it comes means the same as storing the whole unit at once while the
+        entries come in dependency order (`ORDER`: an NDJSON file of one type, say); a unit whose
+        entries do not is stored again, whole, once it is all read.
+        """
         unit = _Unit(self, file)
-        by_type: dict[str, list[tuple[Reading, Record]]] = defaultdict(list)
-        first_at: dict[str, int] = {}
-        for reading in readings:
-            if reading.full_url and reading.full_url in first_at:
-                # FHIR's bdl-7: a fullUrl names one resource, so a second is a reference that could mean either.
-                unit.error(
-                    reading,
-                    reading.resource_type,
-                    f"Bundle.entry[{reading.index}].fullUrl: {reading.full_url} is already the fullUrl of entry "
-                    f"{first_at[reading.full_url]} (FHIR bdl-7: each fullUrl must be unique)",
-                )
-                unit.unreadable.add(reading.full_url)
-                continue
-            first_at.setdefault(reading.full_url, reading.index)
-            if reading.error:
-                unit.error(reading, reading.resource_type, reading.error)
-                unit.unreadable.update(unit.names(reading, reading.resource_type))
-            elif reading.record is None:
-                unit.outcomes.append(Outcome(reading.index, reading.resource_type, "skipped"))
-            else:
-                by_type[reading.resource_type].append((reading, reading.record))
+        batches = iter(batches)
+        taken: list[Reading] = []
         try:
             with transaction.atomic():
-                for resource_type in ORDER:
-                    if by_type[resource_type]:
-                        unit.apply(resource_type, by_type[resource_type])
+                for batch in batches:
+                    taken.extend(batch)
+                    unit.take(batch)
+                    if on_progress:
+                        on_progress(len(batch))
                 if unit.errors:
                     raise _Rollback
                 unit.restratify()
                 unit.audit()
+        except _OutOfOrder:
+            for batch in batches:
+                taken.extend(batch)
+                if on_progress:
+                    on_progress(len(batch))
+            return self._import_unit(file, [taken])
         except _Rollback:
             # In entry order, whichever stage found them.
             self.report.errors.extend(sorted(unit.errors, key=lambda error: -1 if error.entry is None else error.entry))
@@ -417,6 +377,8 @@ class _Unit:
         self._people: dict[str, int] = {}
         # Names of entries that already have an error: a reference to one is not a second problem.
         self.unreadable: set[str] = set()
+        self.first_at: dict[str, int] = {}  # fullUrl -> the entry it first named
+        self.rank = 0  # the latest place in ORDER of a type in the batches so far
 
     def error(self, entry: Reading, resource_type: str, message: str) -> None:
         self.errors.append(EntryError(self.file, entry.index, resource_type, message))
@@ -498,6 +460,37 @@ class _Unit:
             self._people.update(Person.objects.filter(nhs_number__in=chunk).values_list("nhs_number", "pk"))
 
     # ----- storing -------------------------------------------------------------------------------------
+
+    def take(self, readings: list[Reading]) -> None:
+        """Store a batch of the unit's readings, each type in ORDER; raise _OutOfOrder if the batch holds a type ORDER
+        puts before one of an earlier batch (its entries may be what the earlier ones refer to)."""
+        ranks = {RANK[kind] for kind in {reading.resource_type for reading in readings} if kind in RANK}
+        if ranks and min(ranks) < self.rank:
+            raise _OutOfOrder
+        self.rank = max(ranks, default=self.rank)
+        by_type: dict[str, list[tuple[Reading, Record]]] = defaultdict(list)
+        for reading in readings:
+            if reading.full_url and reading.full_url in self.first_at:
+                # FHIR's bdl-7: a fullUrl names one resource, so a second is a reference that could mean either.
+                self.error(
+                    reading,
+                    reading.resource_type,
+                    f"Bundle.entry[{reading.index}].fullUrl: {reading.full_url} is already the fullUrl of entry "
+                    f"{self.first_at[reading.full_url]} (FHIR bdl-7: each fullUrl must be unique)",
+                )
+                self.unreadable.add(reading.full_url)
+                continue
+            self.first_at.setdefault(reading.full_url, reading.index)
+            if reading.error:
+                self.error(reading, reading.resource_type, reading.error)
+                self.unreadable.update(self.names(reading, reading.resource_type))
+            elif reading.record is None:
+                self.outcomes.append(Outcome(reading.index, reading.resource_type, "skipped"))
+            else:
+                by_type[reading.resource_type].append((reading, reading.record))
+        for resource_type in ORDER:
+            if by_type[resource_type]:
+                self.apply(resource_type, by_type[resource_type])
 
     def apply(self, resource_type: str, items: list[tuple[Reading, Record]]) -> None:
         for chunk in _chunks(items):
@@ -748,36 +741,63 @@ def _add_rows(
     items: Sequence[tuple[Reading, Any]],
     model: type[Any],
     key_fields: tuple[str, ...],
-    make: Callable[[Any, int], Any],
+    fields: tuple[str, ...],
+    row: Callable[[Any, int], tuple[Any, ...]],
     key: Callable[[Any, int], tuple[Any, ...]],
 ) -> list[tuple[Any, int, int]]:
-    """Store the records not already there (by `key_fields`), in bulk. Returns the matched records with their rows
-    and people."""
+    """Store the records not already there (by `key_fields`), in bulk: `row` gives a record's values of `fields`.
+    Returns the matched records with their rows and people."""
     where = {"AllergyIntolerance": "patient", "RelatedPerson": "patient"}.get(resource_type, "subject")
     resolved = _subjects(unit, items, f"{resource_type}.{where}")
     person_ids = {person_id for _entry, _record, person_id in resolved}
     existing = {
-        tuple(row[1:]): row[0]
-        for row in model.objects.filter(person_id__in=person_ids).values_list("pk", "person_id", *key_fields[1:])
+        tuple(found[1:]): found[0]
+        for found in model.objects.filter(person_id__in=person_ids).values_list("pk", "person_id", *key_fields[1:])
     }
-    new: dict[tuple[Any, ...], Any] = {}
+    new: dict[tuple[Any, ...], tuple[Any, ...]] = {}
     for _entry, record, person_id in resolved:
         identity = key(record, person_id)
         if identity not in existing and identity not in new:
-            new[identity] = make(record, person_id)
-    model.objects.bulk_create(new.values())
+            new[identity] = row(record, person_id)
+    created = dict(zip(new, _insert(model, fields, list(new.values())), strict=True))
     matched = []
     for entry, record, person_id in resolved:
         identity = key(record, person_id)
-        if identity in new:
-            row = new.pop(identity)
-            existing[identity] = row.pk
-            unit.register(entry, resource_type, row.pk, "created")
+        if identity in created:
+            existing[identity] = created.pop(identity)
+            unit.register(entry, resource_type, existing[identity], "created")
             unit.changed[person_id][resource_type] += 1
         else:
             unit.register(entry, resource_type, existing[identity], "matched")
             matched.append((record, existing[identity], person_id))
     return matched
+
+
+def _insert(model: type[Any], fields: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[int]:
+    """Insert rows (values of `fields`, in order) and return their new ids, in the same order.
+
+    On PostgreSQL the ids come from the table's sequence in one query and the rows go in with one
+    COPY, several times cheaper in Python than `bulk_create` building a model instance per row;
+    elsewhere (SQLite) it is `bulk_create`.
+    """
+    if not rows:
+        return []
+    if connection.vendor != "postgresql":
+        made = model.objects.bulk_create(model(**dict(zip(fields, values, strict=True))) for values in rows)
+        return [instance.pk for instance in made]
+    table, quote = model._meta.db_table, connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in ("id", *fields))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, len(rows)]
+        )
+        ids = [found for (found,) in cursor.fetchall()]
+        # The psycopg cursor itself (Django's wrapper has no COPY of its own), its errors made Django's as the
+        # ORM's are, so a refused row (a constraint) is a DatabaseError the import reports.
+        with connection.wrap_database_errors, cursor.cursor.copy(f"COPY {quote(table)} ({columns}) FROM STDIN") as copy:
+            for pk, values in zip(ids, rows, strict=True):
+                copy.write_row((pk, *values))
+    return ids
 
 
 def _apply_conditions(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
@@ -787,14 +807,8 @@ def _apply_conditions(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> N
         items,
         Condition,
         ("person_id", "snomed_code", "recorded_on"),
-        lambda r, p: Condition(
-            person_id=p,
-            snomed_code=r.snomed_code,
-            term=r.term,
-            recorded_on=r.recorded_on,
-            clinical_status=r.clinical_status,
-            verification_status=r.verification_status,
-        ),
+        ("person_id", "snomed_code", "term", "recorded_on", "clinical_status", "verification_status"),
+        lambda r, p: (p, r.snomed_code, r.term, r.recorded_on, r.clinical_status, r.verification_status),
         lambda r, p: (p, r.snomed_code, r.recorded_on),
     )
     # A condition OneTeam holds takes the status the sender gives it now (resolved, refuted, ...): one read for
@@ -818,14 +832,8 @@ def _apply_contacts(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> Non
         items,
         RelatedPerson,
         ("person_id", "name", "relationship", "phone"),
-        lambda r, p: RelatedPerson(
-            person_id=p,
-            name=r.name,
-            relationship=r.relationship,
-            phone=r.phone,
-            is_carer=r.is_carer,
-            is_next_of_kin=r.is_next_of_kin,
-        ),
+        ("person_id", "name", "relationship", "phone", "is_carer", "is_next_of_kin"),
+        lambda r, p: (p, r.name, r.relationship, r.phone, r.is_carer, r.is_next_of_kin),
         lambda r, p: (p, r.name, r.relationship, r.phone),
     )
 
@@ -840,7 +848,8 @@ def _apply_flags(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> None:
         items,
         SafetyAlert,
         ("person_id", "kind", "raised_on"),
-        lambda r, p: SafetyAlert(person_id=p, kind=r.kind, detail=r.detail, raised_on=r.raised_on, active=r.active),
+        ("person_id", "kind", "detail", "raised_on", "active"),
+        lambda r, p: (p, r.kind, r.detail, r.raised_on, r.active),
         lambda r, p: (p, r.kind, r.raised_on),
     )
 
@@ -852,7 +861,8 @@ def _apply_allergies(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> No
         items,
         Allergy,
         ("person_id", "snomed_code", "recorded_on"),
-        lambda r, p: Allergy(person_id=p, snomed_code=r.snomed_code, term=r.term, recorded_on=r.recorded_on),
+        ("person_id", "snomed_code", "term", "recorded_on"),
+        lambda r, p: (p, r.snomed_code, r.term, r.recorded_on),
         lambda r, p: (p, r.snomed_code, r.recorded_on),
     )
 
@@ -870,13 +880,14 @@ def _apply_encounters(unit: _Unit, items: Sequence[tuple[Reading, Record]]) -> N
         with_hospital,
         HospitalAdmission,
         ("person_id", "hospital_id", "admitted_on"),
-        lambda r, p: HospitalAdmission(
-            person_id=p,
-            hospital_id=r.hospital_id,
-            method=r.record.method,
-            encounter_class=r.record.encounter_class,
-            admitted_on=r.record.admitted_on,
-            discharged_on=r.record.discharged_on,
+        ("person_id", "hospital_id", "method", "encounter_class", "admitted_on", "discharged_on"),
+        lambda r, p: (
+            p,
+            r.hospital_id,
+            r.record.method,
+            r.record.encounter_class,
+            r.record.admitted_on,
+            r.record.discharged_on,
         ),
         lambda r, p: (p, r.hospital_id, r.record.admitted_on),
     )
