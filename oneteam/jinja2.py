@@ -7,6 +7,8 @@ NHS.UK macros expect, so templates stay free of logic.
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Hashable
 from pathlib import Path
 from typing import Any
 
@@ -144,6 +146,68 @@ def indent(text: str, width: int | str = 4, first: bool = False, blank: bool = F
     return do_indent(text, width, first, blank)
 
 
+# The NHS.UK form components OneTeam draws through `component`: macro name, and the folder its template is in.
+COMPONENTS = {
+    "input": "input",
+    "select": "select",
+    "textarea": "textarea",
+    "radios": "radios",
+    "dateInput": "date-input",
+}
+
+
+def _frozen(value: Any) -> Hashable:
+    """Component parameters as a hashable value, each part tagged with its type: `True` is not `1`, a dict is not
+    a list of pairs, and markup (drawn as it is) is not text (escaped)."""
+    if isinstance(value, Markup):
+        return ("markup", str(value))
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((str(key), _frozen(item)) for key, item in value.items())))
+    if isinstance(value, list | tuple):
+        return ("list", tuple(_frozen(item) for item in value))
+    return (type(value).__name__, value)
+
+
+def _thawed(frozen: Any) -> Any:
+    kind, value = frozen
+    if kind == "markup":
+        return Markup(value)  # noqa: S704 - it was markup when frozen
+    if kind == "dict":
+        return {key: _thawed(item) for key, item in value}
+    if kind == "list":
+        return [_thawed(item) for item in value]
+    return value
+
+
+@functools.lru_cache(maxsize=4096)
+def _drawn(env: Environment, name: str, frozen: Hashable) -> Markup:
+    macro = getattr(env.get_template(f"nhsuk/components/{COMPONENTS[name]}/macro.jinja").module, name)
+    return Markup(macro(_thawed(frozen)))  # noqa: S704 - a macro's own output
+
+
+def _holds_typed_value(name: str, params: dict[str, Any]) -> bool:
+    """Whether the component shows text someone typed, rather than one of the form's own choices."""
+    if name == "dateInput":
+        return any(item.get("value") for item in params.get("items") or [])
+    return name in {"input", "textarea"} and bool(params.get("value"))
+
+
+def component(env: Environment, name: str, params: dict[str, Any]) -> Markup:
+    """An NHS.UK form component (`input`, `select`, ...) drawn from `params`, as its macro draws it.
+
+    The macros are pure functions of their parameters but cost about 1 ms each, most of a search form's time,
+    and the same field with the same value and options comes back again and again: so the last few thousand
+    drawn are kept. What a person typed (a name, a date of birth, a postcode) is never kept: a field holding a
+    typed value is drawn each time, as is one whose parameters cannot be hashed.
+    """
+    if _holds_typed_value(name, params):
+        return _drawn.__wrapped__(env, name, _frozen(params))
+    try:
+        return _drawn(env, name, _frozen(params))
+    except TypeError:
+        return _drawn.__wrapped__(env, name, _frozen(params))
+
+
 def environment(**options: Any) -> Environment:
     """Build the Jinja2 environment Django's template backend uses."""
     django_loader = options.pop("loader", None)
@@ -164,6 +228,7 @@ def environment(**options: Any) -> Environment:
             "select_items": select_items,
             "error_summary": error_summary,
             "submission_input": submission_input,
+            "component": functools.partial(component, env),
         }
     )
     env.filters.update(
