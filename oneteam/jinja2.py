@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 from jinja2.filters import do_indent
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from oneteam.people.nhs_number import format_nhs_number
 from oneteam.submissions.services import FIELD, new_key
@@ -185,26 +185,34 @@ def _drawn(env: Environment, name: str, frozen: Hashable) -> Markup:
     return Markup(macro(_thawed(frozen)))  # noqa: S704 - a macro's own output
 
 
-def _holds_typed_value(name: str, params: dict[str, Any]) -> bool:
-    """Whether the component shows text someone typed, rather than one of the form's own choices."""
-    if name == "dateInput":
-        return any(item.get("value") for item in params.get("items") or [])
-    return name in {"input", "textarea"} and bool(params.get("value"))
+# Stands in for what a person typed while a component is drawn, so the drawing can be kept without it.
+_TYPED = "oneteamTypedValue7f3c"
 
 
 def component(env: Environment, name: str, params: dict[str, Any]) -> Markup:
     """An NHS.UK form component (`input`, `select`, ...) drawn from `params`, as its macro draws it.
 
     The macros are pure functions of their parameters but cost about 1 ms each, most of a search form's time,
-    and the same field with the same value and options comes back again and again: so the last few thousand
-    drawn are kept. What a person typed (a name, a date of birth, a postcode) is never kept: a field holding a
-    typed value is drawn each time, as is one whose parameters cannot be hashed.
+    and the same field with the same options comes back again and again: so the last few thousand drawn are
+    kept. What a person typed (a name, a postcode) is never kept: an input or text area is drawn and kept with
+    a stand-in for its value, which is then replaced by the value, escaped as the macro escapes it. A date
+    someone typed, and parameters that cannot be hashed, are drawn each time.
     """
-    if _holds_typed_value(name, params):
+    value = params.get("value") if name in {"input", "textarea"} else None
+    if isinstance(value, Markup):  # drawn differently from text, and never typed by anyone
         return _drawn.__wrapped__(env, name, _frozen(params))
+    if value:
+        drawn = _draw(env, name, {**params, "value": _TYPED})
+        return Markup(drawn.replace(_TYPED, escape(value)))  # noqa: S704 - escaped as the macro would
+    if name == "dateInput" and any(item.get("value") for item in params.get("items") or []):
+        return _drawn.__wrapped__(env, name, _frozen(params))
+    return _draw(env, name, params)
+
+
+def _draw(env: Environment, name: str, params: dict[str, Any]) -> Markup:
     try:
         return _drawn(env, name, _frozen(params))
-    except TypeError:
+    except TypeError:  # something in the parameters cannot be hashed
         return _drawn.__wrapped__(env, name, _frozen(params))
 
 

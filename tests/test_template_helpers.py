@@ -89,10 +89,22 @@ def test_markup_and_text_are_never_mistaken_for_each_other() -> None:
     assert _by_component("radios", checked) != _by_component("radios", unchecked)
 
 
-def test_what_a_person_typed_is_drawn_each_time_and_never_kept() -> None:
-    typed = {"id": "family", "name": "family", "label": {"text": "Family name"}, "value": "Okonkwo-Typed"}
-    dob = {"id": "dob", "namePrefix": "dob", "items": [{"name": "day", "value": "17"}, {"name": "month", "value": ""}]}
+TYPED = ["Ada", "  spaced  ", "<script>alert(\"x\")</script> & 'quotes'", 72, Markup("<b>kept</b>")]
+
+
+@pytest.mark.parametrize("value", TYPED)
+@pytest.mark.parametrize("name", ["input", "textarea"])
+def test_a_typed_value_is_drawn_exactly_as_the_macro_draws_it(name: str, value: object) -> None:
+    params = {"id": "v", "name": "v", "label": {"text": "Value"}, "value": value}
+    assert _by_component(name, params) == _by_macro(name, name, params)
+
+
+def test_what_a_person_typed_is_never_kept() -> None:
     _drawn.cache_clear()
-    assert "Okonkwo-Typed" in _by_component("input", typed)
+    for family_name in ("Okonkwo", "Smith"):
+        typed = {"id": "family", "name": "family", "label": {"text": "Family name"}, "value": family_name}
+        assert f'value="{family_name}"' in _by_component("input", typed)
+    assert _drawn.cache_info().currsize == 1  # one drawing, with a stand-in for the value
+    dob = {"id": "dob", "namePrefix": "dob", "items": [{"name": "day", "value": "17"}, {"name": "month", "value": ""}]}
     assert 'value="17"' in _by_component("dateInput", dob)
-    assert _drawn.cache_info().currsize == 0
+    assert _drawn.cache_info().currsize == 1
