@@ -152,6 +152,7 @@ COMPONENTS = {
     "select": "select",
     "textarea": "textarea",
     "radios": "radios",
+    "checkboxes": "checkboxes",
     "dateInput": "date-input",
 }
 
