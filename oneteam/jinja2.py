@@ -180,10 +180,15 @@ def _thawed(frozen: Any) -> Any:
     return value
 
 
+def _draw(env: Environment, name: str, params: dict[str, Any]) -> Markup:
+    macro = getattr(env.get_template(f"nhsuk/components/{COMPONENTS[name]}/macro.jinja").module, name)
+    return Markup(macro(params))  # noqa: S704 - a macro's own output
+
+
 @functools.lru_cache(maxsize=4096)
 def _drawn(env: Environment, name: str, frozen: Hashable) -> Markup:
-    macro = getattr(env.get_template(f"nhsuk/components/{COMPONENTS[name]}/macro.jinja").module, name)
-    return Markup(macro(_thawed(frozen)))  # noqa: S704 - a macro's own output
+    """`_draw`, kept for the next time the same parameters come."""
+    return _draw(env, name, _thawed(frozen))
 
 
 # Stands in for what a person typed while a component is drawn, so the drawing can be kept without it.
@@ -200,21 +205,20 @@ def component(env: Environment, name: str, params: dict[str, Any]) -> Markup:
     someone typed, and parameters that cannot be hashed, are drawn each time.
     """
     value = params.get("value") if name in {"input", "textarea"} else None
-    if isinstance(value, Markup):  # drawn differently from text, and never typed by anyone
-        return _drawn.__wrapped__(env, name, _frozen(params))
+    typed_date = name == "dateInput" and any(item.get("value") for item in params.get("items") or [])
+    if isinstance(value, Markup) or typed_date:  # markup is drawn differently from text; a date is not kept
+        return _draw(env, name, params)
     if value:
-        drawn = _draw(env, name, {**params, "value": _TYPED})
+        drawn = _kept(env, name, {**params, "value": _TYPED})
         return Markup(drawn.replace(_TYPED, escape(value)))  # noqa: S704 - escaped as the macro would
-    if name == "dateInput" and any(item.get("value") for item in params.get("items") or []):
-        return _drawn.__wrapped__(env, name, _frozen(params))
-    return _draw(env, name, params)
+    return _kept(env, name, params)
 
 
-def _draw(env: Environment, name: str, params: dict[str, Any]) -> Markup:
+def _kept(env: Environment, name: str, params: dict[str, Any]) -> Markup:
     try:
         return _drawn(env, name, _frozen(params))
     except TypeError:  # something in the parameters cannot be hashed
-        return _drawn.__wrapped__(env, name, _frozen(params))
+        return _draw(env, name, params)
 
 
 def environment(**options: Any) -> Environment:

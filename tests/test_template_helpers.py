@@ -84,9 +84,6 @@ def test_markup_and_text_are_never_mistaken_for_each_other() -> None:
     assert "&lt;b&gt;Age&lt;/b&gt;" in _by_component("select", text)
     assert "<b>Age</b>" in _by_component("select", markup)
     assert "&lt;b&gt;Age&lt;/b&gt;" in _by_component("select", text)
-    checked = {"idPrefix": "r", "name": "r", "items": [{"value": 1, "text": "Yes", "checked": True}]}
-    unchecked = {"idPrefix": "r", "name": "r", "items": [{"value": 1, "text": "Yes", "checked": False}]}
-    assert _by_component("radios", checked) != _by_component("radios", unchecked)
 
 
 TYPED = ["Ada", "  spaced  ", "<script>alert(\"x\")</script> & 'quotes'", 72, Markup("<b>kept</b>")]

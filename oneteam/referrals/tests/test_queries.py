@@ -1,6 +1,7 @@
 """Reads that carry a rule: who is suggested as trusted assessor, and how waits are put in words."""
 
 import datetime
+import time
 
 import pytest
 from django.db import connection
@@ -15,6 +16,7 @@ from oneteam.people.models import Person
 from oneteam.referrals import queries, services
 from oneteam.referrals.models import Need, Notice, NoticeKind, Referral
 from oneteam.referrals.queries import SUITED_PROFESSIONS, suggest_assessors, waited_in_words
+from oneteam.referrals.targets import target_minutes
 from oneteam.referrals.tests.factories import make_referral
 
 pytestmark = pytest.mark.django_db
@@ -80,9 +82,15 @@ def test_the_inbox_count_query_is_built_once_but_counts_afresh_each_time(home: N
     received = timezone.now() - datetime.timedelta(days=30)
     Referral.objects.filter(pk=late.pk).update(owner_team=None, owner_staff=nurse, received_at=received)
     assert queries.inbox_count(nurse) == 2
-    # Overdue by the database's clock: the same referral received just now is not.
+    # The same referral received just now is not overdue...
     Referral.objects.filter(pk=late.pk).update(received_at=timezone.now())
     assert queries.inbox_count(nurse) == 1
+    # ...until its target passes after the count's query was built: "now" is the clock's, not the build's.
+    target = datetime.timedelta(minutes=target_minutes()[late.urgency])
+    due = timezone.now() + datetime.timedelta(milliseconds=50)
+    Referral.objects.filter(pk=late.pk).update(received_at=due - target)
+    time.sleep(0.2)
+    assert queries.inbox_count(nurse) == 2
 
 
 def test_the_inbox_count_adds_offers_unread_notices_and_overdue_referrals_in_two_queries(
